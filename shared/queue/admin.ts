@@ -1,0 +1,193 @@
+import { decodeJob, decodeJobGroups, type Reply } from './codec';
+import { JobNotFoundError, QueueArgumentError } from './errors';
+import { JOB_ID_PATTERN } from './ids';
+import { NAME_PATTERN } from './options';
+import { QueueClient } from './queue-client';
+import { runScript } from './scripts';
+import type {
+  DeadReason, FailureRecord, Job, JobInfo, JobState, PurgeResult, QueueCounters, QueueStats, QueueStatsEntry, RequeueResult,
+} from './types';
+
+const CHUNK = 500;
+const MAX_PEEK = 1000;
+const COUNTERS: readonly (keyof QueueCounters)[] = ['enqueued', 'completed', 'failed', 'retried', 'deadLettered', 'requeued', 'purged'];
+
+interface StatsReply {
+  now: number;
+  dead: number;
+  done: number;
+  counters: string[] | Record<string, never>;
+  queues: Array<{ name: string; active: number; delayed: number; priorities: Array<{ name: string; waiting: number; oldestEnqueuedAt: number | false }> }> | Record<string, never>;
+}
+
+// cjson encodes an empty Lua table as `{}`; read it as an empty list.
+const list = <T>(value: T[] | Record<string, never>): T[] => (Array.isArray(value) ? value : []);
+
+function assertName(argument: string, value: string): void {
+  if (!NAME_PATTERN.test(value)) throw new QueueArgumentError(argument, `${JSON.stringify(value)} must match ${NAME_PATTERN}`);
+}
+
+/** Operators' view of a namespace: stats, peek, info, purge and requeue from the dead-letter queue. */
+export class QueueAdmin extends QueueClient {
+  async stats(): Promise<QueueStats> {
+    const k = this.keys;
+    const raw = JSON.parse(
+      (await runScript(this.redis, 'stats', [k.queues, k.dead, k.done, k.counters], [k.prefix, ...this.options.priorities])) as string,
+    ) as StatsReply;
+    const counters = new Map<string, number>();
+    const pairs = list(raw.counters);
+    for (let i = 0; i + 1 < pairs.length; i += 2) counters.set(pairs[i]!, Number(pairs[i + 1]));
+    const queues = list(raw.queues).map((q): QueueStatsEntry => {
+      const priorities = list(q.priorities).map((p) => ({
+        name: p.name,
+        waiting: p.waiting,
+        oldestAgeMs: p.oldestEnqueuedAt === false ? null : Math.max(0, raw.now - p.oldestEnqueuedAt),
+      }));
+      const ages = priorities.map((p) => p.oldestAgeMs).filter((a): a is number => a !== null);
+      return {
+        name: q.name,
+        waiting: priorities.reduce((n, p) => n + p.waiting, 0),
+        active: q.active,
+        delayed: q.delayed,
+        oldestAgeMs: ages.length ? Math.max(...ages) : null,
+        priorities,
+        counters: Object.fromEntries(COUNTERS.map((c) => [c, counters.get(`${q.name}:${c}`) ?? 0])) as unknown as QueueCounters,
+      };
+    });
+    const sum = (f: (q: QueueStatsEntry) => number) => queues.reduce((n, q) => n + f(q), 0);
+    return {
+      now: raw.now,
+      queues,
+      totals: { waiting: sum((q) => q.waiting), active: sum((q) => q.active), delayed: sum((q) => q.delayed) },
+      dead: raw.dead,
+      completedHistory: raw.done,
+    };
+  }
+
+  /** The next `count` jobs of a queue in the order dequeue will take them. */
+  async peek(queue: string, count = 10): Promise<Job[]> {
+    assertName('queue', queue);
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_PEEK) {
+      throw new QueueArgumentError('count', `must be an integer from 1 to ${MAX_PEEK}`);
+    }
+    const k = this.keys;
+    const reply = (await runScript(this.redis, 'peek', [k.dead, k.counters], [
+      k.prefix, queue, count, this.options.housekeepingLimit, ...this.options.priorities,
+    ])) as Reply[];
+    return decodeJobGroups(reply, 1);
+  }
+
+  /** Where a job is and its full record. Throws JobNotFoundError for an unknown (or trimmed) id. */
+  async info(id: string): Promise<JobInfo> {
+    if (!JOB_ID_PATTERN.test(id)) throw new QueueArgumentError('id', 'is not a job id');
+    const reply = (await runScript(this.redis, 'info', [this.keys.dead, this.keys.done], [this.keys.prefix, id])) as Reply[] | null;
+    if (!reply) throw new JobNotFoundError(id);
+    const fields = new Map<string, string>();
+    for (let i = 2; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), String(reply[i + 1]));
+    const failures: Array<FailureRecord & { seq: number }> = [];
+    for (const [name, value] of fields) {
+      if (name.startsWith('f:')) failures.push({ seq: Number(name.slice(2)), ...(JSON.parse(value) as FailureRecord) });
+    }
+    failures.sort((a, b) => a.seq - b.seq);
+    const state = String(reply[0]) as JobState;
+    const at = reply[1] === null ? undefined : Number(reply[1]);
+    return {
+      state,
+      job: decodeJob(fields.get('d')!, fields.get('a') ?? null, fields.get('e') ?? null, fields.get('err') ?? null),
+      ...(state === 'waiting' ? { position: at } : at === undefined ? {} : { since: at }),
+      ...(fields.has('why') ? { deadReason: fields.get('why') as DeadReason } : {}),
+      failures: failures.map(({ seq: _seq, ...f }) => f),
+      requeues: Number(fields.get('r') ?? 0),
+    };
+  }
+
+  /** The oldest `count` dead-lettered jobs, each with its reason and failure history. */
+  async deadLetters(count = 10): Promise<JobInfo[]> {
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_PEEK) {
+      throw new QueueArgumentError('count', `must be an integer from 1 to ${MAX_PEEK}`);
+    }
+    const ids = await this.redis.zrange(this.keys.dead, 0, String(count - 1));
+    const infos = await Promise.all(ids.map((id) => this.info(id).catch(() => null)));
+    return infos.filter((i): i is JobInfo => i !== null && i.state === 'dead');
+  }
+
+  /** Removes a queue's waiting and delayed jobs; jobs in flight finish normally. */
+  async purgeQueue(queue: string): Promise<PurgeResult> {
+    assertName('queue', queue);
+    const k = this.keys;
+    let removed = 0;
+    let bound = Infinity;
+    // Chunked so Redis is never blocked long; bounded by what was there at the start, so new arrivals
+    // cannot keep a purge running forever.
+    while (removed < bound) {
+      const [n, left] = (await runScript(this.redis, 'purgeQueue', [k.counters, k.queues], [
+        k.prefix, queue, CHUNK, ...this.options.priorities,
+      ])) as [number, number];
+      if (bound === Infinity) bound = n + left;
+      removed += n;
+      if (n === 0 || left === 0) break;
+    }
+    return { target: `queue:${queue}`, removed };
+  }
+
+  /** Removes the jobs in the dead-letter queue (those there when the purge began). */
+  async purgeDead(): Promise<PurgeResult> {
+    let upTo: number | '' = ''; // the server's now, fixed by the first call
+    let removed = 0;
+    for (;;) {
+      const [n, left, at] = (await runScript(this.redis, 'purgeDead', [this.keys.dead, this.keys.counters], [
+        this.keys.prefix, CHUNK, upTo,
+      ])) as [number, number, number];
+      upTo = at;
+      removed += n;
+      if (n === 0 || left === 0) return { target: 'dlq', removed };
+    }
+  }
+
+  /**
+   * Removes every key of the namespace: jobs in every state, counters, history, idempotency records.
+   * Not atomic (it scans); consumers should be stopped first. Returns the number of job records removed.
+   */
+  async purgeAll(): Promise<PurgeResult> {
+    const nodes = this.redis.isCluster ? (this.redis as import('ioredis').Cluster).nodes('master') : [this.redis as import('ioredis').Redis];
+    const jobPrefix = this.keys.job('');
+    let removed = 0;
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', this.keys.pattern, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) {
+          await node.unlink(...keys);
+          removed += keys.filter((key) => key.startsWith(jobPrefix)).length;
+        }
+      } while (cursor !== '0');
+    }
+    return { target: 'all', removed };
+  }
+
+  /** Moves dead-lettered jobs back to their queues with fresh attempts: the given ids, or all. */
+  async requeue(target: { ids: readonly string[] } | { all: true }): Promise<RequeueResult> {
+    const k = this.keys;
+    if ('all' in target) {
+      let upTo: number | '' = ''; // the server's now, fixed by the first call
+      let requeued = 0;
+      for (;;) {
+        const [n, left, at] = (await runScript(this.redis, 'requeue', [k.dead, k.counters], [k.prefix, 'all', CHUNK, upTo])) as [number, number, number];
+        upTo = at;
+        requeued += n;
+        if (n === 0 || left === 0) return { requeued, missing: [] };
+      }
+    }
+    const ids = [...new Set(target.ids)];
+    for (const id of ids) if (!JOB_ID_PATTERN.test(id)) throw new QueueArgumentError('ids', `${JSON.stringify(id)} is not a job id`);
+    let requeued = 0;
+    const missing: string[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const reply = (await runScript(this.redis, 'requeue', [k.dead, k.counters], [k.prefix, 'ids', CHUNK, ...ids.slice(i, i + CHUNK)])) as Reply[];
+      requeued += Number(reply[0]);
+      missing.push(...reply.slice(1).map(String));
+    }
+    return { requeued, missing };
+  }
+}

@@ -1,0 +1,281 @@
+import { isRetryable, JobTimeoutError, LeaseLostError } from './errors';
+import type { JobQueue } from './job-queue';
+import type { Job, NackResult } from './types';
+
+/** What a handler gets beside its job. */
+export interface JobContext {
+  /** Aborts when the job times out or its lease is lost. Created on first use (most jobs never look). */
+  readonly signal: AbortSignal;
+}
+
+export type JobHandler = (job: Job, context: JobContext) => Promise<unknown>;
+
+export type JobOutcome =
+  | { readonly status: 'succeeded'; readonly durationMs: number }
+  | { readonly status: 'retried'; readonly durationMs: number; readonly error: unknown; readonly retryAt: number }
+  | { readonly status: 'dead'; readonly durationMs: number; readonly error: unknown }
+  | { readonly status: 'lease_lost'; readonly durationMs: number; readonly error?: unknown };
+
+export interface ConsumeOptions {
+  queues?: readonly string[];
+  /** Jobs run at once. Default 10. */
+  concurrency?: number;
+  /**
+   * Jobs taken ahead of free slots, so the next batch is on its way while the current one runs.
+   * They hold leases meanwhile (kept alive by the heartbeat) and are released unstarted on stop.
+   * Default 0; raise it (to `concurrency`, say) for many short jobs, keep it low for long ones.
+   */
+  prefetch?: number;
+  /** Lease per job; renewed every third of it while the job is held. Default: the queue's. */
+  leaseMs?: number;
+  /** Longest single blocking wait for work. Default 1000 ms. */
+  waitMs?: number;
+  /** Return once the queues have been empty (and nothing ran) this long. Default: never. */
+  idleMs?: number;
+  /** Take no new jobs after this time (epoch ms); waits never reach past it. */
+  deadline?: number;
+  /** Aborting stops taking new jobs; jobs in flight finish (or time out) first. */
+  signal?: AbortSignal;
+  /** Timeout of jobs that set none. Default 30 s. */
+  defaultTimeoutMs?: number;
+  /** Called once per job after its result was recorded in Redis. Must not throw. */
+  onSettled?: (job: Job, outcome: JobOutcome) => void;
+}
+
+export interface ConsumeSummary {
+  processed: number;
+  succeeded: number;
+  retried: number;
+  deadLettered: number;
+  /** Jobs whose lease was lost before their result could be recorded (they will be redelivered). */
+  leaseLost: number;
+  /** Prefetched jobs handed back unstarted when the consumer stopped. */
+  released: number;
+}
+
+/** The abort signal of a running job, made only if the handler asks for it. */
+class RunContext implements JobContext {
+  private controller: AbortController | undefined;
+  private reason: Error | undefined;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    this.reason ??= reason;
+    this.controller?.abort(reason);
+  }
+}
+
+/** A job this consumer holds a lease on: buffered, running, or having its result recorded. */
+interface Held {
+  readonly job: Job;
+  context?: RunContext;
+  timer?: NodeJS.Timeout;
+  started?: number;
+  /** Set once the handler settled, timed out or lost its lease: later signals are ignored. */
+  finished?: boolean;
+  lost?: boolean;
+}
+
+/**
+ * Pulls jobs and runs them with bounded concurrency until stopped by the signal, the deadline or
+ * idleness. Results are recorded (ack, or nack with backoff / dead letter) in the background, coalesced
+ * into one script call per turn. Long jobs keep their leases through a heartbeat.
+ */
+export async function consume(queue: JobQueue, handler: JobHandler, options: ConsumeOptions = {}): Promise<ConsumeSummary> {
+  const concurrency = options.concurrency ?? 10;
+  const capacity = concurrency + (options.prefetch ?? 0);
+  const leaseMs = options.leaseMs ?? queue.options.leaseMs;
+  const waitMs = options.waitMs ?? 1000;
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
+  const summary: ConsumeSummary = { processed: 0, succeeded: 0, retried: 0, deadLettered: 0, leaseLost: 0, released: 0 };
+  const held = new Map<string, Held>();
+  const buffer: Held[] = [];
+  let handling = 0;
+  let recording = 0;
+  let idleSince = Date.now();
+  let outstanding = false;
+  let idleExpired = false;
+  let failure: unknown;
+  let pumpScheduled = false;
+  let wakeMain: (() => void) | undefined;
+  const wake = () => {
+    const resolve = wakeMain;
+    wakeMain = undefined;
+    resolve?.();
+  };
+
+  const stopping = () =>
+    idleExpired || failure !== undefined || options.signal?.aborted === true || (options.deadline !== undefined && Date.now() >= options.deadline);
+
+  // --- recording results -------------------------------------------------------------------------
+  const settle = (entry: Held, outcome: JobOutcome) => {
+    summary.processed++;
+    if (outcome.status === 'succeeded') summary.succeeded++;
+    else if (outcome.status === 'retried') summary.retried++;
+    else if (outcome.status === 'dead') summary.deadLettered++;
+    else summary.leaseLost++;
+    held.delete(entry.job.id); // the heartbeat kept the lease until the result was in Redis
+    recording--;
+    options.onSettled?.(entry.job, outcome);
+    if (recording === 0) wake();
+  };
+
+  const record = (entry: Held, durationMs: number, error: unknown, failed: boolean) => {
+    recording++;
+    const { job } = entry;
+    const lost = (e: unknown) => settle(entry, { status: 'lease_lost', durationMs, error: e });
+    if (!failed) {
+      queue.tryAck(job).then((acked) => (acked ? settle(entry, { status: 'succeeded', durationMs }) : lost(new LeaseLostError(job.id))), lost);
+    } else if (error instanceof LeaseLostError) {
+      lost(error);
+    } else {
+      queue.nack(job, error, { retryable: isRetryable(error) }).then(
+        (r: NackResult) =>
+          settle(entry, r.outcome === 'retry' ? { status: 'retried', durationMs, error, retryAt: r.retryAt } : { status: 'dead', durationMs, error }),
+        lost,
+      );
+    }
+  };
+
+  // --- running jobs --------------------------------------------------------------------------------
+  const finish = (entry: Held, error: unknown, failed: boolean) => {
+    if (entry.finished) return;
+    entry.finished = true;
+    clearTimeout(entry.timer);
+    handling--;
+    idleSince = Date.now();
+    record(entry, idleSince - entry.started!, error, failed);
+    dispatch();
+    jobFinished();
+  };
+
+  const end = (entry: Held, reason: Error) => {
+    entry.context!.abort(reason);
+    finish(entry, reason, true);
+  };
+
+  const timedOut = (entry: Held, timeoutMs: number) => end(entry, new JobTimeoutError(entry.job.id, timeoutMs));
+
+  const start = (entry: Held) => {
+    handling++;
+    const timeoutMs = entry.job.timeoutMs ?? defaultTimeoutMs;
+    entry.context = new RunContext();
+    entry.started = Date.now();
+    entry.timer = setTimeout(timedOut, timeoutMs, entry, timeoutMs);
+    let result: Promise<unknown> | undefined;
+    try {
+      result = handler(entry.job, entry.context) as Promise<unknown> | undefined;
+    } catch (error) {
+      return finish(entry, error, true);
+    }
+    if (result && typeof result.then === 'function') {
+      result.then(
+        () => finish(entry, undefined, false),
+        (error: unknown) => finish(entry, error, true),
+      );
+    } else {
+      finish(entry, undefined, false);
+    }
+  };
+
+  const dispatch = () => {
+    // After a stop, buffered jobs are released rather than started.
+    while (handling < concurrency && buffer.length > 0 && !stopping()) {
+      const entry = buffer.shift()!;
+      if (entry.lost) held.delete(entry.job.id);
+      else start(entry);
+    }
+  };
+
+  // Heartbeat: one batched extend for every held job; a lost lease ends that job.
+  const heartbeat = setInterval(() => {
+    const entries = [...held.values()];
+    if (entries.length === 0) return;
+    queue.extendLeases(entries.map((e) => e.job), leaseMs).then(
+      (deadlines) =>
+        deadlines.forEach((deadline, i) => {
+          const entry = entries[i]!;
+          if (deadline !== 0 || entry.lost) return;
+          entry.lost = true;
+          if (entry.context && !entry.finished) end(entry, new LeaseLostError(entry.job.id));
+        }),
+      () => undefined, // Redis unreachable: the next beat tries again; the lease may still hold
+    );
+  }, Math.max(10, Math.floor(leaseMs / 3)));
+  heartbeat.unref();
+
+  // --- fetching ------------------------------------------------------------------------------------
+  // One dequeue in flight at a time, sent the moment the previous batch arrives (before it runs) while
+  // there is room, so Redis fetches the next batch while this one runs. Job completions wake the pump
+  // once per turn, so slots freed together are refilled by one dequeue.
+  const pump = () => {
+    if (outstanding) return;
+    if (stopping()) return wake();
+    const room = capacity - handling - buffer.length;
+    if (room <= 0) return;
+    const idle = options.idleMs !== undefined && handling === 0 && buffer.length === 0;
+    let wait = waitMs;
+    if (options.deadline !== undefined) wait = Math.min(wait, options.deadline - Date.now());
+    if (idle) wait = Math.min(wait, options.idleMs! - (Date.now() - idleSince));
+    const count = Math.min(room, concurrency);
+    outstanding = true;
+    queue.dequeue({ queues: options.queues, count, leaseMs, waitMs: Math.max(0, wait), signal: options.signal }).then(
+      (jobs) => {
+        outstanding = false;
+        if (jobs.length > 0) {
+          idleSince = Date.now();
+          for (const job of jobs) {
+            const entry: Held = { job };
+            held.set(job.id, entry);
+            buffer.push(entry);
+          }
+        } else if (idle && Date.now() - idleSince >= options.idleMs!) {
+          idleExpired = true;
+        }
+        pump();
+        dispatch();
+      },
+      (error: unknown) => {
+        outstanding = false;
+        failure ??= error; // Redis failed under dequeue: finish what runs, then report it
+        pump();
+      },
+    );
+  };
+
+  const jobFinished = () => {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      pump();
+    });
+  };
+
+  const stopTimer = options.deadline !== undefined ? setTimeout(pump, Math.max(0, options.deadline - Date.now())) : undefined;
+  const onAbort = () => pump();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  pump();
+  while (!(stopping() && !outstanding)) await new Promise<void>((resolve) => (wakeMain = resolve));
+  clearTimeout(stopTimer);
+  options.signal?.removeEventListener('abort', onAbort);
+
+  // Hand back what was taken but not started; then let running jobs finish and their results land.
+  const unstarted = buffer.splice(0).filter((e) => !e.lost);
+  if (unstarted.length > 0) {
+    const released = await queue.release(unstarted.map((e) => e.job)).catch(() => [] as boolean[]);
+    summary.released = released.filter(Boolean).length;
+    for (const e of unstarted) held.delete(e.job.id);
+  }
+  while (handling > 0 || recording > 0) await new Promise<void>((resolve) => (wakeMain = resolve));
+  clearInterval(heartbeat);
+  if (failure !== undefined) throw failure;
+  return summary;
+}

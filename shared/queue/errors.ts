@@ -1,0 +1,87 @@
+/** Every error the queue raises on purpose; each carries a stable `code`. */
+export class QueueError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A job (or one field of it) is not acceptable. `field` names it, e.g. `priority` or `jobs[3].payload`. */
+export class JobValidationError extends QueueError {
+  constructor(
+    readonly field: string,
+    message: string,
+    code = 'INVALID_JOB',
+  ) {
+    super(code, `${field}: ${message}`);
+  }
+}
+
+export class PayloadTooLargeError extends JobValidationError {
+  constructor(
+    field: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(field, `is ${size} bytes as JSON; the limit is ${limit}`, 'PAYLOAD_TOO_LARGE');
+  }
+}
+
+export class BatchTooLargeError extends QueueError {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super('BATCH_TOO_LARGE', `a batch holds at most ${limit} jobs (got ${size})`);
+  }
+}
+
+/** The lease was lost: it expired and the job was reaped, or another consumer now holds the job. */
+export class LeaseLostError extends QueueError {
+  constructor(readonly jobId: string) {
+    super('LEASE_LOST', `job ${jobId}: lease lost (expired and reaped, or held by another consumer)`);
+  }
+}
+
+export class JobNotFoundError extends QueueError {
+  constructor(readonly jobId: string) {
+    super('JOB_NOT_FOUND', `job ${jobId} not found`);
+  }
+}
+
+/** Bad arguments to a queue operation (not a job): a negative count, an unknown queue name… */
+export class QueueArgumentError extends QueueError {
+  constructor(
+    readonly argument: string,
+    message: string,
+  ) {
+    super('INVALID_ARGUMENT', `${argument}: ${message}`);
+  }
+}
+
+export class QueueClosedError extends QueueError {
+  constructor() {
+    super('QUEUE_CLOSED', 'the queue was closed');
+  }
+}
+
+/** Thrown by a handler when a job exceeded its timeout. Retryable. */
+export class JobTimeoutError extends QueueError {
+  constructor(
+    readonly jobId: string,
+    readonly timeoutMs: number,
+  ) {
+    super('JOB_TIMEOUT', `job ${jobId} timed out after ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * A handler failure is retryable unless the error says otherwise with `retryable: false`
+ * (so processors can fail fast on input that will never succeed).
+ */
+export function isRetryable(error: unknown): boolean {
+  return !(typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === false);
+}

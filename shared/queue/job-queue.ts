@@ -1,0 +1,222 @@
+import { backoffDelay } from './backoff';
+import { Coalescer } from './coalescer';
+import { AckCode, NackCode } from './codes';
+import { decodeJob, decodeJobGroups, type Reply } from './codec';
+import { BatchTooLargeError, JobValidationError, LeaseLostError, QueueArgumentError, QueueClosedError } from './errors';
+import { NAME_PATTERN, type QueueOptions } from './options';
+import { QueueClient } from './queue-client';
+import { runScript, type RedisClient, type ScriptArg } from './scripts';
+import type { DequeueOptions, EnqueueResult, Job, JobInput, Lease, NackOptions, NackResult } from './types';
+import { prepareJob, type PreparedJob } from './validate';
+import { Waiter } from './waiter';
+
+const MAX_DEQUEUE = 1000;
+const MAX_LEASE_BATCH = 1000;
+const MAX_ERROR_LENGTH = 4096;
+/**
+ * Concurrent single enqueues are sent every 16 jobs rather than all at once at the end of the turn:
+ * Redis starts on the first 16 while the rest are still being validated, instead of both sides taking
+ * turns (measured: 50 in flight, 63k → 84k jobs/s). Acks are different: the consumer already overlaps
+ * them with its work, and bigger ack batches measured faster.
+ */
+const ENQUEUE_FLUSH_AT = 16;
+
+interface Failure {
+  readonly lease: Lease;
+  readonly message: string;
+  readonly delayMs: number;
+  readonly retryable: boolean;
+}
+
+function errorMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
+}
+
+/**
+ * The queue's producer and consumer operations. Each is one atomic Lua script; concurrent single calls
+ * (enqueue, ack, nack) are coalesced into one script run per event-loop turn. The Redis client is the
+ * caller's: `close()` stops waits but leaves the client open.
+ */
+export class JobQueue extends QueueClient {
+  private readonly waiter: Waiter;
+  private readonly enqueuer: Coalescer<PreparedJob, EnqueueResult>;
+  private readonly acker: Coalescer<Lease, boolean>;
+  private readonly nacker: Coalescer<Failure, NackResult | null>;
+  private closed = false;
+
+  constructor(redis: RedisClient, options: QueueOptions = {}) {
+    super(redis, options);
+    this.waiter = new Waiter(redis);
+    this.enqueuer = new Coalescer((jobs) => this.writeJobs(jobs), Math.min(ENQUEUE_FLUSH_AT, this.options.maxBatchSize));
+    this.acker = new Coalescer((leases) => this.writeAcks(leases), MAX_LEASE_BATCH);
+    this.nacker = new Coalescer((failures) => this.writeFailures(failures), MAX_LEASE_BATCH);
+  }
+
+  /** Validates a job and assigns its id without enqueuing it. Throws JobValidationError. */
+  prepare(input: unknown, fieldPrefix = ''): PreparedJob {
+    return prepareJob(input, this.options, fieldPrefix);
+  }
+
+  async enqueue(input: JobInput): Promise<EnqueueResult> {
+    this.assertOpen();
+    return this.enqueuer.add(this.prepare(input));
+  }
+
+  /** Enqueues all jobs or none: every job is validated before anything is written. */
+  async enqueueBatch(inputs: readonly JobInput[]): Promise<EnqueueResult[]> {
+    this.assertOpen();
+    if (!Array.isArray(inputs)) throw new JobValidationError('jobs', 'must be an array of jobs');
+    if (inputs.length > this.options.maxBatchSize) throw new BatchTooLargeError(inputs.length, this.options.maxBatchSize);
+    const prepared = inputs.map((input, i) => this.prepare(input, `jobs[${i}].`));
+    return prepared.length === 0 ? [] : this.writeJobs(prepared);
+  }
+
+  /**
+   * Takes up to `count` jobs, highest priority first, FIFO within a priority, leasing each for `leaseMs`.
+   * With `waitMs`, blocks (BLPOP on a wake-up marker, not polling) until work arrives, a retry falls due
+   * or the time is up.
+   */
+  async dequeue(options: DequeueOptions = {}): Promise<Job[]> {
+    const queues = options.queues ?? [this.options.defaultQueue];
+    if (queues.length === 0) throw new QueueArgumentError('queues', 'must name at least one queue');
+    for (const q of queues) if (!NAME_PATTERN.test(q)) throw new QueueArgumentError('queues', `${JSON.stringify(q)} must match ${NAME_PATTERN}`);
+    const count = options.count ?? 1;
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_DEQUEUE) {
+      throw new QueueArgumentError('count', `must be an integer from 1 to ${MAX_DEQUEUE}`);
+    }
+    const leaseMs = options.leaseMs ?? this.options.leaseMs;
+    if (!Number.isSafeInteger(leaseMs) || leaseMs < 1) throw new QueueArgumentError('leaseMs', 'must be a positive integer');
+    const args: ScriptArg[] = [
+      this.keys.prefix, count, leaseMs, this.options.housekeepingLimit, queues.length, ...queues, ...this.options.priorities,
+    ];
+    const waitMs = options.waitMs ?? 0;
+    if (!Number.isFinite(waitMs) || waitMs < 0) throw new QueueArgumentError('waitMs', 'must be a number >= 0');
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      this.assertOpen();
+      const reply = (await runScript(this.redis, 'dequeue', [this.keys.dead, this.keys.counters], args)) as Reply[];
+      if (reply.length > 2) return decodeJobGroups(reply, 2);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || options.signal?.aborted || this.closed) return [];
+      // Sleep no longer than until the next retry falls due or lease expires (server clock).
+      const nextAt = reply[1];
+      const until = nextAt === null ? remaining : Math.min(remaining, Math.max(1, Number(nextAt) - Number(reply[0])));
+      await this.waiter.wait(queues.map((q) => this.keys.wake(q)), until, options.signal);
+      if (this.closed) return [];
+    }
+  }
+
+  /** Completes a job. Throws LeaseLostError when the lease expired and the job was reaped or redelivered. */
+  async ack(lease: Lease): Promise<void> {
+    if (!(await this.tryAck(lease))) throw new LeaseLostError(lease.id);
+  }
+
+  /** Completes a job; false when its lease was lost. Calls in one turn share one script run. */
+  tryAck(lease: Lease): Promise<boolean> {
+    return this.acker.add({ id: lease.id, attempts: lease.attempts });
+  }
+
+  /** Completes many jobs in one call; true per job acknowledged, false where the lease was lost. */
+  async ackMany(leases: readonly Lease[]): Promise<boolean[]> {
+    const out: boolean[] = [];
+    for (let i = 0; i < leases.length; i += MAX_LEASE_BATCH) out.push(...(await this.writeAcks(leases.slice(i, i + MAX_LEASE_BATCH))));
+    return out;
+  }
+
+  /**
+   * Fails an attempt. A retryable failure with attempts left is retried after exponential backoff with
+   * jitter (or `delayMs`); otherwise the job is dead-lettered with its reason and failure history.
+   */
+  async nack(lease: Lease, error: unknown, options: NackOptions = {}): Promise<NackResult> {
+    const delayMs = options.delayMs ?? backoffDelay(lease.attempts, this.options.backoff);
+    if (!Number.isSafeInteger(delayMs) || delayMs < 0) throw new QueueArgumentError('delayMs', 'must be an integer >= 0');
+    const result = await this.nacker.add({
+      lease: { id: lease.id, attempts: lease.attempts },
+      message: errorMessage(error),
+      delayMs,
+      retryable: options.retryable ?? true,
+    });
+    if (!result) throw new LeaseLostError(lease.id);
+    return result;
+  }
+
+  /** Extends a lease to `leaseMs` from now; returns the new deadline (server ms). */
+  async extendLease(lease: Lease, leaseMs = this.options.leaseMs): Promise<number> {
+    const [deadline] = await this.extendLeases([lease], leaseMs);
+    if (!deadline) throw new LeaseLostError(lease.id);
+    return deadline;
+  }
+
+  /** Extends many leases; per lease the new deadline, or 0 where it was lost. */
+  async extendLeases(leases: readonly Lease[], leaseMs = this.options.leaseMs): Promise<number[]> {
+    if (!Number.isSafeInteger(leaseMs) || leaseMs < 1) throw new QueueArgumentError('leaseMs', 'must be a positive integer');
+    if (leases.length === 0) return [];
+    const args: ScriptArg[] = [this.keys.prefix, leaseMs];
+    for (const l of leases) args.push(l.id, l.attempts);
+    return ((await runScript(this.redis, 'extend', [this.keys.queues], args)) as number[]).map(Number);
+  }
+
+  /**
+   * Hands leased jobs back unstarted: to the head of their queue, the attempt not counted. For a
+   * consumer that stops with jobs it took but did not run. Per lease: true released, false lost.
+   */
+  async release(leases: readonly Lease[]): Promise<boolean[]> {
+    if (leases.length === 0) return [];
+    const args: ScriptArg[] = [this.keys.prefix];
+    for (const l of leases) args.push(l.id, l.attempts);
+    return ((await runScript(this.redis, 'release', [this.keys.queues], args)) as number[]).map((code) => code === 1);
+  }
+
+  /** Ends waits in progress and refuses new calls. The Redis client stays open (it is the caller's). */
+  close(): void {
+    this.closed = true;
+    this.waiter.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new QueueClosedError();
+  }
+
+  private async writeJobs(jobs: readonly PreparedJob[]): Promise<EnqueueResult[]> {
+    const args: ScriptArg[] = [this.keys.prefix, this.options.idempotencyTtlMs];
+    for (const { spec, json } of jobs) args.push(spec.id, spec.queue, spec.priority, spec.maxAttempts, spec.idempotencyKey ?? '', json);
+    const reply = (await runScript(this.redis, 'enqueue', [this.keys.queues, this.keys.counters], args)) as Reply[];
+    return jobs.map(({ spec }, i) => {
+      const o = i * 6;
+      if (reply[o + 1] === 0) {
+        return { id: spec.id, duplicate: false, job: { ...spec, attempts: 0, enqueuedAt: Number(reply[o + 3]), lastError: null } };
+      }
+      const original = reply[o + 4] ?? null;
+      return {
+        id: String(reply[o]),
+        duplicate: true,
+        job: original === null ? null : decodeJob(String(original), reply[o + 2] ?? null, reply[o + 3] ?? null, reply[o + 5] ?? null),
+      };
+    });
+  }
+
+  private async writeAcks(leases: readonly Lease[]): Promise<boolean[]> {
+    const { maxCount, maxAgeMs } = this.options.history;
+    const args: ScriptArg[] = [this.keys.prefix, maxCount, maxAgeMs, this.options.housekeepingLimit];
+    for (const l of leases) args.push(l.id, l.attempts);
+    const reply = (await runScript(this.redis, 'ack', [this.keys.done, this.keys.counters], args)) as number[];
+    return reply.map((code) => code === AckCode.Acknowledged);
+  }
+
+  private async writeFailures(failures: readonly Failure[]): Promise<(NackResult | null)[]> {
+    const args: ScriptArg[] = [this.keys.prefix];
+    for (const f of failures) args.push(f.lease.id, f.lease.attempts, f.delayMs, f.retryable ? 1 : 0, f.message);
+    const reply = (await runScript(this.redis, 'nack', [this.keys.dead, this.keys.counters], args)) as number[];
+    return failures.map((_f, i): NackResult | null => {
+      switch (reply[i * 2]) {
+        case NackCode.Retry:
+          return { outcome: 'retry', retryAt: Number(reply[i * 2 + 1]) };
+        case NackCode.DeadLettered:
+          return { outcome: 'dead' };
+        default:
+          return null;
+      }
+    });
+  }
+}

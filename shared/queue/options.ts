@@ -1,0 +1,107 @@
+import type { BackoffPolicy } from './backoff';
+import { QueueArgumentError } from './errors';
+
+export interface HistoryPolicy {
+  /** Most completed jobs kept (0 keeps none). */
+  readonly maxCount: number;
+  /** Completed jobs older than this are dropped (0: no age limit). */
+  readonly maxAgeMs: number;
+}
+
+export interface QueueOptions {
+  /** Key namespace; every key of it shares the hash tag `{namespace}`. Default `tq`. */
+  namespace?: string;
+  /** Priorities, highest first. Default `['high', 'low']`. */
+  priorities?: readonly string[];
+  /** Priority of a job that names none. Default: the lowest. */
+  defaultPriority?: string;
+  /** Queue of a job that names none. Default `default`. */
+  defaultQueue?: string;
+  /** Largest payload, as UTF-8 JSON. Default 256 KiB. */
+  maxPayloadBytes?: number;
+  /** Largest batch for enqueue. Default 1000. */
+  maxBatchSize?: number;
+  /** Attempts of a job that names none. Default 3. */
+  defaultMaxAttempts?: number;
+  /** Longest job timeout accepted. Default 15 minutes (Lambda's limit). */
+  maxTimeoutMs?: number;
+  /** How long an idempotency key is remembered. Default 24 hours. */
+  idempotencyTtlMs?: number;
+  /** Default lease on dequeued jobs. Default 30 s. */
+  leaseMs?: number;
+  /** Retry backoff. Default base 1 s, cap 5 min. */
+  backoff?: Partial<BackoffPolicy>;
+  /** Completed-job history. Default the last 1000, at most 24 hours old. */
+  history?: Partial<HistoryPolicy>;
+  /** Most expired leases reaped, and most due retries promoted, per queue per dequeue. Default 100. */
+  housekeepingLimit?: number;
+}
+
+export interface ResolvedQueueOptions {
+  readonly namespace: string;
+  readonly priorities: readonly string[];
+  readonly defaultPriority: string;
+  readonly defaultQueue: string;
+  readonly maxPayloadBytes: number;
+  readonly maxBatchSize: number;
+  readonly defaultMaxAttempts: number;
+  readonly maxTimeoutMs: number;
+  readonly idempotencyTtlMs: number;
+  readonly leaseMs: number;
+  readonly backoff: BackoffPolicy;
+  readonly history: HistoryPolicy;
+  readonly housekeepingLimit: number;
+}
+
+/** Queue and priority names: safe inside Redis keys (no `:`), URLs and log lines. */
+export const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+export const MAX_ATTEMPTS_LIMIT = 1000;
+
+function positiveInt(name: string, value: number, min = 1): number {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new QueueArgumentError(name, `must be an integer >= ${min} (got ${value})`);
+  }
+  return value;
+}
+
+export function resolveQueueOptions(options: QueueOptions = {}): ResolvedQueueOptions {
+  const priorities = [...(options.priorities ?? ['high', 'low'])];
+  if (priorities.length === 0) throw new QueueArgumentError('priorities', 'must name at least one priority');
+  for (const p of priorities) {
+    if (!NAME_PATTERN.test(p)) throw new QueueArgumentError('priorities', `${JSON.stringify(p)} must match ${NAME_PATTERN}`);
+  }
+  if (new Set(priorities).size !== priorities.length) throw new QueueArgumentError('priorities', 'must not repeat');
+  const defaultPriority = options.defaultPriority ?? priorities[priorities.length - 1]!;
+  if (!priorities.includes(defaultPriority)) {
+    throw new QueueArgumentError('defaultPriority', `must be one of ${priorities.join(', ')}`);
+  }
+  const defaultQueue = options.defaultQueue ?? 'default';
+  if (!NAME_PATTERN.test(defaultQueue)) throw new QueueArgumentError('defaultQueue', `must match ${NAME_PATTERN}`);
+  const backoff = { baseMs: 1000, capMs: 300_000, ...options.backoff };
+  const history = { maxCount: 1000, maxAgeMs: 86_400_000, ...options.history };
+  const resolved: ResolvedQueueOptions = {
+    namespace: options.namespace ?? 'tq',
+    priorities: Object.freeze(priorities),
+    defaultPriority,
+    defaultQueue,
+    maxPayloadBytes: positiveInt('maxPayloadBytes', options.maxPayloadBytes ?? 256 * 1024),
+    maxBatchSize: positiveInt('maxBatchSize', options.maxBatchSize ?? 1000),
+    defaultMaxAttempts: positiveInt('defaultMaxAttempts', options.defaultMaxAttempts ?? 3),
+    maxTimeoutMs: positiveInt('maxTimeoutMs', options.maxTimeoutMs ?? 900_000),
+    idempotencyTtlMs: positiveInt('idempotencyTtlMs', options.idempotencyTtlMs ?? 86_400_000),
+    leaseMs: positiveInt('leaseMs', options.leaseMs ?? 30_000),
+    backoff: Object.freeze({
+      baseMs: positiveInt('backoff.baseMs', backoff.baseMs, 0),
+      capMs: positiveInt('backoff.capMs', backoff.capMs, 0),
+    }),
+    history: Object.freeze({
+      maxCount: positiveInt('history.maxCount', history.maxCount, 0),
+      maxAgeMs: positiveInt('history.maxAgeMs', history.maxAgeMs, 0),
+    }),
+    housekeepingLimit: positiveInt('housekeepingLimit', options.housekeepingLimit ?? 100),
+  };
+  if (resolved.defaultMaxAttempts > MAX_ATTEMPTS_LIMIT) {
+    throw new QueueArgumentError('defaultMaxAttempts', `must be at most ${MAX_ATTEMPTS_LIMIT}`);
+  }
+  return Object.freeze(resolved);
+}

@@ -1,0 +1,53 @@
+--[[
+  Enqueues a batch of validated jobs atomically.
+  KEYS[1] queues    set of queue names
+  KEYS[2] counters  hash of per-queue counters
+  ARGV[1] prefix    namespace key prefix `{ns}:`
+  ARGV[2] idempotency TTL, ms
+  ARGV[3..] per job, 6 values: id, queue, priority, maxAttempts, idempotency key ('' for none), spec JSON
+  Returns per job, 6 values: id, duplicate (0|1), attempts, enqueuedAt, spec JSON, lastError
+  (spec JSON and lastError only for duplicates: the fields of the original job).
+  Validation happened in the client and nothing below can fail on input, so no batch is half-written.
+]]
+-- @include "keys"
+-- @include "now"
+-- @include "wake"
+-- @include "chunked"
+
+local prefix = ARGV[1]
+local ttl = ARGV[2]
+local now = nowMs()
+local out = {}
+local perQueue = {}
+local lists, listOrder = {}, {} -- ids per waiting list, pushed with one variadic RPUSH each
+
+for i = 3, #ARGV, 6 do
+  local id, queue, priority, maxAttempts, idem, spec = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
+  local original = false
+  if idem ~= '' then
+    local ik = idempotencyKey(prefix, idem)
+    original = redis.call('GET', ik)
+    if not original then redis.call('SET', ik, id, 'PX', ttl) end
+  end
+  if original then
+    local f = redis.call('HMGET', jobKey(prefix, original), 'a', 'e', 'd', 'err')
+    out[#out + 1] = original; out[#out + 1] = 1
+    out[#out + 1] = f[1]; out[#out + 1] = f[2]; out[#out + 1] = f[3]; out[#out + 1] = f[4]
+  else
+    redis.call('HSET', jobKey(prefix, id), 'd', spec, 'q', queue, 'p', priority, 'm', maxAttempts, 'a', 0, 'e', now)
+    local wk = waitKey(prefix, queue, priority)
+    if not lists[wk] then lists[wk] = {}; listOrder[#listOrder + 1] = wk end
+    lists[wk][#lists[wk] + 1] = id
+    perQueue[queue] = (perQueue[queue] or 0) + 1
+    out[#out + 1] = id; out[#out + 1] = 0; out[#out + 1] = 0; out[#out + 1] = now
+    out[#out + 1] = false; out[#out + 1] = false
+  end
+end
+
+for _, wk in ipairs(listOrder) do callChunked('RPUSH', wk, lists[wk], 1) end
+for queue, n in pairs(perQueue) do
+  redis.call('SADD', KEYS[1], queue)
+  redis.call('HINCRBY', KEYS[2], queue .. ':enqueued', n)
+  wake(prefix, queue)
+end
+return out

@@ -1,0 +1,32 @@
+--[[
+  Fails attempts: each job is scheduled for retry after its delay, or dead-lettered when out of attempts
+  or not retryable. No consumer sleeps while holding a job: the delay lives in the delayed set.
+  KEYS[1] dead      dead-letter sorted set
+  KEYS[2] counters  hash of per-queue counters
+  ARGV[1] prefix    namespace key prefix `{ns}:`
+  ARGV[2..] per job, 5 values: id, attempt (lease token), delay ms, retryable (1|0), error message
+  Returns per job, 2 values: outcome (1 retry, 2 dead-lettered, 0 lease lost), time of the retry (ms) or 0
+]]
+-- @include "keys"
+-- @include "now"
+-- @include "fail"
+
+local prefix = ARGV[1]
+local now = nowMs()
+local out = {}
+
+for i = 2, #ARGV, 5 do
+  local id, attempt, delay = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  local f = redis.call('HMGET', jobKey(prefix, id), 'a', 'q', 'p', 'm')
+  if f[1] == attempt and redis.call('ZREM', activeKey(prefix, f[2]), id) == 1 then
+    local retryable = ARGV[i + 3] == '1'
+    local outcome = failAttempt(prefix, KEYS[1], KEYS[2], id, f[2], f[3], tonumber(attempt), tonumber(f[4]),
+      ARGV[i + 4], retryable and 'error' or 'non_retryable', retryable, delay, now)
+    out[#out + 1] = outcome
+    out[#out + 1] = outcome == 1 and now + delay or 0
+  else
+    out[#out + 1] = 0
+    out[#out + 1] = 0
+  end
+end
+return out

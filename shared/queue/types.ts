@@ -1,0 +1,158 @@
+/** Public types of the queue core. */
+
+/**
+ * A trace propagation carrier, header-style: `traceparent`, `tracestate`, `baggage`, `x-amzn-trace-id`,
+ * `b3`, `uber-trace-id`… Filled and read by the tracing layer; the queue stores it untouched.
+ */
+export type TraceCarrier = Record<string, string>;
+
+/** What a producer submits. Everything but `type` has a default. */
+export interface JobInput {
+  type: string;
+  queue?: string;
+  priority?: string;
+  payload?: unknown;
+  filepath?: string;
+  filesize?: number;
+  maxAttempts?: number;
+  timeoutMs?: number;
+  idempotencyKey?: string;
+  trace?: TraceCarrier;
+}
+
+/** The immutable part of a job, fixed at enqueue. */
+export interface JobSpec<P = unknown> {
+  readonly id: string;
+  readonly queue: string;
+  readonly priority: string;
+  readonly type: string;
+  readonly payload: P;
+  readonly filepath?: string;
+  readonly filesize?: number;
+  readonly maxAttempts: number;
+  readonly timeoutMs?: number;
+  /** Client time (ms since epoch) the job was created. */
+  readonly createdAt: number;
+  readonly idempotencyKey?: string;
+  readonly trace: TraceCarrier;
+}
+
+export interface Job<P = unknown> extends JobSpec<P> {
+  /** Attempts started so far (the current one included once dequeued). It is also the lease token. */
+  readonly attempts: number;
+  /** Server time (ms) the job last entered a waiting list. */
+  readonly enqueuedAt: number;
+  /** Error of the latest failed attempt. */
+  readonly lastError: string | null;
+}
+
+export interface EnqueueResult {
+  readonly id: string;
+  /** True when the idempotency key was seen within its TTL: nothing new was enqueued. */
+  readonly duplicate: boolean;
+  /** The job; for a duplicate, the original — or null once the original left the completed history. */
+  readonly job: Job | null;
+}
+
+export interface DequeueOptions {
+  /** Queues to take from, in order of preference within one priority. Default: the default queue. */
+  queues?: readonly string[];
+  /** Most jobs to take. Default 1. */
+  count?: number;
+  /** Wait up to this long for work when none is ready (blocking, not polling). Default 0. */
+  waitMs?: number;
+  /** Lease length for the jobs taken. Default: the queue's `leaseMs`. */
+  leaseMs?: number;
+  /** Aborting ends a wait early with whatever was taken (nothing). */
+  signal?: AbortSignal;
+}
+
+export interface NackOptions {
+  /** False sends the job straight to the dead-letter queue. Default true. */
+  retryable?: boolean;
+  /** Overrides the backoff delay for this retry. */
+  delayMs?: number;
+}
+
+/** The lease on a dequeued job: its id and the attempt it was dequeued for. */
+export type Lease = Pick<Job, 'id' | 'attempts'>;
+
+export type NackResult =
+  | { readonly outcome: 'retry'; readonly retryAt: number }
+  | { readonly outcome: 'dead' };
+
+export type FailureKind = 'error' | 'lease_expired' | 'non_retryable';
+export type DeadReason = 'attempts_exhausted' | 'non_retryable';
+
+/** One failed attempt, as recorded on the job. */
+export interface FailureRecord {
+  readonly attempt: number;
+  readonly error: string;
+  readonly kind: FailureKind;
+  /** Server time (ms). */
+  readonly at: number;
+}
+
+export type JobState = 'waiting' | 'active' | 'delayed' | 'dead' | 'completed' | 'unknown';
+
+export interface JobInfo {
+  readonly state: JobState;
+  readonly job: Job;
+  /** Position in its waiting list (0 = next) when waiting. */
+  readonly position?: number;
+  /** Lease deadline (active), due time (delayed), time of death (dead) or completion (completed), ms. */
+  readonly since?: number;
+  readonly deadReason?: DeadReason;
+  /** Every failed attempt, oldest first, across requeues. */
+  readonly failures: readonly FailureRecord[];
+  /** Times the job was requeued from the dead-letter queue. */
+  readonly requeues: number;
+}
+
+export interface QueueCounters {
+  readonly enqueued: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly retried: number;
+  readonly deadLettered: number;
+  readonly requeued: number;
+  readonly purged: number;
+}
+
+export interface PriorityStats {
+  readonly name: string;
+  readonly waiting: number;
+  /** Age (ms) of the job at the head of this list, or null when empty. */
+  readonly oldestAgeMs: number | null;
+}
+
+export interface QueueStatsEntry {
+  readonly name: string;
+  readonly waiting: number;
+  readonly active: number;
+  readonly delayed: number;
+  readonly oldestAgeMs: number | null;
+  readonly priorities: readonly PriorityStats[];
+  readonly counters: QueueCounters;
+}
+
+export interface QueueStats {
+  /** Server time (ms) of the snapshot. */
+  readonly now: number;
+  readonly queues: readonly QueueStatsEntry[];
+  readonly totals: { readonly waiting: number; readonly active: number; readonly delayed: number };
+  readonly dead: number;
+  /** Jobs in the bounded completed history. */
+  readonly completedHistory: number;
+}
+
+export interface PurgeResult {
+  readonly target: string;
+  readonly removed: number;
+}
+
+export interface RequeueResult {
+  readonly requeued: number;
+  /** Ids asked for that were not in the dead-letter queue. */
+  readonly missing: readonly string[];
+}

@@ -1,0 +1,128 @@
+import { JobValidationError, PayloadTooLargeError } from './errors';
+import { newJobId } from './ids';
+import { MAX_ATTEMPTS_LIMIT, NAME_PATTERN, type ResolvedQueueOptions } from './options';
+import type { JobSpec, TraceCarrier } from './types';
+
+/** A validated job, ready for the enqueue script: its spec and the spec serialized once. */
+export interface PreparedJob {
+  readonly spec: JobSpec;
+  readonly json: string;
+}
+
+const FIELDS = new Set([
+  'type', 'queue', 'priority', 'payload', 'filepath', 'filesize', 'maxAttempts', 'timeoutMs', 'idempotencyKey', 'trace',
+]);
+const TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+// Printable ASCII without spaces: idempotency keys become part of a Redis key and of log lines.
+const IDEMPOTENCY_PATTERN = /^[\x21-\x7e]{1,256}$/;
+const CARRIER_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_CARRIER_ENTRIES = 16;
+const MAX_CARRIER_VALUE = 8192;
+const MAX_FILEPATH = 4096;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function integerIn(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new JobValidationError(field, `must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function serializePayload(field: string, payload: unknown): string {
+  let bad: string | undefined;
+  let json: string | undefined;
+  try {
+    // The replacer sees every value: reject what JSON would silently drop or change rather than lose it.
+    json = JSON.stringify(payload, function (key, value: unknown) {
+      const t = typeof value;
+      if (t === 'function' || t === 'symbol' || t === 'bigint' || (t === 'undefined' && Array.isArray(this))) {
+        bad ??= `${key === '' ? 'it' : JSON.stringify(key)} is a ${t}`;
+      } else if (t === 'number' && !Number.isFinite(value)) {
+        bad ??= `${key === '' ? 'it' : JSON.stringify(key)} is ${String(value)}`;
+      }
+      return t === 'bigint' ? null : value;
+    });
+  } catch (err) {
+    throw new JobValidationError(field, `must be JSON-serializable (${(err as Error).message})`);
+  }
+  if (bad !== undefined) throw new JobValidationError(field, `must be JSON: ${bad}`);
+  return json ?? 'null';
+}
+
+function validateCarrier(field: string, value: unknown): TraceCarrier {
+  if (!isPlainObject(value)) throw new JobValidationError(field, 'must be an object of strings');
+  const entries = Object.entries(value);
+  if (entries.length > MAX_CARRIER_ENTRIES) throw new JobValidationError(field, `has more than ${MAX_CARRIER_ENTRIES} entries`);
+  const carrier: TraceCarrier = {};
+  for (const [k, v] of entries) {
+    if (!CARRIER_KEY.test(k)) throw new JobValidationError(`${field}.${k}`, 'is not a valid header name');
+    if (typeof v !== 'string' || v.length > MAX_CARRIER_VALUE) {
+      throw new JobValidationError(`${field}.${k}`, `must be a string of at most ${MAX_CARRIER_VALUE} characters`);
+    }
+    carrier[k.toLowerCase()] = v;
+  }
+  return carrier;
+}
+
+/**
+ * Validates one job input and assigns its id. `at` prefixes field names (for example `jobs[3].`), so a
+ * batch error names the job at fault. Throws a JobValidationError; nothing has touched Redis yet.
+ */
+export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '', now = Date.now()): PreparedJob {
+  if (!isPlainObject(input)) throw new JobValidationError(at ? at.slice(0, -1) : 'job', 'must be a JSON object');
+  for (const key of Object.keys(input)) {
+    if (!FIELDS.has(key)) throw new JobValidationError(at + key, 'is not a job field');
+  }
+  const { type, queue = options.defaultQueue, priority = options.defaultPriority } = input;
+  if (typeof type !== 'string' || !TYPE_PATTERN.test(type)) {
+    throw new JobValidationError(at + 'type', `is required and must match ${TYPE_PATTERN}`);
+  }
+  if (typeof queue !== 'string' || !NAME_PATTERN.test(queue)) {
+    throw new JobValidationError(at + 'queue', `must match ${NAME_PATTERN}`);
+  }
+  if (typeof priority !== 'string' || !options.priorities.includes(priority)) {
+    throw new JobValidationError(at + 'priority', `must be one of ${options.priorities.join(', ')}`);
+  }
+  const payloadJson = serializePayload(at + 'payload', input.payload ?? null);
+  const size = Buffer.byteLength(payloadJson, 'utf8');
+  if (size > options.maxPayloadBytes) throw new PayloadTooLargeError(at + 'payload', size, options.maxPayloadBytes);
+
+  const spec: Omit<JobSpec, 'payload'> & { payload?: unknown } = {
+    id: newJobId(now),
+    queue,
+    priority,
+    type,
+    maxAttempts:
+      input.maxAttempts === undefined
+        ? options.defaultMaxAttempts
+        : integerIn(at + 'maxAttempts', input.maxAttempts, 1, MAX_ATTEMPTS_LIMIT),
+    createdAt: now,
+    trace: input.trace === undefined ? {} : validateCarrier(at + 'trace', input.trace),
+  };
+  const s = spec as Record<string, unknown>;
+  if (input.filepath !== undefined) {
+    const fp = input.filepath;
+    if (typeof fp !== 'string' || fp.length === 0 || fp.length > MAX_FILEPATH || fp.includes('\0')) {
+      throw new JobValidationError(at + 'filepath', `must be a non-empty string of at most ${MAX_FILEPATH} characters`);
+    }
+    s.filepath = fp;
+  }
+  if (input.filesize !== undefined) s.filesize = integerIn(at + 'filesize', input.filesize, 0, Number.MAX_SAFE_INTEGER);
+  if (input.timeoutMs !== undefined) s.timeoutMs = integerIn(at + 'timeoutMs', input.timeoutMs, 1, options.maxTimeoutMs);
+  if (input.idempotencyKey !== undefined) {
+    if (typeof input.idempotencyKey !== 'string' || !IDEMPOTENCY_PATTERN.test(input.idempotencyKey)) {
+      throw new JobValidationError(at + 'idempotencyKey', 'must be 1 to 256 printable ASCII characters without spaces');
+    }
+    s.idempotencyKey = input.idempotencyKey;
+  }
+  // The payload is serialized once and spliced in, so large payloads are not stringified twice.
+  const head = JSON.stringify(spec);
+  const json = `${head.slice(0, -1)},"payload":${payloadJson}}`;
+  s.payload = input.payload ?? null;
+  return { spec: spec as JobSpec, json };
+}

@@ -1,0 +1,34 @@
+import Redis, { type RedisOptions } from 'ioredis';
+
+export interface RedisClientOptions {
+  /** `redis://` or `rediss://` (TLS) URL; user and password in it are used for AUTH. */
+  readonly url: string;
+  /** AUTH token (ElastiCache); overrides a password in the URL. */
+  readonly authToken?: string;
+  /** Producers fail fast: commands time out and are not queued while disconnected. */
+  readonly failFast?: boolean;
+  readonly connectTimeoutMs?: number;
+  readonly commandTimeoutMs?: number;
+}
+
+/**
+ * The one place Redis clients are made. Auto-pipelining stays off: the queue already coalesces
+ * concurrent calls into one script run per turn, and auto-pipelining would hold every write until
+ * the microtask queue drains — a consumer's next dequeue would wait for all the jobs it just started.
+ */
+export function createRedisClient(options: RedisClientOptions): Redis {
+  const url = new URL(options.url);
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new TypeError(`Redis URL must start with redis:// or rediss:// (got ${url.protocol}//)`);
+  }
+  const redisOptions: RedisOptions = {
+    enableAutoPipelining: false,
+    connectTimeout: options.connectTimeoutMs ?? 5000,
+    ...(options.authToken ? { password: options.authToken } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: { servername: url.hostname } } : {}),
+    ...(options.failFast
+      ? { commandTimeout: options.commandTimeoutMs ?? 2000, enableOfflineQueue: false, maxRetriesPerRequest: 1 }
+      : { maxRetriesPerRequest: null, ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}) }),
+  };
+  return new Redis(options.url, redisOptions);
+}

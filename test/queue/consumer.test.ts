@@ -1,0 +1,166 @@
+import { consume, JobQueue, JobTimeoutError, type Job, type JobOutcome } from '../../shared/queue';
+import { connect, queueFixtures, sleep } from '../support/redis';
+
+const make = queueFixtures('consumer');
+
+describe('consume', () => {
+  it('runs every job once, never more at a time than its concurrency, and acknowledges them', async () => {
+    const { queue, admin } = make();
+    await queue.enqueueBatch(Array.from({ length: 60 }, (_, i) => ({ type: 'noop', payload: i })));
+    let running = 0;
+    let peak = 0;
+    const seen: unknown[] = [];
+    const summary = await consume(
+      queue,
+      async (job) => {
+        running++;
+        peak = Math.max(peak, running);
+        seen.push(job.payload);
+        await sleep(5);
+        running--;
+      },
+      { concurrency: 7, idleMs: 200, waitMs: 100 },
+    );
+    expect(summary).toEqual({ processed: 60, succeeded: 60, retried: 0, deadLettered: 0, leaseLost: 0, released: 0 });
+    expect(peak).toBe(7);
+    expect([...seen].sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect((await admin.stats()).queues[0]!.counters.completed).toBe(60);
+  });
+
+  it('with prefetch, still runs every job exactly once within its concurrency', async () => {
+    const { queue } = make();
+    await queue.enqueueBatch(Array.from({ length: 300 }, (_, i) => ({ type: 'noop', payload: i })));
+    let running = 0;
+    let peak = 0;
+    const seen = new Set<unknown>();
+    const summary = await consume(
+      queue,
+      async (job) => {
+        running++;
+        peak = Math.max(peak, running);
+        expect(seen.has(job.payload)).toBe(false);
+        seen.add(job.payload);
+        await new Promise((resolve) => setImmediate(resolve));
+        running--;
+      },
+      { concurrency: 10, prefetch: 10, idleMs: 100, waitMs: 50 },
+    );
+    expect(summary).toMatchObject({ processed: 300, succeeded: 300, released: 0 });
+    expect(seen.size).toBe(300);
+    expect(peak).toBeLessThanOrEqual(10);
+  });
+
+  it('hands prefetched jobs back unstarted when it stops', async () => {
+    const { queue, admin } = make();
+    await queue.enqueueBatch(Array.from({ length: 10 }, () => ({ type: 'noop' })));
+    const controller = new AbortController();
+    // Stop while the first two jobs run and four more wait in the prefetch buffer.
+    setTimeout(() => controller.abort(), 50);
+    const summary = await consume(queue, () => sleep(150), { concurrency: 2, prefetch: 4, signal: controller.signal });
+    expect(summary.processed).toBe(2);
+    expect(summary.released).toBe(4);
+    const stats = await admin.stats();
+    expect(stats.totals).toEqual({ waiting: 8, active: 0, delayed: 0 });
+    expect((await queue.dequeue({ count: 10 })).every((j) => j.attempts === 1)).toBe(true);
+  });
+
+  it('retries failures with backoff until the dead-letter queue, and fails fast on non-retryable errors', async () => {
+    const { queue, admin } = make({ backoff: { baseMs: 10, capMs: 20 } });
+    const [flaky, doomed] = await queue.enqueueBatch([
+      { type: 'flaky', maxAttempts: 3 },
+      { type: 'doomed', maxAttempts: 3 },
+    ]);
+    const outcomes: Array<[string, JobOutcome['status']]> = [];
+    const summary = await consume(
+      queue,
+      async (job) => {
+        if (job.type === 'doomed') throw Object.assign(new Error('bad input'), { retryable: false });
+        throw new Error(`flaky attempt ${job.attempts}`);
+      },
+      { idleMs: 300, waitMs: 100, onSettled: (job, outcome) => outcomes.push([job.type, outcome.status]) },
+    );
+    expect(summary).toMatchObject({ processed: 4, succeeded: 0, retried: 2, deadLettered: 2 });
+    expect(outcomes).toEqual(expect.arrayContaining([['doomed', 'dead'], ['flaky', 'retried'], ['flaky', 'dead']]));
+    expect(await admin.info(flaky!.id)).toMatchObject({ state: 'dead', deadReason: 'attempts_exhausted', job: { lastError: 'flaky attempt 3' } });
+    expect(await admin.info(doomed!.id)).toMatchObject({ state: 'dead', deadReason: 'non_retryable' });
+  });
+
+  it('fails a job that outlives its timeout and aborts its signal', async () => {
+    const { queue, admin } = make({ backoff: { baseMs: 60_000, capMs: 60_000 } });
+    const { id } = await queue.enqueue({ type: 'slow', timeoutMs: 100 });
+    let aborted: unknown;
+    const outcomes: JobOutcome[] = [];
+    await consume(
+      queue,
+      (_job, { signal }) =>
+        new Promise((resolve) => {
+          signal.addEventListener('abort', () => (aborted = signal.reason));
+          setTimeout(resolve, 1000);
+        }),
+      { idleMs: 50, waitMs: 50, onSettled: (_j, o) => outcomes.push(o) },
+    );
+    expect(aborted).toBeInstanceOf(JobTimeoutError);
+    expect(outcomes[0]).toMatchObject({ status: 'retried', error: expect.any(JobTimeoutError) });
+    expect(await admin.info(id)).toMatchObject({ state: 'delayed', job: { lastError: `job ${id} timed out after 100 ms` } });
+  });
+
+  it('keeps the lease of a job that runs longer than the lease, so nobody else gets it', async () => {
+    const { queue, namespace } = make();
+    const { id } = await queue.enqueue({ type: 'long' });
+    const redis = connect();
+    const rival = new JobQueue(redis, { namespace });
+    const stolen: Job[] = [];
+    const summary = await consume(
+      queue,
+      async () => {
+        for (let i = 0; i < 6; i++) {
+          await sleep(120);
+          stolen.push(...(await rival.dequeue()));
+        }
+      },
+      { leaseMs: 300, idleMs: 50, waitMs: 50 },
+    );
+    rival.close();
+    redis.disconnect();
+    expect(stolen).toEqual([]);
+    expect(summary).toMatchObject({ succeeded: 1, leaseLost: 0 });
+    expect(id).toBeDefined();
+  });
+
+  it('stops taking jobs at its deadline and lets the running ones finish', async () => {
+    const { queue, admin } = make();
+    await queue.enqueueBatch(Array.from({ length: 20 }, () => ({ type: 'noop' })));
+    const finished: string[] = [];
+    const summary = await consume(
+      queue,
+      async (job) => {
+        await sleep(60);
+        finished.push(job.id);
+      },
+      { concurrency: 2, deadline: Date.now() + 100 },
+    );
+    expect(summary.processed).toBe(finished.length);
+    expect(summary.processed).toBeGreaterThanOrEqual(2);
+    expect(summary.processed).toBeLessThanOrEqual(6);
+    expect((await admin.stats()).totals).toMatchObject({ active: 0, waiting: 20 - summary.processed });
+  });
+
+  it('stops when its signal aborts', async () => {
+    const { queue } = make();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const summary = await consume(queue, async () => undefined, { signal: controller.signal, waitMs: 5000 });
+    expect(summary.processed).toBe(0);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('returns once the queues stayed empty for its idle time', async () => {
+    const { queue } = make();
+    const started = Date.now();
+    await consume(queue, async () => undefined, { idleMs: 200, waitMs: 1000 });
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    expect(elapsed).toBeLessThan(1000);
+  });
+});
