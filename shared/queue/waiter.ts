@@ -43,10 +43,14 @@ export class Waiter {
     // Blocking connections must not time out commands or pipeline them with others. They carry nothing
     // worth a graceful close, and Redis does not close a client blocked in BLPOP on our FIN, so a
     // disconnect destroys the socket at once instead of waiting (2 s by default) for the server.
-    const override = { enableAutoPipelining: false, commandTimeout: undefined, disconnectTimeout: 0 };
-    const conn = this.main.isCluster
-      ? (this.main as Cluster).duplicate(undefined, override)
-      : (this.main as Redis).duplicate(override);
+    const perNode = { commandTimeout: undefined, disconnectTimeout: 0 };
+    let conn: RedisClient;
+    if (this.main.isCluster) {
+      const cluster = this.main as Cluster;
+      conn = cluster.duplicate(undefined, { enableAutoPipelining: false, redisOptions: { ...cluster.options.redisOptions, ...perNode } });
+    } else {
+      conn = (this.main as Redis).duplicate({ enableAutoPipelining: false, ...perNode });
+    }
     this.all.add(conn);
     return conn;
   }
