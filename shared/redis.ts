@@ -5,7 +5,10 @@ export interface RedisClientOptions {
   readonly url: string;
   /** AUTH token (ElastiCache); overrides a password in the URL. */
   readonly authToken?: string;
-  /** Producers fail fast: commands time out and are not queued while disconnected. */
+  /**
+   * Producers fail fast: every command gives up after `commandTimeoutMs` (default 2 s), whether Redis
+   * is slow, down, or still being connected to, and is not retried across reconnects.
+   */
   readonly failFast?: boolean;
   readonly connectTimeoutMs?: number;
   readonly commandTimeoutMs?: number;
@@ -27,7 +30,9 @@ export function createRedisClient(options: RedisClientOptions): Redis {
     ...(options.authToken ? { password: options.authToken } : {}),
     ...(url.protocol === 'rediss:' ? { tls: { servername: url.hostname } } : {}),
     ...(options.failFast
-      ? { commandTimeout: options.commandTimeoutMs ?? 2000, enableOfflineQueue: false, maxRetriesPerRequest: 1 }
+      ? // The offline queue stays on, so the first command after a cold start waits for the connection
+        // instead of failing; the command timeout starts when the command is issued, so it still bounds it.
+        { commandTimeout: options.commandTimeoutMs ?? 2000, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false }
       : { maxRetriesPerRequest: null, ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}) }),
   };
   return new Redis(options.url, redisOptions);

@@ -93,7 +93,7 @@ export class QueueAdmin extends QueueClient {
     const at = reply[1] === null ? undefined : Number(reply[1]);
     return {
       state,
-      job: decodeJob(fields.get('d')!, fields.get('a') ?? null, fields.get('e') ?? null, fields.get('err') ?? null),
+      job: decodeJob(fields.get('d')!, fields.get('a') ?? null, fields.get('l') ?? null, fields.get('e') ?? null, fields.get('err') ?? null),
       ...(state === 'waiting' ? { position: at } : at === undefined ? {} : { since: at }),
       ...(fields.has('why') ? { deadReason: fields.get('why') as DeadReason } : {}),
       failures: failures.map(({ seq: _seq, ...f }) => f),
@@ -173,10 +173,11 @@ export class QueueAdmin extends QueueClient {
       let upTo: number | '' = ''; // the server's now, fixed by the first call
       let requeued = 0;
       for (;;) {
-        const [n, left, at] = (await runScript(this.redis, 'requeue', [k.dead, k.counters], [k.prefix, 'all', CHUNK, upTo])) as [number, number, number];
+        const [n, left, at, handled] = (await runScript(this.redis, 'requeue', [k.dead, k.counters], [k.prefix, 'all', CHUNK, upTo])) as [number, number, number, number];
         upTo = at;
         requeued += n;
-        if (n === 0 || left === 0) return { requeued, missing: [] };
+        // `handled` counts ids whose record was gone too (dropped): a chunk of only those is progress.
+        if (handled === 0 || left === 0) return { requeued, missing: [] };
       }
     }
     const ids = [...new Set(target.ids)];

@@ -40,6 +40,12 @@ export interface ConsumeOptions {
   defaultTimeoutMs?: number;
   /** Called once per job after its result was recorded in Redis. Must not throw. */
   onSettled?: (job: Job, outcome: JobOutcome) => void;
+  /**
+   * A handler that timed out or lost its lease has its result recorded at once, but keeps its slot
+   * until it really returns (so concurrency stays bounded). On stop, consume waits this long for such
+   * handlers, then returns without them. Default 1000 ms.
+   */
+  abandonGraceMs?: number;
 }
 
 export interface ConsumeSummary {
@@ -51,6 +57,8 @@ export interface ConsumeSummary {
   leaseLost: number;
   /** Prefetched jobs handed back unstarted when the consumer stopped. */
   released: number;
+  /** Handlers still running when consume returned (they timed out or lost their lease; already recorded). */
+  abandoned: number;
 }
 
 /** The abort signal of a running job, made only if the handler asks for it. */
@@ -78,8 +86,10 @@ interface Held {
   context?: RunContext;
   timer?: NodeJS.Timeout;
   started?: number;
-  /** Set once the handler settled, timed out or lost its lease: later signals are ignored. */
-  finished?: boolean;
+  /** The handler has not returned yet: the job holds a slot. */
+  running?: boolean;
+  /** Its result is recorded (or being recorded): the handler settled, timed out or lost its lease. */
+  recorded?: boolean;
   lost?: boolean;
 }
 
@@ -94,10 +104,12 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
   const leaseMs = options.leaseMs ?? queue.options.leaseMs;
   const waitMs = options.waitMs ?? 1000;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
-  const summary: ConsumeSummary = { processed: 0, succeeded: 0, retried: 0, deadLettered: 0, leaseLost: 0, released: 0 };
+  const abandonGraceMs = options.abandonGraceMs ?? 1000;
+  const summary: ConsumeSummary = { processed: 0, succeeded: 0, retried: 0, deadLettered: 0, leaseLost: 0, released: 0, abandoned: 0 };
   const held = new Map<string, Held>();
   const buffer: Held[] = [];
-  let handling = 0;
+  let handling = 0; // slots in use: handlers that have not returned, abandoned ones included
+  let abandoned = 0; // of those, handlers whose result was recorded without them (timeout, lost lease)
   let recording = 0;
   let idleSince = Date.now();
   let outstanding = false;
@@ -121,13 +133,20 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
     else if (outcome.status === 'retried') summary.retried++;
     else if (outcome.status === 'dead') summary.deadLettered++;
     else summary.leaseLost++;
-    held.delete(entry.job.id); // the heartbeat kept the lease until the result was in Redis
+    forget(entry); // the heartbeat kept the lease until the result was in Redis
     recording--;
     options.onSettled?.(entry.job, outcome);
     if (recording === 0) wake();
   };
 
+  // By identity: the same job id may already be held again (a zero-delay retry redelivered to us).
+  const forget = (entry: Held) => {
+    if (held.get(entry.job.id) === entry) held.delete(entry.job.id);
+  };
+
   const record = (entry: Held, durationMs: number, error: unknown, failed: boolean) => {
+    if (entry.recorded) return;
+    entry.recorded = true;
     recording++;
     const { job } = entry;
     const lost = (e: unknown) => settle(entry, { status: 'lease_lost', durationMs, error: e });
@@ -145,20 +164,27 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
   };
 
   // --- running jobs --------------------------------------------------------------------------------
-  const finish = (entry: Held, error: unknown, failed: boolean) => {
-    if (entry.finished) return;
-    entry.finished = true;
+  /** The handler returned (or threw): record its result unless a timeout already did; free the slot. */
+  const handlerDone = (entry: Held, error: unknown, failed: boolean) => {
+    if (!entry.running) return;
+    entry.running = false;
     clearTimeout(entry.timer);
+    if (entry.recorded) abandoned--;
+    else record(entry, Date.now() - entry.started!, error, failed);
     handling--;
     idleSince = Date.now();
-    record(entry, idleSince - entry.started!, error, failed);
     dispatch();
     jobFinished();
+    wake();
   };
 
+  /** Ends a job without its handler (timeout, lost lease): the result is recorded now, the slot stays. */
   const end = (entry: Held, reason: Error) => {
     entry.context!.abort(reason);
-    finish(entry, reason, true);
+    if (entry.recorded || !entry.running) return;
+    clearTimeout(entry.timer);
+    abandoned++;
+    record(entry, Date.now() - entry.started!, reason, true);
   };
 
   const timedOut = (entry: Held, timeoutMs: number) => end(entry, new JobTimeoutError(entry.job.id, timeoutMs));
@@ -166,6 +192,7 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
   const start = (entry: Held) => {
     handling++;
     const timeoutMs = entry.job.timeoutMs ?? defaultTimeoutMs;
+    entry.running = true;
     entry.context = new RunContext();
     entry.started = Date.now();
     entry.timer = setTimeout(timedOut, timeoutMs, entry, timeoutMs);
@@ -173,15 +200,15 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
     try {
       result = handler(entry.job, entry.context) as Promise<unknown> | undefined;
     } catch (error) {
-      return finish(entry, error, true);
+      return handlerDone(entry, error, true);
     }
     if (result && typeof result.then === 'function') {
       result.then(
-        () => finish(entry, undefined, false),
-        (error: unknown) => finish(entry, error, true),
+        () => handlerDone(entry, undefined, false),
+        (error: unknown) => handlerDone(entry, error, true),
       );
     } else {
-      finish(entry, undefined, false);
+      handlerDone(entry, undefined, false);
     }
   };
 
@@ -189,7 +216,7 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
     // After a stop, buffered jobs are released rather than started.
     while (handling < concurrency && buffer.length > 0 && !stopping()) {
       const entry = buffer.shift()!;
-      if (entry.lost) held.delete(entry.job.id);
+      if (entry.lost) forget(entry);
       else start(entry);
     }
   };
@@ -204,7 +231,7 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
           const entry = entries[i]!;
           if (deadline !== 0 || entry.lost) return;
           entry.lost = true;
-          if (entry.context && !entry.finished) end(entry, new LeaseLostError(entry.job.id));
+          if (entry.running) end(entry, new LeaseLostError(entry.job.id));
         }),
       () => undefined, // Redis unreachable: the next beat tries again; the lease may still hold
     );
@@ -220,7 +247,8 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
     if (stopping()) return wake();
     const room = capacity - handling - buffer.length;
     if (room <= 0) return;
-    const idle = options.idleMs !== undefined && handling === 0 && buffer.length === 0;
+    // Abandoned handlers hold slots but no job (their results are recorded): they do not keep us busy.
+    const idle = options.idleMs !== undefined && handling === abandoned && buffer.length === 0;
     let wait = waitMs;
     if (options.deadline !== undefined) wait = Math.min(wait, options.deadline - Date.now());
     if (idle) wait = Math.min(wait, options.idleMs! - (Date.now() - idleSince));
@@ -272,9 +300,17 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
   if (unstarted.length > 0) {
     const released = await queue.release(unstarted.map((e) => e.job)).catch(() => [] as boolean[]);
     summary.released = released.filter(Boolean).length;
-    for (const e of unstarted) held.delete(e.job.id);
+    for (const e of unstarted) forget(e);
   }
-  while (handling > 0 || recording > 0) await new Promise<void>((resolve) => (wakeMain = resolve));
+  // Let running jobs finish and their results land; handlers already given up on get a grace period.
+  const graceEnds = Date.now() + abandonGraceMs;
+  while (recording > 0 || (handling > abandoned) || (handling > 0 && Date.now() < graceEnds)) {
+    await new Promise<void>((resolve) => {
+      wakeMain = resolve;
+      if (recording === 0 && handling === abandoned) setTimeout(resolve, Math.max(0, graceEnds - Date.now())).unref();
+    });
+  }
+  summary.abandoned = handling;
   clearInterval(heartbeat);
   if (failure !== undefined) throw failure;
   return summary;

@@ -102,9 +102,22 @@ export class JobQueue extends QueueClient {
       // Sleep no longer than until the next retry falls due or lease expires (server clock).
       const nextAt = reply[1];
       const until = nextAt === null ? remaining : Math.min(remaining, Math.max(1, Number(nextAt) - Number(reply[0])));
-      await this.waiter.wait(queues.map((q) => this.keys.wake(q)), until, options.signal);
-      if (this.closed) return [];
+      const outcome = await this.waiter.wait(queues.map((q) => this.keys.wake(q)), until, options.signal);
+      if (outcome === 'aborted' || outcome === 'closed') {
+        // The dropped BLPOP may have taken a wake-up marker with it: put one back if work is waiting,
+        // and take nothing — the caller no longer wants jobs.
+        await this.rearm(queues).catch(() => undefined);
+        return [];
+      }
+      if (outcome === 'error') await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(0, deadline - Date.now()))));
     }
+  }
+
+  /** Housekeeping and wake-up markers for these queues, taking no job (a dequeue of zero). */
+  private rearm(queues: readonly string[]): Promise<unknown> {
+    return runScript(this.redis, 'dequeue', [this.keys.dead, this.keys.counters], [
+      this.keys.prefix, 0, 1, this.options.housekeepingLimit, queues.length, ...queues, ...this.options.priorities,
+    ]);
   }
 
   /** Completes a job. Throws LeaseLostError when the lease expired and the job was reaped or redelivered. */
@@ -114,7 +127,7 @@ export class JobQueue extends QueueClient {
 
   /** Completes a job; false when its lease was lost. Calls in one turn share one script run. */
   tryAck(lease: Lease): Promise<boolean> {
-    return this.acker.add({ id: lease.id, attempts: lease.attempts });
+    return this.acker.add({ id: lease.id, delivery: lease.delivery });
   }
 
   /** Completes many jobs in one call; true per job acknowledged, false where the lease was lost. */
@@ -128,16 +141,16 @@ export class JobQueue extends QueueClient {
    * Fails an attempt. A retryable failure with attempts left is retried after exponential backoff with
    * jitter (or `delayMs`); otherwise the job is dead-lettered with its reason and failure history.
    */
-  async nack(lease: Lease, error: unknown, options: NackOptions = {}): Promise<NackResult> {
-    const delayMs = options.delayMs ?? backoffDelay(lease.attempts, this.options.backoff);
+  async nack(job: Lease & Pick<Job, 'attempts'>, error: unknown, options: NackOptions = {}): Promise<NackResult> {
+    const delayMs = options.delayMs ?? backoffDelay(job.attempts, this.options.backoff);
     if (!Number.isSafeInteger(delayMs) || delayMs < 0) throw new QueueArgumentError('delayMs', 'must be an integer >= 0');
     const result = await this.nacker.add({
-      lease: { id: lease.id, attempts: lease.attempts },
+      lease: { id: job.id, delivery: job.delivery },
       message: errorMessage(error),
       delayMs,
       retryable: options.retryable ?? true,
     });
-    if (!result) throw new LeaseLostError(lease.id);
+    if (!result) throw new LeaseLostError(job.id);
     return result;
   }
 
@@ -153,7 +166,7 @@ export class JobQueue extends QueueClient {
     if (!Number.isSafeInteger(leaseMs) || leaseMs < 1) throw new QueueArgumentError('leaseMs', 'must be a positive integer');
     if (leases.length === 0) return [];
     const args: ScriptArg[] = [this.keys.prefix, leaseMs];
-    for (const l of leases) args.push(l.id, l.attempts);
+    for (const l of leases) args.push(l.id, l.delivery);
     return ((await runScript(this.redis, 'extend', [this.keys.queues], args)) as number[]).map(Number);
   }
 
@@ -164,7 +177,7 @@ export class JobQueue extends QueueClient {
   async release(leases: readonly Lease[]): Promise<boolean[]> {
     if (leases.length === 0) return [];
     const args: ScriptArg[] = [this.keys.prefix];
-    for (const l of leases) args.push(l.id, l.attempts);
+    for (const l of leases) args.push(l.id, l.delivery);
     return ((await runScript(this.redis, 'release', [this.keys.queues], args)) as number[]).map((code) => code === 1);
   }
 
@@ -185,13 +198,13 @@ export class JobQueue extends QueueClient {
     return jobs.map(({ spec }, i) => {
       const o = i * 6;
       if (reply[o + 1] === 0) {
-        return { id: spec.id, duplicate: false, job: { ...spec, attempts: 0, enqueuedAt: Number(reply[o + 3]), lastError: null } };
+        return { id: spec.id, duplicate: false, job: { ...spec, attempts: 0, delivery: 0, enqueuedAt: Number(reply[o + 3]), lastError: null } };
       }
       const original = reply[o + 4] ?? null;
       return {
         id: String(reply[o]),
         duplicate: true,
-        job: original === null ? null : decodeJob(String(original), reply[o + 2] ?? null, reply[o + 3] ?? null, reply[o + 5] ?? null),
+        job: original === null ? null : decodeJob(String(original), reply[o + 2] ?? null, null, reply[o + 3] ?? null, reply[o + 5] ?? null),
       };
     });
   }
@@ -199,14 +212,14 @@ export class JobQueue extends QueueClient {
   private async writeAcks(leases: readonly Lease[]): Promise<boolean[]> {
     const { maxCount, maxAgeMs } = this.options.history;
     const args: ScriptArg[] = [this.keys.prefix, maxCount, maxAgeMs, this.options.housekeepingLimit];
-    for (const l of leases) args.push(l.id, l.attempts);
+    for (const l of leases) args.push(l.id, l.delivery);
     const reply = (await runScript(this.redis, 'ack', [this.keys.done, this.keys.counters], args)) as number[];
     return reply.map((code) => code === AckCode.Acknowledged);
   }
 
   private async writeFailures(failures: readonly Failure[]): Promise<(NackResult | null)[]> {
     const args: ScriptArg[] = [this.keys.prefix];
-    for (const f of failures) args.push(f.lease.id, f.lease.attempts, f.delayMs, f.retryable ? 1 : 0, f.message);
+    for (const f of failures) args.push(f.lease.id, f.lease.delivery, f.delayMs, f.retryable ? 1 : 0, f.message);
     const reply = (await runScript(this.redis, 'nack', [this.keys.dead, this.keys.counters], args)) as number[];
     return failures.map((_f, i): NackResult | null => {
       switch (reply[i * 2]) {

@@ -38,8 +38,13 @@ export interface JobSpec<P = unknown> {
 }
 
 export interface Job<P = unknown> extends JobSpec<P> {
-  /** Attempts started so far (the current one included once dequeued). It is also the lease token. */
+  /** Attempts started so far (the current one included once dequeued). */
   readonly attempts: number;
+  /**
+   * How many times the job was handed out, ever: the lease token. Unlike `attempts` it is never reset
+   * (requeue) or undone (release), so a token from an earlier delivery can never match again.
+   */
+  readonly delivery: number;
   /** Server time (ms) the job last entered a waiting list. */
   readonly enqueuedAt: number;
   /** Error of the latest failed attempt. */
@@ -74,8 +79,8 @@ export interface NackOptions {
   delayMs?: number;
 }
 
-/** The lease on a dequeued job: its id and the attempt it was dequeued for. */
-export type Lease = Pick<Job, 'id' | 'attempts'>;
+/** The lease on a dequeued job: its id and the delivery it was handed out in. */
+export type Lease = Pick<Job, 'id' | 'delivery'>;
 
 export type NackResult =
   | { readonly outcome: 'retry'; readonly retryAt: number }

@@ -38,12 +38,18 @@ function serializePayload(field: string, payload: unknown): string {
   let json: string | undefined;
   try {
     // The replacer sees every value: reject what JSON would silently drop or change rather than lose it.
-    json = JSON.stringify(payload, function (key, value: unknown) {
+    json = JSON.stringify(payload, function (this: Record<string, unknown>, key, value: unknown) {
+      const name = key === '' ? 'it' : JSON.stringify(key);
+      // `this[key]` is the value before toJSON ran (a Date arrives here already turned into a string).
+      const original = this[key];
       const t = typeof value;
       if (t === 'function' || t === 'symbol' || t === 'bigint' || (t === 'undefined' && Array.isArray(this))) {
-        bad ??= `${key === '' ? 'it' : JSON.stringify(key)} is a ${t}`;
+        bad ??= `${name} is a ${t}`;
       } else if (t === 'number' && !Number.isFinite(value)) {
-        bad ??= `${key === '' ? 'it' : JSON.stringify(key)} is ${String(value)}`;
+        bad ??= `${name} is ${String(value)}`;
+      } else if (typeof original === 'object' && original !== null && !Array.isArray(original) && !isPlainObject(original)) {
+        // Map, Set, Date, typed arrays, class instances: JSON would store something else ({} for a Map).
+        bad ??= `${name} is a ${(original as object).constructor?.name ?? 'non-plain object'}; send plain objects, arrays, strings, numbers, booleans or null`;
       }
       return t === 'bigint' ? null : value;
     });
@@ -61,6 +67,7 @@ function validateCarrier(field: string, value: unknown): TraceCarrier {
   const carrier: TraceCarrier = {};
   for (const [k, v] of entries) {
     if (!CARRIER_KEY.test(k)) throw new JobValidationError(`${field}.${k}`, 'is not a valid header name');
+    if (k.toLowerCase() in carrier) throw new JobValidationError(`${field}.${k}`, 'is given twice (header names ignore case)');
     if (typeof v !== 'string' || v.length > MAX_CARRIER_VALUE) {
       throw new JobValidationError(`${field}.${k}`, `must be a string of at most ${MAX_CARRIER_VALUE} characters`);
     }

@@ -153,6 +153,15 @@ describe('requeue from the dead-letter queue', () => {
     expect(dead[0]).toMatchObject({ state: 'dead', deadReason: 'attempts_exhausted', failures: [{ error: 'failed 0' }] });
   });
 
+  it('requeues everything dead-lettered even past a long run of ids whose records are gone', async () => {
+    const { admin, redis, keys, ids } = await deadJobs(1).then((f) => ({ ...f, keys: f.queue.keys }));
+    // 1200 dangling ids, older than the real dead letter (a purge-all racing a failure can leave such).
+    await redis.zadd(keys.dead, ...Array.from({ length: 1200 }, (_, i) => [1, `01HZZZZZZZZZZZZZZZZZZZ${String(i).padStart(4, '0')}`]).flat());
+    expect(await admin.requeue({ all: true })).toEqual({ requeued: 1, missing: [] });
+    expect((await admin.info(ids[0]!)).state).toBe('waiting');
+    expect((await admin.stats()).dead).toBe(0);
+  });
+
   it('requeues everything dead-lettered', async () => {
     const { admin } = await deadJobs(4);
     expect(await admin.requeue({ all: true })).toEqual({ requeued: 4, missing: [] });

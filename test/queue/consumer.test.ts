@@ -1,4 +1,6 @@
 import { consume, JobQueue, JobTimeoutError, type Job, type JobOutcome } from '../../shared/queue';
+import { startRedisServer } from '../../shared/local/redis-server';
+import { createRedisClient } from '../../shared/redis';
 import { connect, queueFixtures, sleep } from '../support/redis';
 
 const make = queueFixtures('consumer');
@@ -21,7 +23,7 @@ describe('consume', () => {
       },
       { concurrency: 7, idleMs: 200, waitMs: 100 },
     );
-    expect(summary).toEqual({ processed: 60, succeeded: 60, retried: 0, deadLettered: 0, leaseLost: 0, released: 0 });
+    expect(summary).toEqual({ processed: 60, succeeded: 60, retried: 0, deadLettered: 0, leaseLost: 0, released: 0, abandoned: 0 });
     expect(peak).toBe(7);
     expect([...seen].sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 60 }, (_, i) => i));
     expect((await admin.stats()).queues[0]!.counters.completed).toBe(60);
@@ -125,6 +127,87 @@ describe('consume', () => {
     expect(stolen).toEqual([]);
     expect(summary).toMatchObject({ succeeded: 1, leaseLost: 0 });
     expect(id).toBeDefined();
+  });
+
+  it('keeps heartbeating a job that a zero-delay retry handed straight back to it', async () => {
+    const { queue, namespace } = make({ backoff: { baseMs: 0, capMs: 0 } });
+    await queue.enqueue({ type: 'flaky', maxAttempts: 3 });
+    const redis = connect();
+    const rival = new JobQueue(redis, { namespace });
+    const stolen: Job[] = [];
+    let secondRunning = false;
+    const polling = (async () => {
+      for (let i = 0; i < 15; i++) {
+        await sleep(100);
+        if (secondRunning) stolen.push(...(await rival.dequeue()));
+      }
+    })();
+    const summary = await consume(
+      queue,
+      async (job) => {
+        if (job.attempts === 1) throw new Error('first attempt fails at once');
+        secondRunning = true;
+        await sleep(1200); // four times the lease: only the heartbeat keeps it
+        secondRunning = false;
+      },
+      // One slot: the nack and the dequeue that takes the job straight back leave in the same turn.
+      { leaseMs: 300, idleMs: 100, waitMs: 50, concurrency: 1 },
+    );
+    await polling;
+    rival.close();
+    redis.disconnect();
+    expect(stolen).toEqual([]);
+    expect(summary).toMatchObject({ retried: 1, succeeded: 1, leaseLost: 0 });
+  });
+
+  it('keeps the slot of a timed-out handler until it really returns', async () => {
+    const { queue } = make({ backoff: { baseMs: 60_000, capMs: 60_000 } });
+    await queue.enqueueBatch(Array.from({ length: 4 }, () => ({ type: 'stubborn', timeoutMs: 50 })));
+    let running = 0;
+    let peak = 0;
+    const summary = await consume(
+      queue,
+      async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await sleep(200); // ignores its abort signal
+        running--;
+      },
+      { concurrency: 1, idleMs: 100, waitMs: 50 },
+    );
+    expect(peak).toBe(1);
+    expect(summary).toMatchObject({ processed: 4, retried: 4, abandoned: 0 });
+    expect(running).toBe(0);
+  });
+
+  it('returns after a grace period when a timed-out handler never returns, and says so', async () => {
+    const { queue, admin } = make({ backoff: { baseMs: 60_000, capMs: 60_000 } });
+    const { id } = await queue.enqueue({ type: 'stuck', timeoutMs: 50 });
+    const started = Date.now();
+    const summary = await consume(queue, () => new Promise(() => undefined), { idleMs: 50, waitMs: 50, abandonGraceMs: 200 });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(summary).toMatchObject({ processed: 1, retried: 1, abandoned: 1 });
+    expect((await admin.info(id)).state).toBe('delayed');
+  });
+
+  it('ends by its deadline even when Redis dies while it waits for work', async () => {
+    const own = await startRedisServer();
+    const client = createRedisClient({ url: own.url, commandTimeoutMs: 500 });
+    client.on('error', () => undefined);
+    const queue = new JobQueue(client, { namespace: 'dying' });
+    await queue.enqueue({ type: 'noop' });
+    const started = Date.now();
+    const consuming = consume(queue, async () => undefined, { deadline: Date.now() + 1000, waitMs: 800 }).then(
+      (summary) => ({ summary }),
+      (error: unknown) => ({ error }),
+    );
+    await sleep(300);
+    await own.stop();
+    const result = await consuming;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result).toBeDefined();
+    queue.close();
+    client.disconnect();
   });
 
   it('stops taking jobs at its deadline and lets the running ones finish', async () => {

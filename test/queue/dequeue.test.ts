@@ -1,6 +1,7 @@
 import { QueueArgumentError, type Job } from '../../shared/queue';
 import { JobQueue } from '../../shared/queue';
-import { connect, queueFixtures, sleep } from '../support/redis';
+import { createRedisClient } from '../../shared/redis';
+import { connect, queueFixtures, redisUrl, sleep } from '../support/redis';
 
 const make = queueFixtures('dequeue');
 
@@ -108,6 +109,30 @@ describe('dequeue', () => {
     setTimeout(() => controller.abort(), 100);
     expect(await queue.dequeue({ waitMs: 10_000, signal: controller.signal })).toEqual([]);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('takes nothing once its wait is aborted, even when a job arrives at that moment', async () => {
+    const { queue, admin } = make();
+    const controller = new AbortController();
+    const waiting = queue.dequeue({ waitMs: 10_000, signal: controller.signal });
+    await sleep(50);
+    controller.abort();
+    const { id } = await queue.enqueue({ type: 'noop' });
+    expect(await waiting).toEqual([]);
+    expect(await admin.info(id)).toMatchObject({ state: 'waiting', job: { attempts: 0 } });
+  });
+
+  it('waits by blocking from a fail-fast client too, and its first command needs no warm-up', async () => {
+    const { namespace } = make();
+    const client = createRedisClient({ url: redisUrl(), failFast: true });
+    const queue = new JobQueue(client, { namespace });
+    await queue.enqueue({ type: 'noop' }); // the very first command, on a connection still being made
+    await queue.dequeue();
+    const calls = countScriptCalls(client as never);
+    expect(await queue.dequeue({ waitMs: 500 })).toEqual([]);
+    expect(calls()).toBeLessThanOrEqual(3);
+    queue.close();
+    client.disconnect();
   });
 
   it('ends waits in progress when the queue closes', async () => {

@@ -39,6 +39,12 @@ describe('enqueue', () => {
       [{ type: 'noop', payload: { when: () => 1 } }, 'payload'],
       [{ type: 'noop', payload: { n: Number.NaN } }, 'payload'],
       [{ type: 'noop', payload: 10n }, 'payload'],
+      [{ type: 'noop', payload: { m: new Map([['a', 1]]) } }, 'payload'],
+      [{ type: 'noop', payload: { s: new Set([1]) } }, 'payload'],
+      [{ type: 'noop', payload: { when: new Date() } }, 'payload'],
+      [{ type: 'noop', payload: new Uint8Array([1, 2]) }, 'payload'],
+      [{ type: 'noop', payload: { at: new (class Point { x = 1 })() } }, 'payload'],
+      [{ type: 'noop', trace: { traceparent: 'a', Traceparent: 'b' } }, 'trace.Traceparent'],
       [{ type: 'noop', colour: 'red' }, 'colour'],
       [[], 'job'],
     ];
@@ -141,6 +147,9 @@ describe('enqueue', () => {
     const results = await Promise.all(Array.from({ length: 200 }, (_, i) => queue.enqueue({ type: 'noop', payload: { i } })));
     expect(new Set(results.map((r) => r.id)).size).toBe(200);
     results.forEach((r, i) => expect(r.job?.payload).toEqual({ i }));
+    // What Redis stored under each returned id is that caller's job.
+    const stored = await Promise.all(results.map((r) => admin.info(r.id)));
+    stored.forEach((info, i) => expect(info.job.payload).toEqual({ i }));
     expect((await admin.stats()).totals.waiting).toBe(200);
   });
 });

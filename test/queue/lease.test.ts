@@ -71,17 +71,45 @@ describe('leases', () => {
     const { queue, admin } = make();
     const ids = (await queue.enqueueBatch([1, 2, 3, 4].map((n) => ({ type: 'noop', payload: n })))).map((r) => r.id);
     const taken = await queue.dequeue({ count: 3 });
-    expect(await queue.release([taken[1]!, taken[2]!, { id: taken[0]!.id, attempts: 7 }])).toEqual([true, true, false]);
+    expect(await queue.release([taken[1]!, taken[2]!, { id: taken[0]!.id, delivery: 7 }])).toEqual([true, true, false]);
     const next = await queue.dequeue({ count: 3 });
     expect(next.map((j) => j.id)).toEqual([ids[1], ids[2], ids[3]]);
     expect(next.map((j) => j.attempts)).toEqual([1, 1, 1]);
     expect((await admin.info(ids[1]!)).failures).toEqual([]);
   });
 
+  it('refuses a stale lease from before a requeue: it can neither extend, fail nor complete the new delivery', async () => {
+    const { queue, admin } = make();
+    const { id } = await queue.enqueue({ type: 'noop', maxAttempts: 1 });
+    const [stale] = await queue.dequeue({ leaseMs: 30 });
+    await sleep(50);
+    await queue.dequeue(); // reaps the expired lease: out of attempts, dead-lettered
+    await admin.requeue({ ids: [id] });
+    const [fresh] = await queue.dequeue({ leaseMs: 60_000 });
+    expect(fresh).toMatchObject({ id, attempts: 1 }); // same attempt number as the stale lease…
+    expect(fresh!.delivery).toBeGreaterThan(stale!.delivery); // …but a new delivery
+    await expect(queue.extendLease(stale!, 1)).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(queue.nack(stale!, 'late', { retryable: false })).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await queue.tryAck(stale!)).toBe(false);
+    expect((await admin.info(id)).since! - Date.now()).toBeGreaterThan(50_000);
+    await queue.ack(fresh!);
+  });
+
+  it('refuses a stale lease from before a release', async () => {
+    const { queue } = make();
+    await queue.enqueue({ type: 'noop' });
+    const [released] = await queue.dequeue();
+    await queue.release([released!]);
+    const [taken] = await queue.dequeue();
+    expect(taken!.attempts).toBe(released!.attempts);
+    expect(await queue.tryAck(released!)).toBe(false);
+    expect(await queue.tryAck(taken!)).toBe(true);
+  });
+
   it('acknowledges many jobs in one call and reports which leases were lost', async () => {
     const { queue } = make();
     await queue.enqueueBatch([{ type: 'noop' }, { type: 'noop' }]);
     const [a, b] = await queue.dequeue({ count: 2 });
-    expect(await queue.ackMany([a!, { id: b!.id, attempts: 99 }])).toEqual([true, false]);
+    expect(await queue.ackMany([a!, { id: b!.id, delivery: 99 }])).toEqual([true, false]);
   });
 });

@@ -24,25 +24,28 @@ describe('backoffDelay', () => {
 
 describe('retries and the dead-letter queue', () => {
   it('schedules a retryable failure after a growing, capped backoff without holding the job', async () => {
-    const { queue, admin } = make({ backoff: { baseMs: 40, capMs: 100 } });
-    const { id } = await queue.enqueue({ type: 'noop', maxAttempts: 5 });
+    const { queue, admin } = make({ backoff: { baseMs: 80, capMs: 200 } });
+    const { id } = await queue.enqueue({ type: 'noop', maxAttempts: 6 });
     const delays: number[] = [];
-    for (let attempt = 1; attempt <= 4; attempt++) {
+    for (let attempt = 1; attempt <= 5; attempt++) {
       const [job] = await queue.dequeue({ waitMs: 2000 });
       expect(job).toMatchObject({ id, attempts: attempt });
-      const before = Date.now();
       const result = await queue.nack(job!, new Error(`boom ${attempt}`));
       if (result.outcome !== 'retry') throw new Error('expected a retry');
-      delays.push(result.retryAt - before);
+      // Exact, from the server's own clock: due time minus the time the failure was recorded.
+      const info = await admin.info(id);
+      expect(info.state).toBe('delayed');
+      delays.push(info.since! - info.failures[info.failures.length - 1]!.at);
       // While it waits out its backoff the job is delayed, not held by anyone.
-      const stats = await admin.stats();
-      expect(stats.totals).toMatchObject({ active: 0, delayed: 1, waiting: 0 });
+      expect((await admin.stats()).totals).toMatchObject({ active: 0, delayed: 1, waiting: 0 });
     }
-    const steps = [40, 80, 100, 100];
+    // Steps 80, 160, 200 (capped), 200, 200; equal jitter draws from the upper half of each step.
+    const steps = [80, 160, 200, 200, 200];
     delays.forEach((d, i) => {
-      expect(d).toBeGreaterThanOrEqual(steps[i]! / 2 - 5);
-      expect(d).toBeLessThanOrEqual(steps[i]! + 200); // + the round trip: retryAt is server time
+      expect(d).toBeGreaterThanOrEqual(steps[i]! / 2);
+      expect(d).toBeLessThanOrEqual(steps[i]!);
     });
+    expect(Math.max(...delays)).toBeLessThanOrEqual(200); // never beyond the cap
   });
 
   it('promotes a due retry back to its queue and wakes a waiting consumer for it', async () => {

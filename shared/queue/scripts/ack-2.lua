@@ -6,7 +6,7 @@
   ARGV[2] history: most completed jobs kept
   ARGV[3] history: most age kept, ms (0 = no limit)
   ARGV[4] history: most records trimmed by age per call (and twice that, plus the jobs acked, by count)
-  ARGV[5..] pairs: job id, attempt (the lease token)
+  ARGV[5..] pairs: job id, delivery (the lease token)
   Returns per job: 1 acknowledged, 0 lease lost (reaped, or redelivered to another consumer).
 ]]
 -- @include "keys"
@@ -24,7 +24,7 @@ local perQueue = {}
 local done = {}
 for i = 5, #ARGV, 2 do
   local id = ARGV[i]
-  local f = redis.call('HMGET', jobKey(prefix, id), 'a', 'q')
+  local f = redis.call('HMGET', jobKey(prefix, id), 'l', 'q')
   if f[1] == ARGV[i + 1] and redis.call('ZREM', activeKey(prefix, f[2]), id) == 1 then
     done[#done + 1] = now
     done[#done + 1] = id

@@ -9,7 +9,9 @@
   ARGV[4] housekeeping limit per queue
   ARGV[5] number of queues N, then ARGV[6..5+N] the queues, then the priorities, highest first
   Returns: server now, next time (ms) something becomes ready when nothing was taken (else false),
-  then per job 5 values: id, attempts (the lease token), spec JSON, enqueuedAt, lastError.
+  then per job 6 values: id, attempts, delivery (the lease token), spec JSON, enqueuedAt, lastError.
+  The delivery counter only ever grows (attempts can be reset by a requeue or undone by a release), so
+  a token from an earlier delivery can never match again.
 ]]
 -- @include "keys"
 -- @include "now"
@@ -44,6 +46,7 @@ for _, priority in ipairs(priorities) do
           if f[1] then -- a purge may have removed the record; skip such ids
             out[#out + 1] = id
             out[#out + 1] = redis.call('HINCRBY', jk, 'a', 1)
+            out[#out + 1] = redis.call('HINCRBY', jk, 'l', 1)
             out[#out + 1] = f[1]; out[#out + 1] = f[2]; out[#out + 1] = f[3]
             leases[#leases + 1] = deadline
             leases[#leases + 1] = id

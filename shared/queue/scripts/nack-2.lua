@@ -4,7 +4,7 @@
   KEYS[1] dead      dead-letter sorted set
   KEYS[2] counters  hash of per-queue counters
   ARGV[1] prefix    namespace key prefix `{ns}:`
-  ARGV[2..] per job, 5 values: id, attempt (lease token), delay ms, retryable (1|0), error message
+  ARGV[2..] per job, 5 values: id, delivery (the lease token), delay ms, retryable (1|0), error message
   Returns per job, 2 values: outcome (1 retry, 2 dead-lettered, 0 lease lost), time of the retry (ms) or 0
 ]]
 -- @include "keys"
@@ -16,11 +16,11 @@ local now = nowMs()
 local out = {}
 
 for i = 2, #ARGV, 5 do
-  local id, attempt, delay = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
-  local f = redis.call('HMGET', jobKey(prefix, id), 'a', 'q', 'p', 'm')
-  if f[1] == attempt and redis.call('ZREM', activeKey(prefix, f[2]), id) == 1 then
+  local id, token, delay = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  local f = redis.call('HMGET', jobKey(prefix, id), 'l', 'q', 'p', 'm', 'a')
+  if f[1] == token and redis.call('ZREM', activeKey(prefix, f[2]), id) == 1 then
     local retryable = ARGV[i + 3] == '1'
-    local outcome = failAttempt(prefix, KEYS[1], KEYS[2], id, f[2], f[3], tonumber(attempt), tonumber(f[4]),
+    local outcome = failAttempt(prefix, KEYS[1], KEYS[2], id, f[2], f[3], tonumber(f[5]), tonumber(f[4]),
       ARGV[i + 4], retryable and 'error' or 'non_retryable', retryable, delay, now)
     out[#out + 1] = outcome
     out[#out + 1] = outcome == 1 and now + delay or 0

@@ -1,5 +1,6 @@
 --[[
-  Moves dead-lettered jobs back to the tail of their queue with fresh attempts (their failure records stay).
+  Moves dead-lettered jobs back to the tail of their queue with fresh attempts (their failure records
+  stay, and so does the delivery counter: old lease tokens must stay invalid).
   KEYS[1] dead      dead-letter sorted set
   KEYS[2] counters  hash of per-queue counters
   ARGV[1] prefix    namespace key prefix `{ns}:`
@@ -7,7 +8,8 @@
                     ARGV[4], ms; '' = now, for the first call)
   ARGV[3] limit
   Returns: requeued count, then (mode 'ids') the ids that were not dead-lettered, or (mode 'all') the
-  number of matching jobs left and upTo (to pass to the next call).
+  number of matching jobs left, upTo (to pass to the next call) and how many ids were handled in all
+  (requeued, or dropped because their record was gone).
 ]]
 -- @include "keys"
 -- @include "now"
@@ -40,7 +42,7 @@ for _, id in ipairs(ids) do
     missing[#missing + 1] = id
   end
 end
-if mode == 'all' then return { requeued, redis.call('ZCOUNT', KEYS[1], '-inf', upTo), upTo } end
+if mode == 'all' then return { requeued, redis.call('ZCOUNT', KEYS[1], '-inf', upTo), upTo, #ids } end
 local out = { requeued }
 for _, id in ipairs(missing) do out[#out + 1] = id end
 return out
