@@ -1,0 +1,80 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+
+export type Log = (message: string) => void;
+
+/** The kind of an export failure, for logging each kind once: a code, or the message's first words. */
+function failureKind(error: unknown): string {
+  const e = error as { code?: unknown; name?: unknown; message?: unknown } | undefined;
+  if (e && typeof e.code === 'string') return e.code;
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  return message.split(/\s+/).slice(0, 6).join(' ');
+}
+
+/**
+ * Keeps export failures from reaching the job: the exporter's errors are reported once per kind
+ * (endpoint and reason, never header values) and swallowed; a throwing exporter counts as a failure.
+ */
+export class GuardedSpanExporter implements SpanExporter {
+  private readonly logged = new Set<string>();
+
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly endpoint: string,
+    private readonly log: Log,
+  ) {}
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    const done = (result: ExportResult) => {
+      if (result.code !== ExportResultCode.SUCCESS) this.report(result.error);
+      resultCallback(result);
+    };
+    try {
+      this.inner.export(spans, done);
+    } catch (error) {
+      done({ code: ExportResultCode.FAILED, error: error as Error });
+    }
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown().catch((error: unknown) => this.report(error));
+  }
+
+  forceFlush(): Promise<void> {
+    return (this.inner.forceFlush?.() ?? Promise.resolve()).catch((error: unknown) => this.report(error));
+  }
+
+  private report(error: unknown): void {
+    const kind = failureKind(error);
+    if (this.logged.has(kind)) return;
+    this.logged.add(kind);
+    this.log(`span export to ${this.endpoint} failed (${kind}); spans of this batch are dropped, jobs are unaffected. Further failures of this kind are not logged.`);
+  }
+}
+
+/**
+ * How long a flush may wait. After a flush timed out (a slow or dead collector), the next ones wait
+ * only `degradedMs`, so a bad collector cannot add the full timeout to every invocation; every
+ * `probeEvery`-th flush still gets the full time, so a collector that recovers (or is merely slower
+ * than `degradedMs`) is noticed and the budget returns to normal.
+ */
+export class FlushBudget {
+  private degradedFlushes = 0;
+  private degraded = false;
+
+  constructor(
+    private readonly degradedMs = 50,
+    private readonly probeEvery = 20,
+  ) {}
+
+  budget(timeoutMs: number): number {
+    if (!this.degraded) return timeoutMs;
+    this.degradedFlushes++;
+    return this.degradedFlushes % this.probeEvery === 0 ? timeoutMs : Math.min(timeoutMs, this.degradedMs);
+  }
+
+  record(timedOut: boolean): void {
+    if (!timedOut) this.degradedFlushes = 0;
+    this.degraded = timedOut;
+  }
+}

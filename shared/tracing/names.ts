@@ -1,0 +1,75 @@
+/**
+ * Every span, attribute, event and metric name of the project, in one place; they follow
+ * TRACING-SPEC.md so traces look the same from every function.
+ */
+
+export const SpanNames = {
+  enqueue: 'queue.enqueue',
+  dequeue: 'queue.dequeue',
+  process: 'job.process',
+  admin: (op: AdminOperation) => `admin.${op}` as const,
+} as const;
+
+export type AdminOperation = 'stats' | 'peek' | 'info' | 'purge' | 'requeue' | 'audit';
+
+export const Attr = {
+  // queue.*
+  queueName: 'queue.name',
+  queuePriority: 'queue.priority',
+  queueOperation: 'queue.operation',
+  queueWaitTimeMs: 'queue.wait_time_ms',
+  queueSource: 'queue.source',
+  // job.*
+  jobId: 'job.id',
+  jobType: 'job.type',
+  jobFilepath: 'job.filepath',
+  jobFilesize: 'job.filesize',
+  jobPriority: 'job.priority',
+  jobRetries: 'job.retries',
+  jobCreationTime: 'job.creation_time',
+  workerId: 'worker.id',
+  processingDurationMs: 'processing.duration_ms',
+  processingSuccess: 'processing.success',
+  // OpenTelemetry messaging semantic conventions, set beside ours
+  messagingSystem: 'messaging.system',
+  messagingOperationType: 'messaging.operation.type',
+  messagingDestinationName: 'messaging.destination.name',
+  messagingMessageId: 'messaging.message.id',
+  // errors
+  errorType: 'error.type',
+} as const;
+
+export const Events = {
+  enqueueing: 'enqueueing_job',
+  enqueued: 'job_enqueued',
+  dequeuing: 'job_dequeuing',
+  dequeued: 'job_dequeued',
+  processingStarted: 'job.processing.started',
+  processingCompleted: 'job.processing.completed',
+  processingFailed: 'job.processing.failed',
+  retrying: 'job.retrying',
+  deadLettered: 'job.dead_lettered',
+} as const;
+
+export const MetricNames = {
+  enqueueDuration: 'queue.enqueue.duration',
+  dequeueDuration: 'queue.dequeue.duration',
+  processDuration: 'job.process.duration',
+  errors: 'job.errors',
+  queueDepth: 'queue.depth',
+} as const;
+
+/** Metric dimensions that are not span attributes. */
+export const MetricAttr = {
+  /** How a processing attempt ended: succeeded, retried, dead or lease_lost. */
+  outcome: 'outcome',
+} as const;
+
+/** Resource attribute for the deployment environment, written both ways the spec asks. */
+export const ResourceAttr = {
+  environment: 'environment',
+  deploymentEnvironment: 'deployment.environment.name',
+} as const;
+
+/** The instrumentation scope every tracer and meter of the project uses. */
+export const INSTRUMENTATION_SCOPE = 'traced-queue';

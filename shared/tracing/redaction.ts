@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+
+/**
+ * What must not leave the process. Each rule rewrites free text; they run in this order, so a URL's
+ * credentials go before the URL's path is treated as a file path.
+ */
+const TEXT_RULES: ReadonlyArray<readonly [RegExp, string | ((...m: string[]) => string)]> = [
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[private-key]'],
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, '$1[redacted]@'],
+  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]'],
+  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, '[jwt]'],
+  [/\b(?:AKIA|ASIA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, '[aws-access-key]'],
+  [
+    // The value after a credential's name; an auth scheme word (Bearer …) is left to the rule above.
+    /\b((?:aws_)?(?:secret(?:_access)?_key|session_token|password|passwd|pwd|secret|token|api[_-]?key|access[_-]?token|auth(?:orization)?|credentials?|private[_-]?key)"?\s*[:=]\s*)("?)(?!(?:Bearer|Basic|Token)\s|\[redacted\])[^\s",;&'}]+/gi,
+    '$1$2[redacted]',
+  ],
+  [/\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b/g, '[email]'],
+  [/\b(?:\d[ -]?){12,18}\d\b/g, (card: string) => (luhn(card.replace(/\D/g, '')) ? '[card]' : card)],
+  [/(?:[A-Za-z]:\\|\\\\)(?:[^\\\s"'<>|:*?]+\\)*[^\\\s"'<>|:*?]+/g, (p: string) => anonymizePath(p)],
+  [/(?<![\w:/.])(?:\/[A-Za-z0-9._@%+~-]+){2,}\/?/g, (p: string) => anonymizePath(p)],
+];
+
+/** Attribute keys whose whole value is secret, whatever it looks like. */
+const SECRET_KEY = /(password|passwd|secret|token|authorization|cookie|api[._-]?key|credential|private[._-]?key|session)/i;
+/** Attribute keys that hold a file path (anonymised even when relative). */
+const PATH_KEY = /(^|\.)(file)?path$|filepath|file\.name$/i;
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return digits.length >= 13 && sum % 10 === 0;
+}
+
+/**
+ * A path becomes `[path:<hash>]<.ext>`: the extension helps debugging (which kind of file fails), the
+ * short hash lets one file be followed across spans, and the names and folders are gone.
+ */
+export function anonymizePath(path: string): string {
+  const name = path.split(/[\\/]/).filter(Boolean).pop() ?? '';
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot).toLowerCase() : '';
+  const hash = createHash('sha256').update(path).digest('hex').slice(0, 8);
+  return `[path:${hash}]${ext}`;
+}
+
+export function redactText(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of TEXT_RULES) out = out.replace(pattern, replacement as string);
+  return out;
+}
+
+function redactValue(key: string, value: AttributeValue): AttributeValue {
+  if (SECRET_KEY.test(key)) return '[redacted]';
+  const one = (v: unknown) => (typeof v !== 'string' ? v : PATH_KEY.test(key) ? anonymizePath(v) : redactText(v));
+  return (Array.isArray(value) ? value.map(one) : one(value)) as AttributeValue;
+}
+
+export interface RedactionPolicy {
+  readonly redactSensitive: boolean;
+  /** Only these keys survive; null keeps all. */
+  readonly allowlist: readonly string[] | null;
+}
+
+/** Applies the policy to attributes; returns the same object when nothing would change. */
+export function redactAttributes(attributes: Attributes, policy: RedactionPolicy): Attributes {
+  const allowed = policy.allowlist ? new Set(policy.allowlist) : null;
+  const out: Attributes = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined || (allowed && !allowed.has(key))) continue;
+    out[key] = policy.redactSensitive ? redactValue(key, value) : value;
+  }
+  return out;
+}

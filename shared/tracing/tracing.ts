@@ -1,0 +1,143 @@
+import { context as contextApi, propagation, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
+import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-node';
+import type { TracingConfig } from './config';
+import { FlushBudget, GuardedSpanExporter, type Log } from './export-guard';
+import { createNoopQueueMetrics, createQueueMetrics, type QueueMetrics } from './metrics';
+import { INSTRUMENTATION_SCOPE } from './names';
+import { createPropagator, extractContext, extractionOrder, injectCarrier, type Carrier } from './propagation';
+import { RedactingSpanExporter } from './redacting-exporter';
+import { buildResource } from './resource';
+import { createSampler } from './sampling';
+
+export interface TracingOptions {
+  /** Export here instead of OTLP (tests: an InMemorySpanExporter). Redaction still applies. */
+  readonly exporter?: SpanExporter;
+  /** `simple` exports each span as it ends (tests); default `batch`. */
+  readonly processor?: 'batch' | 'simple';
+  /** Clock of the adaptive sampler (tests). */
+  readonly clock?: () => number;
+  readonly log?: Log;
+  /** Register as the global tracer provider and propagator. Default true. */
+  readonly register?: boolean;
+}
+
+export interface FlushResult {
+  readonly timedOut: boolean;
+  readonly ms: number;
+}
+
+export interface Tracing {
+  readonly enabled: boolean;
+  readonly config: TracingConfig;
+  readonly tracer: Tracer;
+  readonly metrics: QueueMetrics;
+  /** The active (or given) context as a carrier for a job or an outgoing request. */
+  inject(ctx?: Context): Carrier;
+  /** The context a carrier describes; garbage yields `base` (a new root). Never throws. */
+  extract(carrier: unknown, base?: Context): Context;
+  /** Reports an invocation's or job's outcome to the adaptive sampler (a no-op for other strategies). */
+  reportOutcome(failed: boolean): void;
+  /** Exports queued spans and metrics, waiting at most the flush timeout. Never rejects. */
+  flush(timeoutMs?: number): Promise<FlushResult>;
+  shutdown(): Promise<void>;
+}
+
+const defaultLog: Log = (message) => console.warn(`[tracing] ${message}`);
+
+let contextManagerInstalled = false;
+/** Context propagation across awaits; installed once per process, even with tracing off. */
+export function ensureContextManager(): void {
+  if (contextManagerInstalled) return;
+  contextApi.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  contextManagerInstalled = true;
+}
+
+function disabledTracing(config: TracingConfig): Tracing {
+  return {
+    enabled: false,
+    config,
+    tracer: trace.getTracer(INSTRUMENTATION_SCOPE), // the API's no-op until a provider registers
+    metrics: createNoopQueueMetrics(),
+    inject: () => ({}),
+    extract: (_carrier, base = contextApi.active()) => base,
+    reportOutcome: () => undefined,
+    flush: async () => ({ timedOut: false, ms: 0 }),
+    shutdown: async () => undefined,
+  };
+}
+
+/** Builds tracing from a parsed configuration: provider, sampler, propagation, export, metrics. */
+export function initTracing(config: TracingConfig, options: TracingOptions = {}): Tracing {
+  ensureContextManager();
+  if (!config.enabled) return disabledTracing(config);
+  const log = options.log ?? defaultLog;
+  const resource = buildResource(config);
+  const { sampler, adaptive } = createSampler(config, options.clock);
+
+  const otlp = new OTLPTraceExporter({ url: config.endpoints.traces, headers: { ...config.headers }, timeoutMillis: config.exportTimeoutMs });
+  const exporter = new RedactingSpanExporter(
+    new GuardedSpanExporter(options.exporter ?? otlp, config.endpoints.traces, log),
+    { redactSensitive: config.redactSensitive, allowlist: config.attributeAllowlist },
+  );
+  const processor =
+    options.processor === 'simple'
+      ? new SimpleSpanProcessor(exporter)
+      : new BatchSpanProcessor(exporter, {
+          maxQueueSize: config.maxQueueSize,
+          maxExportBatchSize: config.maxExportBatchSize,
+          scheduledDelayMillis: config.batchTimeoutMs,
+          exportTimeoutMillis: config.exportTimeoutMs,
+        });
+  const provider = new NodeTracerProvider({
+    resource,
+    sampler,
+    spanProcessors: [processor],
+    // X-Ray ids carry their start time; the X-Ray backend rejects ids that do not. Valid W3C ids too.
+    ...(config.propagationFormat === 'xray' || config.lambda ? { idGenerator: new AWSXRayIdGenerator() } : {}),
+    spanLimits: { attributeValueLengthLimit: 4096 },
+  });
+  const propagator = createPropagator(config.propagationFormat);
+  if (options.register ?? true) {
+    trace.setGlobalTracerProvider(provider);
+    propagation.setGlobalPropagator(propagator);
+  }
+  const readers = extractionOrder(config.propagationFormat);
+  const metrics = createQueueMetrics({
+    url: config.endpoints.metrics,
+    headers: { ...config.headers },
+    resource,
+    exemplars: config.metricExemplars,
+    exportTimeoutMs: config.exportTimeoutMs,
+    log,
+  });
+  const budget = new FlushBudget();
+
+  return {
+    enabled: true,
+    config,
+    tracer: provider.getTracer(INSTRUMENTATION_SCOPE),
+    metrics,
+    inject: (ctx) => injectCarrier(propagator, ctx),
+    extract: (carrier, base) => extractContext(readers, carrier, base),
+    reportOutcome: (failed) => adaptive?.recordOutcome(failed),
+    async flush(timeoutMs = config.flushTimeoutMs) {
+      const started = Date.now();
+      const wait = budget.budget(timeoutMs);
+      let timer: NodeJS.Timeout | undefined;
+      const work = Promise.allSettled([provider.forceFlush(), metrics.flush()]).then(() => false);
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(resolve, wait, true);
+      });
+      const timedOut = await Promise.race([work, timeout]);
+      clearTimeout(timer);
+      budget.record(timedOut);
+      return { timedOut, ms: Date.now() - started };
+    },
+    async shutdown() {
+      await Promise.allSettled([provider.shutdown(), metrics.shutdown()]);
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+// The official OTLP protobuf definitions, compiled by protobufjs: @opentelemetry/otlp-transformer 0.52.x
+// ships them as a generated root (installed under the `otlp-proto` alias). Untyped: decode to plain data.
+const root = require('otlp-proto/build/src/generated/root') as {
+  opentelemetry: { proto: { collector: Record<string, Record<string, Record<string, { decode(b: Uint8Array): unknown; toObject(m: unknown, o: object): unknown }>>> } };
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const collector = root.opentelemetry.proto.collector;
+const toObject = { longs: String, enums: Number, bytes: String, defaults: false, arrays: true, oneofs: true };
+
+export interface DecodedAttribute {
+  key: string;
+  value: { stringValue?: string; intValue?: string; doubleValue?: number; boolValue?: boolean; arrayValue?: { values: unknown[] } };
+}
+
+export interface DecodedSpan {
+  traceId: string; // hex
+  spanId: string;
+  parentSpanId?: string;
+  traceState?: string;
+  name: string;
+  kind: number;
+  attributes: DecodedAttribute[];
+  events: Array<{ name: string; attributes: DecodedAttribute[] }>;
+  links: Array<{ traceId: string; spanId: string; attributes: DecodedAttribute[] }>;
+  status?: { code?: number; message?: string };
+  resource: Record<string, unknown>;
+}
+
+const hex = (base64: unknown) => (typeof base64 === 'string' && base64 ? Buffer.from(base64, 'base64').toString('hex') : undefined);
+
+/** Decodes an OTLP/protobuf ExportTraceServiceRequest into flat spans, ids as hex. */
+export function decodeTraceRequest(body: Uint8Array): DecodedSpan[] {
+  const type = collector.trace!.v1!.ExportTraceServiceRequest!;
+  const request = type.toObject(type.decode(body), toObject) as {
+    resourceSpans?: Array<{ resource?: { attributes?: DecodedAttribute[] }; scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }> }>;
+  };
+  const spans: DecodedSpan[] = [];
+  for (const rs of request.resourceSpans ?? []) {
+    const resource = attributeMap(rs.resource?.attributes ?? []);
+    for (const ss of rs.scopeSpans ?? []) {
+      for (const s of ss.spans ?? []) {
+        spans.push({
+          traceId: hex(s.traceId)!,
+          spanId: hex(s.spanId)!,
+          ...(hex(s.parentSpanId) ? { parentSpanId: hex(s.parentSpanId) } : {}),
+          ...(s.traceState ? { traceState: s.traceState as string } : {}),
+          name: s.name as string,
+          kind: s.kind as number,
+          attributes: (s.attributes as DecodedAttribute[]) ?? [],
+          events: ((s.events as Array<{ name: string; attributes?: DecodedAttribute[] }>) ?? []).map((e) => ({ name: e.name, attributes: e.attributes ?? [] })),
+          links: ((s.links as Array<Record<string, unknown>>) ?? []).map((l) => ({
+            traceId: hex(l.traceId)!,
+            spanId: hex(l.spanId)!,
+            attributes: (l.attributes as DecodedAttribute[]) ?? [],
+          })),
+          ...(s.status ? { status: s.status as DecodedSpan['status'] } : {}),
+          resource,
+        });
+      }
+    }
+  }
+  return spans;
+}
+
+/** Attribute list → plain object of their values. */
+export function attributeMap(attributes: readonly DecodedAttribute[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const { key, value } of attributes) {
+    out[key] = value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : undefined) ?? value.doubleValue ?? value.boolValue ?? value.arrayValue;
+  }
+  return out;
+}
+
+export interface ReceivedRequest {
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** A decoded ExportMetricsServiceRequest, as protobufjs' toObject gives it: 64-bit ints as strings, bytes as base64. */
+export interface MetricsKeyValue { key: string; value: { stringValue?: string; intValue?: string; boolValue?: boolean } }
+export interface MetricsExemplar { timeUnixNano: string; asDouble?: number; asInt?: string; traceId: string; spanId: string }
+export interface NumberPoint { attributes?: MetricsKeyValue[]; asDouble?: number; asInt?: string; exemplars?: MetricsExemplar[] }
+export interface HistogramPoint {
+  attributes?: MetricsKeyValue[]; count: string; sum: number; min: number; max: number;
+  bucketCounts: string[]; explicitBounds: number[]; exemplars?: MetricsExemplar[];
+}
+export interface DecodedMetric {
+  name: string; unit?: string;
+  gauge?: { dataPoints: NumberPoint[] };
+  sum?: { dataPoints: NumberPoint[]; aggregationTemporality: number; isMonotonic?: boolean };
+  histogram?: { dataPoints: HistogramPoint[]; aggregationTemporality: number };
+}
+export interface MetricsRequest {
+  resourceMetrics: { resource: { attributes: MetricsKeyValue[] }; scopeMetrics: { scope: { name: string }; metrics: DecodedMetric[] }[] }[];
+}
+
+export function decodeMetricsRequest(body: Uint8Array): MetricsRequest {
+  const type = collector.metrics!.v1!.ExportMetricsServiceRequest!;
+  return type.toObject(type.decode(body), { longs: String, bytes: String }) as MetricsRequest;
+}
+
+/** How the receiver answers: 200, never, or a given HTTP status. */
+export type ReceiverMode = 'ok' | 'hang' | 'fail' | { status: number };
+
+/** A local OTLP/HTTP collector stand-in: records every request; can answer, fail (503) or never answer. */
+export class OtlpReceiver {
+  readonly requests: ReceivedRequest[] = [];
+  mode: ReceiverMode = 'ok';
+  private server: Server | undefined;
+  private readonly hanging = new Set<() => void>();
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.requests.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
+        if (this.mode === 'hang') {
+          this.hanging.add(() => res.destroy());
+          return;
+        }
+        const status = this.mode === 'ok' ? 200 : this.mode === 'fail' ? 503 : this.mode.status;
+        res.writeHead(status, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  /** Every span received on /v1/traces so far. */
+  spans(): DecodedSpan[] {
+    return this.requests.filter((r) => r.path === '/v1/traces').flatMap((r) => decodeTraceRequest(r.body));
+  }
+
+  /** Every metrics export received so far, decoded. */
+  metricsRequests(): Array<{ headers: IncomingHttpHeaders; body: MetricsRequest }> {
+    return this.requests.filter((r) => r.path === '/v1/metrics').map((r) => ({ headers: r.headers, body: decodeMetricsRequest(r.body) }));
+  }
+
+  async stop(): Promise<void> {
+    for (const end of this.hanging) end();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
