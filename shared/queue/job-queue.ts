@@ -193,12 +193,13 @@ export class JobQueue extends QueueClient {
 
   private async writeJobs(jobs: readonly PreparedJob[]): Promise<EnqueueResult[]> {
     const args: ScriptArg[] = [this.keys.prefix, this.options.idempotencyTtlMs];
-    for (const { spec, json } of jobs) args.push(spec.id, spec.queue, spec.priority, spec.maxAttempts, spec.idempotencyKey ?? '', json);
+    for (const { job, json } of jobs) args.push(job.id, job.queue, job.priority, job.maxAttempts, job.idempotencyKey ?? '', json);
     const reply = (await runScript(this.redis, 'enqueue', [this.keys.queues, this.keys.counters], args)) as Reply[];
-    return jobs.map(({ spec }, i) => {
+    return jobs.map(({ job }, i) => {
       const o = i * 6;
       if (reply[o + 1] === 0) {
-        return { id: spec.id, duplicate: false, job: { ...spec, attempts: 0, delivery: 0, enqueuedAt: Number(reply[o + 3]), lastError: null } };
+        job.enqueuedAt = Number(reply[o + 3]);
+        return { id: job.id, duplicate: false, job };
       }
       const original = reply[o + 4] ?? null;
       return {

@@ -1,11 +1,12 @@
 import { JobValidationError, PayloadTooLargeError } from './errors';
 import { newJobId } from './ids';
 import { MAX_ATTEMPTS_LIMIT, NAME_PATTERN, type ResolvedQueueOptions } from './options';
-import type { JobSpec, TraceCarrier } from './types';
+import type { Job, JobSpec, TraceCarrier } from './types';
 
-/** A validated job, ready for the enqueue script: its spec and the spec serialized once. */
+/** A validated job, ready for the enqueue script: the job as it will be returned, and its spec serialized once. */
 export interface PreparedJob {
-  readonly spec: JobSpec;
+  /** `enqueuedAt` is filled in from the server's clock once the enqueue succeeded. */
+  readonly job: Job & { enqueuedAt: number };
   readonly json: string;
 }
 
@@ -130,6 +131,7 @@ export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '
   // The payload is serialized once and spliced in, so large payloads are not stringified twice.
   const head = JSON.stringify(spec);
   const json = `${head.slice(0, -1)},"payload":${payloadJson}}`;
-  s.payload = input.payload ?? null;
-  return { spec: spec as JobSpec, json };
+  // The spec object becomes the returned job in place: no copy per job on the hot path.
+  const job = Object.assign(spec, { payload: input.payload ?? null, attempts: 0, delivery: 0, enqueuedAt: 0, lastError: null });
+  return { job, json };
 }

@@ -1,4 +1,4 @@
-import { context as contextApi, propagation, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { context as contextApi, propagation, trace, TraceFlags, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
@@ -34,6 +34,12 @@ export interface Tracing {
   readonly config: TracingConfig;
   readonly tracer: Tracer;
   readonly metrics: QueueMetrics;
+  /**
+   * Starts a span under `parent` (default: the active context). Under an unsampled parent it returns the
+   * parent's non-recording span instead of making a new one: the parent-based sampler would drop the
+   * child anyway, and this keeps unsampled work nearly free. Set attributes only when `isRecording()`.
+   */
+  startSpan(name: string, options?: SpanOptions, parent?: Context): Span;
   /** The active (or given) context as a carrier for a job or an outgoing request. */
   inject(ctx?: Context): Carrier;
   /** The context a carrier describes; garbage yields `base` (a new root). Never throws. */
@@ -44,6 +50,8 @@ export interface Tracing {
   flush(timeoutMs?: number): Promise<FlushResult>;
   shutdown(): Promise<void>;
 }
+
+const INVALID_SPAN_CONTEXT = { traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: TraceFlags.NONE };
 
 const defaultLog: Log = (message) => console.warn(`[tracing] ${message}`);
 
@@ -61,6 +69,7 @@ function disabledTracing(config: TracingConfig): Tracing {
     config,
     tracer: trace.getTracer(INSTRUMENTATION_SCOPE), // the API's no-op until a provider registers
     metrics: createNoopQueueMetrics(),
+    startSpan: (_name, _options, parent = contextApi.active()) => trace.getSpan(parent) ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT),
     inject: () => ({}),
     extract: (_carrier, base = contextApi.active()) => base,
     reportOutcome: () => undefined,
@@ -114,12 +123,18 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
     log,
   });
   const budget = new FlushBudget();
+  const tracer = provider.getTracer(INSTRUMENTATION_SCOPE);
 
   return {
     enabled: true,
     config,
-    tracer: provider.getTracer(INSTRUMENTATION_SCOPE),
+    tracer,
     metrics,
+    startSpan(name, options, parent = contextApi.active()) {
+      const parentSpan = trace.getSpan(parent);
+      if (parentSpan && !(parentSpan.spanContext().traceFlags & TraceFlags.SAMPLED) && !parentSpan.isRecording()) return parentSpan;
+      return tracer.startSpan(name, options, parent);
+    },
     inject: (ctx) => injectCarrier(propagator, ctx),
     extract: (carrier, base) => extractContext(readers, carrier, base),
     reportOutcome: (failed) => adaptive?.recordOutcome(failed),

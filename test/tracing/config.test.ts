@@ -132,6 +132,19 @@ observability:
     expect(config.lambda).toEqual({ functionName: 'tq-worker-poller', functionVersion: '$LATEST', region: 'eu-west-1', memoryMb: 512, logStreamName: '2026/11/24/[$LATEST]abc' });
   });
 
+  it('builds trace links for the configured viewer, defaulting to the X-Ray console on Lambda', () => {
+    expect(parseTracingConfig({}).viewer).toEqual({ kind: 'none' });
+    expect(parseTracingConfig({ AWS_LAMBDA_FUNCTION_NAME: 'f', AWS_REGION: 'eu-west-1' }).viewer).toEqual({ kind: 'xray', region: 'eu-west-1' });
+    expect(parseTracingConfig({ TRACING_VIEWER: 'jaeger', TRACING_VIEWER_URL: 'http://localhost:16686' }).viewer).toEqual({
+      kind: 'jaeger',
+      baseUrl: 'http://localhost:16686',
+    });
+    const bad = configError(() => parseTracingConfig({ TRACING_VIEWER: 'jaeger', TRACING_VIEWER_URL: "http://x/'; rm -rf /" }));
+    expect(bad.key).toBe('TRACING_VIEWER_URL');
+    expect(configError(() => parseTracingConfig({ TRACING_VIEWER: 'kibana' })).key).toBe('TRACING_VIEWER');
+    expect(configError(() => parseTracingConfig({ TRACING_VIEWER: 'xray' })).key).toBe('TRACING_VIEWER_REGION');
+  });
+
   it('is frozen', () => {
     const config = parseTracingConfig({ TRACING_HEADERS: 'a=b' });
     expect(Object.isFrozen(config)).toBe(true);

@@ -202,3 +202,46 @@ describe('tracing disabled', () => {
     expect(receiver.requests.length).toBe(before);
   });
 });
+
+describe('startSpan', () => {
+  it('nests under a sampled parent, and costs no new span under an unsampled one', async () => {
+    const tracing = start();
+    const root = tracing.startSpan('invocation');
+    const child = tracing.startSpan('queue.enqueue', {}, trace.setSpan(context.active(), root));
+    expect(child.isRecording()).toBe(true);
+    expect(child.spanContext().traceId).toBe(root.spanContext().traceId);
+    child.end();
+    root.end();
+    await tracing.flush(2000);
+    expect(received(root.spanContext().traceId).find((s) => s.name === 'queue.enqueue')?.parentSpanId).toBe(root.spanContext().spanId);
+
+    const unsampled = trace.setSpanContext(context.active(), { traceId: 'd'.repeat(32), spanId: 'c'.repeat(16), traceFlags: TraceFlags.NONE, isRemote: true });
+    const skipped = tracing.startSpan('queue.enqueue', {}, unsampled);
+    expect(skipped.isRecording()).toBe(false);
+    expect(skipped.spanContext()).toMatchObject({ traceId: 'd'.repeat(32), traceFlags: TraceFlags.NONE });
+    // The carrier written under it still says "not sampled", so downstream keeps the decision.
+    expect(tracing.inject(trace.setSpan(unsampled, skipped)).traceparent).toBe(`00-${'d'.repeat(32)}-${'c'.repeat(16)}-00`);
+  });
+});
+
+describe('metrics beside the traces', () => {
+  it('exports metrics whose exemplars point at spans that were exported in the same flush', async () => {
+    const tracing = start({ TRACING_METRIC_EXEMPLARS: 'true' });
+    const span = tracing.tracer.startSpan(SpanNames.process, { kind: SpanKind.CONSUMER });
+    const ctx = trace.setSpan(context.active(), span);
+    context.with(ctx, () => tracing.metrics.recordProcessDuration(42, { queue: 'default', type: 'noop', outcome: 'succeeded' }));
+    tracing.metrics.setQueueDepth('default', 'high', 7);
+    span.end();
+    await tracing.flush(2000);
+
+    const exported = received(span.spanContext().traceId);
+    expect(exported).toHaveLength(1);
+    const metrics = receiver.metricsRequests().flatMap((r) => r.body.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics)));
+    const histogram = metrics.find((m) => m.name === 'job.process.duration')!.histogram!;
+    const exemplar = histogram.dataPoints.flatMap((p) => p.exemplars ?? [])[0]!;
+    expect(Buffer.from(exemplar.traceId, 'base64').toString('hex')).toBe(exported[0]!.traceId);
+    expect(Buffer.from(exemplar.spanId, 'base64').toString('hex')).toBe(exported[0]!.spanId);
+    expect(exemplar.asDouble).toBe(42);
+    expect(metrics.find((m) => m.name === 'queue.depth')!.gauge!.dataPoints[0]!.asInt).toBe('7');
+  });
+});

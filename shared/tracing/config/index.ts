@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { load as loadYaml } from 'js-yaml';
+import { parseTraceViewer, TraceViewerConfigError, type TraceViewer } from '../links';
 import { resolveEndpoints } from './endpoint';
 import { TracingConfigError } from './errors';
 import { PROPAGATION_FORMATS, SAMPLING_STRATEGIES, type Env, type LambdaInfo, type PropagationFormat, type SamplingStrategy, type TracingConfig } from './types';
@@ -30,6 +31,10 @@ const KEYS = {
   propagation_format: 'TRACING_PROPAGATION_FORMAT',
   attribute_allowlist: 'TRACING_ATTRIBUTE_ALLOWLIST',
   enable_metric_exemplars: 'TRACING_METRIC_EXEMPLARS',
+  viewer: 'TRACING_VIEWER',
+  viewer_url: 'TRACING_VIEWER_URL',
+  viewer_region: 'TRACING_VIEWER_REGION',
+  viewer_template: 'TRACING_VIEWER_TEMPLATE',
 } as const;
 type Key = keyof typeof KEYS;
 
@@ -164,8 +169,35 @@ export function parseTracingConfig(env: Env = process.env): TracingConfig {
     attributeAllowlist: allowlist.length > 0 ? Object.freeze(allowlist) : null,
     metricExemplars: get('enable_metric_exemplars', (s) => parseBool(s.key, s.value), true),
     lambda: lambda ? Object.freeze(lambda) : null,
+    viewer: viewerConfig(pick, lambda),
   };
   return deepFreeze(config);
+}
+
+/**
+ * Where people open traces (links in admin responses and the CLI). Default: the X-Ray console when on
+ * Lambda (traces go to X-Ray there), none elsewhere. A bad setting names its key.
+ */
+function viewerConfig(pick: (key: Key) => Source | undefined, lambda: LambdaInfo | null): TraceViewer {
+  const viewer = pick('viewer');
+  const url = pick('viewer_url');
+  const region = pick('viewer_region');
+  const template = pick('viewer_template');
+  const sources: Record<string, Source | undefined> = { viewer, baseUrl: url, region, template };
+  const text = (s: Source | undefined) => (s === undefined ? undefined : String(s.value).trim());
+  try {
+    return parseTraceViewer({
+      viewer: text(viewer) ?? (lambda?.region ? 'xray' : 'none'),
+      baseUrl: text(url),
+      region: text(region) ?? lambda?.region,
+      template: text(template),
+    });
+  } catch (error) {
+    if (!(error instanceof TraceViewerConfigError)) throw error;
+    const source = sources[error.field];
+    const key = source?.key ?? `${KEYS.viewer}${error.field === 'viewer' ? '' : `_${error.field === 'baseUrl' ? 'URL' : error.field.toUpperCase()}`}`;
+    throw new TracingConfigError(key, `expected ${error.accepted}`);
+  }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,3 +1,4 @@
+import type { TraceViewer } from '../links';
 import type { ExportEndpoints } from './endpoint';
 
 export const SAMPLING_STRATEGIES = ['always', 'never', 'probabilistic', 'adaptive'] as const;
@@ -46,6 +47,8 @@ export interface TracingConfig {
   readonly attributeAllowlist: readonly string[] | null;
   readonly metricExemplars: boolean;
   readonly lambda: LambdaInfo | null;
+  /** Where people open a trace: links and actions in admin responses and the CLI. */
+  readonly viewer: TraceViewer;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;

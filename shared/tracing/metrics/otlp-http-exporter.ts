@@ -1,8 +1,6 @@
 import type http from 'node:http';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { MetricsBatch } from './data-model';
 import { ExportRequestError } from './errors';
-import type { ExemplarLookup } from './exemplar-store';
 import { agentFor, postProtobuf } from './http-post';
 import { logOnce, type OnceLogger } from './log-once';
 import { encodeMetricsRequest } from './otlp-encoder';
@@ -12,18 +10,16 @@ export interface OtlpHttpMetricExporterOptions {
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   readonly log: (message: string) => void;
-  /** Takes the exemplars gathered since the previous export; they leave with this one or not at all. */
-  readonly drainExemplars: () => ExemplarLookup;
 }
 
-/** OTLP/HTTP protobuf with exemplars. Never throws: failures become FAILED results and one log line per kind. */
-export class OtlpHttpMetricExporter implements PushMetricExporter {
+/** OTLP/HTTP protobuf with exemplars. Never throws: a failure becomes `false` and one log line per kind. */
+export class OtlpHttpMetricExporter {
   private readonly url: URL;
   /** Logged instead of the URL: user info and query strings may carry credentials. */
   private readonly endpoint: string;
   private readonly agent: http.Agent;
   private readonly report: OnceLogger;
-  private readonly pending = new Set<Promise<void>>();
+  private readonly pending = new Set<Promise<boolean>>();
   private closed = false;
 
   constructor(private readonly options: OtlpHttpMetricExporterOptions) {
@@ -33,44 +29,31 @@ export class OtlpHttpMetricExporter implements PushMetricExporter {
     this.report = logOnce(options.log);
   }
 
-  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    if (this.closed) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error('metrics exporter is shut down') });
-      return;
-    }
-    // Drained before anything can fail, so a failed export does not resend its exemplars next time (delta).
-    const exemplars = this.options.drainExemplars();
-    // A throwing callback must not become an unhandled rejection, which would end the Lambda process.
-    const sending = this.send(metrics, exemplars)
-      .then(resultCallback)
-      .catch(() => undefined);
+  /** Resolves true once the collector accepted the batch; false when it did not, or after shutdown. */
+  export(batch: MetricsBatch): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    const sending = this.send(batch);
     this.pending.add(sending);
     void sending.finally(() => this.pending.delete(sending));
+    return sending;
   }
 
-  async forceFlush(): Promise<void> {
-    await Promise.all(this.pending);
-  }
-
+  /** Lets exports in flight finish, then releases the keep-alive sockets. */
   async shutdown(): Promise<void> {
     this.closed = true;
-    await this.forceFlush();
+    await Promise.all(this.pending);
     this.agent.destroy();
   }
 
-  selectAggregationTemporality(): AggregationTemporality {
-    return AggregationTemporality.DELTA;
-  }
-
-  private async send(metrics: ResourceMetrics, exemplars: ExemplarLookup): Promise<ExportResult> {
+  private async send(batch: MetricsBatch): Promise<boolean> {
     try {
-      const body = encodeMetricsRequest(metrics, exemplars);
+      const body = encodeMetricsRequest(batch);
       await postProtobuf(this.url, body, { headers: this.options.headers, timeoutMs: this.options.timeoutMs, agent: this.agent });
-      return { code: ExportResultCode.SUCCESS };
+      return true;
     } catch (err) {
       const error = ExportRequestError.from(err);
       this.report(error.kind, `metrics export to ${this.endpoint} failed (${error.kind}): ${this.redact(error.message)}`);
-      return { code: ExportResultCode.FAILED, error };
+      return false;
     }
   }
 

@@ -1,9 +1,8 @@
-import { MeterProvider, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { Resource } from '@opentelemetry/resources';
 import { INSTRUMENTATION_SCOPE } from '../names';
-import { ExemplarStore, noExemplars } from './exemplar-store';
-import { createRecorders } from './instruments';
+import type { ResourceData } from './data-model';
+import { createInstruments } from './instruments';
 import { logOnce } from './log-once';
-import { ManualDeltaReader } from './manual-reader';
 import { OtlpHttpMetricExporter } from './otlp-http-exporter';
 import type { QueueMetrics, QueueMetricsOptions } from './types';
 
@@ -12,42 +11,38 @@ const defaults = {
   log: (message: string) => console.warn(message),
 };
 
-const hasDataPoints = (metrics: ResourceMetrics): boolean =>
-  metrics.scopeMetrics.some((scope) => scope.metrics.some((metric) => metric.dataPoints.length > 0));
+const scope = { name: INSTRUMENTATION_SCOPE };
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/** The resource as exported; detectors may still be filling it in, and reading it early gets a partial one. */
+async function resourceData(resource: Resource): Promise<ResourceData> {
+  if (resource.asyncAttributesPending) await resource.waitForAsyncAttributes?.();
+  return { attributes: resource.attributes, ...(resource.schemaUrl ? { schemaUrl: resource.schemaUrl } : {}) };
+}
+
 /**
- * Queue metrics that leave the process only on flush(): the SDK aggregates (DELTA), our store keeps
+ * Queue metrics that leave the process only on flush(): our instruments aggregate (DELTA) and keep
  * exemplars from sampled spans, our exporter sends both as OTLP/HTTP protobuf.
  */
 export function createQueueMetrics(options: QueueMetricsOptions): QueueMetrics {
-  const exportTimeoutMs = options.exportTimeoutMs ?? defaults.exportTimeoutMs;
-  const log = options.log ?? defaults.log;
-  const report = logOnce(log);
-  const store = options.exemplars ? new ExemplarStore() : undefined;
-  const reader = new ManualDeltaReader();
-  const provider = new MeterProvider({ resource: options.resource, readers: [reader] });
+  const report = logOnce(options.log ?? defaults.log);
+  const { recorders, collector } = createInstruments(options.exemplars);
   const exporter = new OtlpHttpMetricExporter({
     url: options.url,
     headers: { ...options.headers },
-    timeoutMs: exportTimeoutMs,
-    log,
-    drainExemplars: () => store?.drain() ?? noExemplars,
+    timeoutMs: options.exportTimeoutMs ?? defaults.exportTimeoutMs,
+    log: options.log ?? defaults.log,
   });
-  const recorders = createRecorders(provider.getMeter(INSTRUMENTATION_SCOPE), store);
   let closing: Promise<void> | undefined;
 
   async function collectAndExport(): Promise<void> {
     try {
-      const { resourceMetrics, errors } = await reader.collect({ timeoutMillis: exportTimeoutMs });
-      if (errors.length > 0) report('collect', `metrics collection failed: ${messageOf(errors[0])}`);
+      // Before any await: the window ends when flush() is called, not when the resource is ready.
+      const metrics = collector.collect();
       // Nothing happened since the last flush: skip the round trip rather than send an empty request.
-      if (!hasDataPoints(resourceMetrics)) return;
-      if (resourceMetrics.resource.asyncAttributesPending) await resourceMetrics.resource.waitForAsyncAttributes?.();
-      // The exporter drains the exemplars now, just after the SDK's snapshot: one landing in between is
-      // counted in the next window but sent with this one, which a sample can afford.
-      await new Promise<void>((resolve) => exporter.export(resourceMetrics, () => resolve()));
+      if (metrics.length === 0) return;
+      await exporter.export({ resource: await resourceData(options.resource), scope, metrics });
     } catch (err) {
       report('flush', `metrics flush failed: ${messageOf(err)}`);
     }
@@ -59,7 +54,6 @@ export function createQueueMetrics(options: QueueMetricsOptions): QueueMetrics {
     shutdown: () =>
       (closing ??= (async () => {
         await collectAndExport();
-        await provider.shutdown().catch(() => undefined);
         await exporter.shutdown();
       })()),
   });

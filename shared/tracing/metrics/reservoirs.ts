@@ -1,15 +1,4 @@
-import type { Attributes, HrTime } from '@opentelemetry/api';
-
-/** One measurement taken inside a sampled span, as it will be exported. */
-export interface Exemplar {
-  readonly value: number;
-  readonly time: HrTime;
-  /** Lowercase hex, 32 and 16 characters, straight from the span context. */
-  readonly traceId: string;
-  readonly spanId: string;
-  /** Measurement attributes the data point dropped; we drop none, so this stays empty today. */
-  readonly filteredAttributes?: Attributes;
-}
+import type { Exemplar } from './data-model';
 
 /** Holds the exemplars of one (metric, attribute set) between two exports. */
 export interface ExemplarReservoir {
@@ -17,7 +6,7 @@ export interface ExemplarReservoir {
   collect(): Exemplar[];
 }
 
-/** The bucket the SDK's explicit-bucket histogram puts `value` in: upper bounds are inclusive. */
+/** The explicit bucket `value` falls in: upper bounds are inclusive, as OTLP's explicit_bounds define. */
 export function bucketIndex(boundaries: readonly number[], value: number): number {
   let lo = 0;
   let hi = boundaries.length;

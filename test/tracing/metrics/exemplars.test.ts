@@ -4,7 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { MetricNames } from '../../../shared/tracing/names';
 import { createQueueMetrics, type QueueMetrics } from '../../../shared/tracing/metrics';
-import { ExemplarStore } from '../../../shared/tracing/metrics/exemplar-store';
+import { AlignedHistogramReservoir, FixedSizeReservoir } from '../../../shared/tracing/metrics/reservoirs';
 import { b64ToHex, metricNamed, startReceiver, type HistogramPoint, type Receiver } from './otlp-receiver';
 
 const sampledTracer = new BasicTracerProvider({ sampler: new AlwaysOnSampler() }).getTracer('test');
@@ -143,13 +143,40 @@ describe('Queue metrics: exemplars', () => {
     expect(second.exemplars ?? []).toHaveLength(0);
   });
 
-  it('sends no exemplars and does no reservoir work when exemplars are off', async () => {
-    const offer = jest.spyOn(ExemplarStore.prototype, 'offer');
+  it('sends an exemplar in the same export as the measurement it belongs to, even one taken mid-flush', async () => {
+    start(true);
+    const [early, late] = [1, 2].map(() => sampledTracer.startSpan('job.process'));
+    const attributes = { queue: 'q', type: 't', outcome: 'succeeded' } as const;
+    inside(early!, () => metrics.recordProcessDuration(30, attributes));
+    inside(early!, () => metrics.countError('timeout', { queue: 'q' }));
+    const flushing = metrics.flush(); // collects now; the export is still on its way
+    inside(late!, () => metrics.recordProcessDuration(700, attributes));
+    inside(late!, () => metrics.countError('timeout', { queue: 'q' }));
+    await flushing;
+    await metrics.flush();
+
+    const sent = [0, 1].map((i) => {
+      const histogram = metricNamed(receiver.requests[i], MetricNames.processDuration)!.histogram!.dataPoints[0]!;
+      const errors = metricNamed(receiver.requests[i], MetricNames.errors)!.sum!.dataPoints[0]!;
+      const exemplars = [...histogram.exemplars!, ...errors.exemplars!];
+      return { count: histogram.count, sum: histogram.sum, errors: errors.asInt, spans: exemplars.map((e) => b64ToHex(e.spanId)) };
+    });
+    expect(sent).toEqual([
+      { count: '1', sum: 30, errors: '1', spans: [early!.spanContext().spanId, early!.spanContext().spanId] },
+      { count: '1', sum: 700, errors: '1', spans: [late!.spanContext().spanId, late!.spanContext().spanId] },
+    ]);
+  });
+
+  it('sends no exemplars, does no reservoir work and never reads the active context when exemplars are off', async () => {
     start(false);
-    inside(sampledTracer.startSpan('job.process'), () => {
+    const ctx = trace.setSpan(context.active(), sampledTracer.startSpan('job.process'));
+    const offers = [jest.spyOn(AlignedHistogramReservoir.prototype, 'offer'), jest.spyOn(FixedSizeReservoir.prototype, 'offer')];
+    const active = jest.spyOn(context, 'active');
+    context.with(ctx, () => {
       metrics.recordEnqueueDuration(3, { queue: 'q', priority: 'p' });
       metrics.countError('timeout', { queue: 'q' });
     });
+    expect(active).not.toHaveBeenCalled();
 
     await metrics.flush();
 
@@ -157,6 +184,6 @@ describe('Queue metrics: exemplars', () => {
     const errors = metricNamed(receiver.requests[0], MetricNames.errors)!.sum!.dataPoints[0]!;
     expect([enqueue.count, errors.asInt]).toEqual(['1', '1']);
     expect([enqueue.exemplars ?? [], errors.exemplars ?? []]).toEqual([[], []]);
-    expect(offer).not.toHaveBeenCalled();
+    for (const offer of offers) expect(offer).not.toHaveBeenCalled();
   });
 });

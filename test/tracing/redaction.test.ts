@@ -1,0 +1,66 @@
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { parseTracingConfig } from '../../shared/tracing/config';
+import { anonymizePath, redactAttributes, redactText } from '../../shared/tracing/redaction';
+import { initTracing } from '../../shared/tracing/tracing';
+
+describe('redactText', () => {
+  it.each([
+    ['contact alice.smith+q@example.co.uk now', 'contact [email] now'],
+    ['Authorization: Bearer abcdefghijklmnop', 'Authorization: Bearer [redacted]'],
+    ['jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl here', 'jwt [jwt] here'],
+    ['key AKIAIOSFODNN7EXAMPLE and ASIAY34FZKBOKMUTVV7A', 'key [aws-access-key] and [aws-access-key]'],
+    ['aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'aws_secret_access_key=[redacted]'],
+    ['{"password": "hunter2", "user": "bob"}', '{"password": "[redacted]", "user": "bob"}'],
+    ['postgres://app:s3cret@db.internal:5432/main', 'postgres://[redacted]@db.internal:5432/main'],
+    ['card 4111 1111 1111 1111 declined', 'card [card] declined'],
+    ['-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----', '[private-key]'],
+  ])('removes secrets and personal data: %s', (input, expected) => {
+    expect(redactText(input)).toBe(expected);
+  });
+
+  it('anonymises file paths but keeps their extension and a stable hash', () => {
+    const once = redactText('failed to read /var/data/users/alice/report-2026.xlsx today');
+    expect(once).toMatch(/^failed to read \[path:[0-9a-f]{8}\]\.xlsx today$/);
+    expect(redactText('failed to read /var/data/users/alice/report-2026.xlsx today')).toBe(once);
+    expect(redactText('C:\\Users\\bob\\secret.docx')).toMatch(/^\[path:[0-9a-f]{8}\]\.docx$/);
+    expect(anonymizePath('/a/b/c')).toMatch(/^\[path:[0-9a-f]{8}\]$/);
+  });
+
+  it('leaves ordinary text, ids and numbers alone', () => {
+    const text = 'job 01J0000000000000000000000A failed after 3 attempts (status 503) at 12:30';
+    expect(redactText(text)).toBe(text);
+    expect(redactText('order 1234567890123')).toBe('order 1234567890123'); // fails the Luhn check
+  });
+});
+
+describe('redactAttributes', () => {
+  it('drops whole values of secret-named keys and anonymises path keys even when relative', () => {
+    expect(redactAttributes({ 'db.password': 'x', 'job.filepath': 'in/cat.png', 'queue.name': 'q', n: 3 }, { redactSensitive: true, allowlist: null })).toEqual({
+      'db.password': '[redacted]',
+      'job.filepath': expect.stringMatching(/^\[path:[0-9a-f]{8}\]\.png$/),
+      'queue.name': 'q',
+      n: 3,
+    });
+  });
+
+  it('keeps only allowlisted keys, and leaves values alone with redaction off', () => {
+    expect(redactAttributes({ 'job.id': 'J', 'user.email': 'a@b.c' }, { redactSensitive: false, allowlist: ['user.email'] })).toEqual({ 'user.email': 'a@b.c' });
+  });
+});
+
+describe('redaction before any exporter', () => {
+  it('hands even an in-memory exporter redacted spans only', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = initTracing(parseTracingConfig({ TRACING_SAMPLING_STRATEGY: 'always' }), { exporter, processor: 'simple', register: false });
+    const span = tracing.tracer.startSpan('job.process', { attributes: { 'user.email': 'dave@example.com', 'job.filepath': '/srv/in/x.tif' } });
+    span.recordException(new Error('token=abc123 rejected'));
+    span.end();
+    await tracing.flush();
+    const [exported] = exporter.getFinishedSpans();
+    expect(exported!.attributes).toEqual({ 'user.email': '[email]', 'job.filepath': expect.stringMatching(/^\[path:[0-9a-f]{8}\]\.tif$/) });
+    expect(exported!.events[0]!.attributes!['exception.message']).toBe('token=[redacted] rejected');
+    // The recorded span itself is untouched: redaction is a view on the way out.
+    expect((span as unknown as { attributes: Record<string, unknown> }).attributes['user.email']).toBe('dave@example.com');
+    await tracing.shutdown();
+  });
+});
