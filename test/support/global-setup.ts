@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { startRedisServer, type LocalRedis } from '../../shared/local/redis-server';
+import { bundleEsmOnlyDependencies } from './esm-deps';
 
 declare global {
   var __TEST_REDIS__: LocalRedis | undefined;
@@ -6,6 +8,7 @@ declare global {
 
 /** One real redis-server for the whole run, on a free loopback port — unless REDIS_URL names one. */
 export default async function globalSetup(): Promise<void> {
+  bundleEsmOnlyDependencies(join(__dirname, '..', '..'));
   if (process.env.REDIS_URL) return;
   const redis = await startRedisServer();
   globalThis.__TEST_REDIS__ = redis;

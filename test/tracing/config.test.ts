@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseTracingConfig, resolveEndpoints, TracingConfigError } from '../../shared/tracing/config';
+import { parseTracingConfig, resolveEndpoints, ConfigError } from '../../shared/tracing/config';
 
 function yamlFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'tq-config-')), 'config.yaml');
@@ -9,14 +9,14 @@ function yamlFile(text: string): string {
   return file;
 }
 
-function configError(fn: () => unknown): TracingConfigError {
+function configError(fn: () => unknown): ConfigError {
   try {
     fn();
   } catch (error) {
-    if (error instanceof TracingConfigError) return error;
+    if (error instanceof ConfigError) return error;
     throw error;
   }
-  throw new Error('expected a TracingConfigError');
+  throw new Error('expected a ConfigError');
 }
 
 describe('tracing configuration', () => {

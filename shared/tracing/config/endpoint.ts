@@ -1,5 +1,5 @@
-import { TracingConfigError } from './errors';
-import { shown } from './values';
+import { ConfigError } from '../../config/errors';
+import { shown } from '../../config/values';
 
 export interface ExportEndpoints {
   /** OTLP/HTTP traces URL. */
@@ -29,7 +29,7 @@ export function resolveEndpoints(key: string, raw: string, insecure: boolean): E
   const value = raw.trim();
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     const port = /:(\d+)(\/|$)/.exec(value)?.[1];
-    throw new TracingConfigError(
+    throw new ConfigError(
       key,
       `${shown(value)} has no scheme. Write the OTLP/HTTP URL, e.g. https://collector.example.com:4318/v1/traces ` +
         `(or http://localhost:4318/v1/traces for the Lambda collector layer)` +
@@ -40,25 +40,25 @@ export function resolveEndpoints(key: string, raw: string, insecure: boolean): E
   try {
     url = new URL(value);
   } catch {
-    throw new TracingConfigError(key, `${shown(value)} is not a valid URL`);
+    throw new ConfigError(key, `${shown(value)} is not a valid URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TracingConfigError(key, `scheme ${url.protocol}// is not supported; use https:// (or http:// to loopback)`);
+    throw new ConfigError(key, `scheme ${url.protocol}// is not supported; use https:// (or http:// to loopback)`);
   }
-  if (url.username || url.password) throw new TracingConfigError(key, 'must not carry credentials; use headers');
+  if (url.username || url.password) throw new ConfigError(key, 'must not carry credentials; use headers');
   const tls = url.protocol === 'https:';
   const port = Number(url.port || (tls ? 443 : 80));
   if (port === GRPC_PORT) {
-    throw new TracingConfigError(key, `port 4317 is OTLP/gRPC; this exporter speaks OTLP/HTTP, usually on 4318`);
+    throw new ConfigError(key, `port 4317 is OTLP/gRPC; this exporter speaks OTLP/HTTP, usually on 4318`);
   }
   if (tls && insecure) {
-    throw new TracingConfigError(key, `${url.origin} implies TLS but insecure is on; turn insecure off (it only permits plaintext)`);
+    throw new ConfigError(key, `${url.origin} implies TLS but insecure is on; turn insecure off (it only permits plaintext)`);
   }
   if (!tls && TLS_PORTS.includes(port)) {
-    throw new TracingConfigError(key, `port ${port} implies TLS but the scheme is http://; use https://`);
+    throw new ConfigError(key, `port ${port} implies TLS but the scheme is http://; use https://`);
   }
   if (!tls && !insecure && !isLoopback(url.hostname)) {
-    throw new TracingConfigError(
+    throw new ConfigError(
       key,
       `plaintext to ${url.hostname} would leave the machine unencrypted; use https://, or set insecure to true to allow it`,
     );

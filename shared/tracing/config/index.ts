@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { load as loadYaml } from 'js-yaml';
 import { parseTraceViewer, TraceViewerConfigError, type TraceViewer } from '../links';
 import { resolveEndpoints } from './endpoint';
-import { TracingConfigError } from './errors';
+import { ConfigError } from '../../config/errors';
 import { PROPAGATION_FORMATS, SAMPLING_STRATEGIES, type Env, type LambdaInfo, type PropagationFormat, type SamplingStrategy, type TracingConfig } from './types';
-import { parseBool, parseDurationMs, parseEnum, parseHeaders, parseList, parseNumber, parseOtelHeaders, shown } from './values';
+import { parseBool, parseDurationMs, parseEnum, parseHeaders, parseList, parseNumber, parseOtelHeaders, shown } from '../../config/values';
 
-export { TracingConfigError } from './errors';
+export { ConfigError } from '../../config/errors';
 export { isLoopback, resolveEndpoints, TLS_PORTS, type ExportEndpoints } from './endpoint';
 export * from './types';
 
@@ -49,21 +49,21 @@ function readYaml(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new TracingConfigError('CONFIG_FILE', `cannot read ${shown(path)}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new ConfigError('CONFIG_FILE', `cannot read ${shown(path)}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   let doc: unknown;
   try {
     doc = loadYaml(text);
   } catch (error) {
-    throw new TracingConfigError('CONFIG_FILE', `${shown(path)} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new ConfigError('CONFIG_FILE', `${shown(path)} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   const tracing = (doc as { observability?: { tracing?: unknown } } | null)?.observability?.tracing;
   if (tracing === undefined) return {};
   if (!tracing || typeof tracing !== 'object' || Array.isArray(tracing)) {
-    throw new TracingConfigError('observability.tracing', 'must be a map of settings');
+    throw new ConfigError('observability.tracing', 'must be a map of settings');
   }
   for (const k of Object.keys(tracing)) {
-    if (!(k in KEYS)) throw new TracingConfigError(`observability.tracing.${k}`, `is not a setting; known: ${Object.keys(KEYS).join(', ')}`);
+    if (!(k in KEYS)) throw new ConfigError(`observability.tracing.${k}`, `is not a setting; known: ${Object.keys(KEYS).join(', ')}`);
   }
   return tracing as Record<string, unknown>;
 }
@@ -77,7 +77,7 @@ function otelSampler(env: Env): { strategy?: Source; rate?: Source } {
     traceidratio: 'probabilistic', parentbased_traceidratio: 'probabilistic',
   };
   const strategy = strategies[name];
-  if (!strategy) throw new TracingConfigError('OTEL_TRACES_SAMPLER', `${shown(name)} is not supported; accepted: ${Object.keys(strategies).join(', ')}`);
+  if (!strategy) throw new ConfigError('OTEL_TRACES_SAMPLER', `${shown(name)} is not supported; accepted: ${Object.keys(strategies).join(', ')}`);
   const arg = env.OTEL_TRACES_SAMPLER_ARG;
   return { strategy: { value: strategy, key: 'OTEL_TRACES_SAMPLER' }, ...(arg !== undefined && strategy === 'probabilistic' ? { rate: { value: arg, key: 'OTEL_TRACES_SAMPLER_ARG' } } : {}) };
 }
@@ -90,7 +90,7 @@ function otelPropagation(env: Env): Source | undefined {
   for (const entry of parseList('OTEL_PROPAGATORS', list).map((e) => e.toLowerCase())) {
     if (entry === 'baggage' || entry === 'none') continue;
     const format = map[entry];
-    if (!format) throw new TracingConfigError('OTEL_PROPAGATORS', `${shown(entry)} is not supported; accepted: ${[...Object.keys(map), 'baggage'].join(', ')}`);
+    if (!format) throw new ConfigError('OTEL_PROPAGATORS', `${shown(entry)} is not supported; accepted: ${[...Object.keys(map), 'baggage'].join(', ')}`);
     return { value: format, key: 'OTEL_PROPAGATORS' };
   }
   return undefined;
@@ -196,7 +196,7 @@ function viewerConfig(pick: (key: Key) => Source | undefined, lambda: LambdaInfo
     if (!(error instanceof TraceViewerConfigError)) throw error;
     const source = sources[error.field];
     const key = source?.key ?? `${KEYS.viewer}${error.field === 'viewer' ? '' : `_${error.field === 'baseUrl' ? 'URL' : error.field.toUpperCase()}`}`;
-    throw new TracingConfigError(key, `expected ${error.accepted}`);
+    throw new ConfigError(key, `expected ${error.accepted}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { TracingConfigError } from './errors';
+import { ConfigError } from './errors';
 
 /** Parsers for single configuration values; each names the key in its error. */
 
@@ -16,20 +16,20 @@ export function parseBool(key: string, value: unknown): boolean {
   const v = String(value).trim().toLowerCase();
   if (TRUE.includes(v)) return true;
   if (FALSE.includes(v)) return false;
-  throw new TracingConfigError(key, `${shown(value)} is not a boolean; accepted: ${[...TRUE, ...FALSE].join(', ')}`);
+  throw new ConfigError(key, `${shown(value)} is not a boolean; accepted: ${[...TRUE, ...FALSE].join(', ')}`);
 }
 
 export function parseNumber(key: string, value: unknown, min: number, max: number, integer = false): number {
   const n = typeof value === 'number' ? value : Number(String(value).trim());
   if (String(value).trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new TracingConfigError(key, `${shown(value)} is not ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+    throw new ConfigError(key, `${shown(value)} is not ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
   }
   return n;
 }
 
 export function parseEnum<T extends string>(key: string, value: unknown, accepted: readonly T[]): T {
   const v = String(value).trim().toLowerCase() as T;
-  if (!accepted.includes(v)) throw new TracingConfigError(key, `${shown(value)} is not one of ${accepted.join(', ')}`);
+  if (!accepted.includes(v)) throw new ConfigError(key, `${shown(value)} is not one of ${accepted.join(', ')}`);
   return v;
 }
 
@@ -37,7 +37,7 @@ export function parseEnum<T extends string>(key: string, value: unknown, accepte
 export function parseDurationMs(key: string, value: unknown, min: number, max: number): number {
   if (typeof value === 'number') return parseNumber(key, value, min, max, true);
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(String(value));
-  if (!match) throw new TracingConfigError(key, `${shown(value)} is not a duration such as 500ms, 5s or 1m`);
+  if (!match) throw new ConfigError(key, `${shown(value)} is not a duration such as 500ms, 5s or 1m`);
   const factor = { ms: 1, s: 1000, m: 60_000 }[(match[2] ?? 'ms') as 'ms' | 's' | 'm'];
   return parseNumber(key, Math.round(Number(match[1]) * factor), min, max, true);
 }
@@ -45,7 +45,7 @@ export function parseDurationMs(key: string, value: unknown, min: number, max: n
 /** A comma-separated list (env) or a YAML list; empty entries dropped. */
 export function parseList(key: string, value: unknown): string[] {
   if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter(Boolean);
-  if (typeof value !== 'string') throw new TracingConfigError(key, 'must be a list or a comma-separated string');
+  if (typeof value !== 'string') throw new ConfigError(key, 'must be a list or a comma-separated string');
   return value.split(',').map((v) => v.trim()).filter(Boolean);
 }
 
@@ -53,7 +53,7 @@ export function parseList(key: string, value: unknown): string[] {
 export function expandVariables(key: string, value: string, env: Readonly<Record<string, string | undefined>>): string {
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
     const v = env[name];
-    if (v === undefined) throw new TracingConfigError(key, `refers to \${${name}}, which is not set`);
+    if (v === undefined) throw new ConfigError(key, `refers to \${${name}}, which is not set`);
     return v;
   });
 }
@@ -62,8 +62,8 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 function header(key: string, name: string, value: string): [string, string] {
   const n = name.trim();
-  if (!HEADER_NAME.test(n)) throw new TracingConfigError(key, `${shown(n)} is not a valid header name`);
-  if (/[\r\n]/.test(value)) throw new TracingConfigError(key, `the value of header ${n} contains a line break`);
+  if (!HEADER_NAME.test(n)) throw new ConfigError(key, `${shown(n)} is not a valid header name`);
+  if (/[\r\n]/.test(value)) throw new ConfigError(key, `the value of header ${n} contains a line break`);
   return [n.toLowerCase(), value.trim()];
 }
 
@@ -80,10 +80,10 @@ export function parseHeaders(key: string, value: unknown, env: Readonly<Record<s
     }
     return out;
   }
-  if (typeof value !== 'string') throw new TracingConfigError(key, 'must be key=value pairs separated by commas');
+  if (typeof value !== 'string') throw new ConfigError(key, 'must be key=value pairs separated by commas');
   for (const pair of value.split(',').filter((p) => p.trim())) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new TracingConfigError(key, `${shown(pair.split('=')[0])} has no "=value"`);
+    if (eq <= 0) throw new ConfigError(key, `${shown(pair.split('=')[0])} has no "=value"`);
     const [name, val] = header(key, pair.slice(0, eq), expandVariables(key, pair.slice(eq + 1), env));
     out[name] = val;
   }
@@ -95,12 +95,12 @@ export function parseOtelHeaders(key: string, value: string): Record<string, str
   const out: Record<string, string> = {};
   for (const pair of value.split(',').filter((p) => p.trim())) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new TracingConfigError(key, `${shown(pair.split('=')[0])} has no "=value"`);
+    if (eq <= 0) throw new ConfigError(key, `${shown(pair.split('=')[0])} has no "=value"`);
     let decoded: string;
     try {
       decoded = decodeURIComponent(pair.slice(eq + 1));
     } catch {
-      throw new TracingConfigError(key, `the value of ${shown(pair.slice(0, eq).trim())} is not valid percent-encoding`);
+      throw new ConfigError(key, `the value of ${shown(pair.slice(0, eq).trim())} is not valid percent-encoding`);
     }
     const [name, val] = header(key, pair.slice(0, eq), decoded);
     out[name] = val;

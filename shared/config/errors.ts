@@ -1,10 +1,10 @@
 /** A configuration value that cannot be used: names the key (env variable or YAML path) and what is accepted. */
-export class TracingConfigError extends Error {
+export class ConfigError extends Error {
   constructor(
     readonly key: string,
     message: string,
   ) {
     super(`${key}: ${message}`);
-    this.name = 'TracingConfigError';
+    this.name = 'ConfigError';
   }
 }

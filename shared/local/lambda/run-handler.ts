@@ -1,0 +1,57 @@
+import { types } from 'node:util';
+import { createContext, type ContextInit } from './context';
+import type { LocalFunction } from './types';
+
+/** The body Lambda returns with `X-Amz-Function-Error: Unhandled`. */
+export interface FunctionErrorBody {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}
+
+export type Outcome =
+  | { readonly ok: true; readonly result: unknown }
+  | { readonly ok: false; readonly error: FunctionErrorBody; readonly timedOut: boolean };
+
+/**
+ * Runs one invocation and settles with the first of: the handler's promise, a deprecated context callback,
+ * a synchronous throw, or the timeout. Nothing can be killed in-process, so a handler that outlives its
+ * timeout keeps running; its late result is ignored, as Lambda would have frozen or discarded it.
+ */
+export function runHandler(fn: Required<LocalFunction>, event: unknown, init: Omit<ContextInit, 'deadline'>): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (outcome: Outcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const succeed = (result: unknown) => finish({ ok: true, result });
+    const fail = (error: unknown) => finish({ ok: false, error: toErrorBody(error), timedOut: false });
+    const timer = setTimeout(() => finish({ ok: false, error: timeoutError(init.requestId, fn.timeoutMs), timedOut: true }), fn.timeoutMs);
+    // Unref'd so a handler that never settles cannot keep a finished test or script alive.
+    timer.unref();
+    const context = createContext({ ...init, deadline: Date.now() + fn.timeoutMs }, { succeed, fail });
+    try {
+      // Promise.resolve also accepts a plain return value, where the runtime would wait for a callback instead.
+      Promise.resolve(fn.handler(event, context)).then(succeed, fail);
+    } catch (error) {
+      fail(error);
+    }
+  });
+}
+
+/** The Node.js runtime's shape for an unhandled error (aws-lambda-nodejs-runtime-interface-client, Errors.js). */
+export function toErrorBody(error: unknown): FunctionErrorBody {
+  if (types.isNativeError(error) || error instanceof Error) {
+    return { errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') };
+  }
+  return { errorType: typeof error, errorMessage: String(error), trace: [] };
+}
+
+/** What current Lambda returns on timeout; the duration is the configured timeout, not the measured one. */
+function timeoutError(requestId: string, timeoutMs: number): FunctionErrorBody {
+  const seconds = (timeoutMs / 1000).toFixed(2);
+  return { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds` };
+}

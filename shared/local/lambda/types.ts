@@ -1,0 +1,56 @@
+import type { ClientContext, Context } from 'aws-lambda';
+
+/** The Invoke API's `X-Amz-Invocation-Type` values. */
+export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+
+/**
+ * What a local handler receives: a complete aws-lambda `Context`, so real handlers run unchanged,
+ * plus `traceHeader`.
+ */
+export interface LambdaContextLike extends Context {
+  /** Always undefined: there is no Cognito caller locally. */
+  identity: undefined;
+  /** Decoded from the base64 JSON `X-Amz-Client-Context` header; like Lambda, only for RequestResponse. */
+  clientContext: ClientContext | undefined;
+  /**
+   * The invoke request's `X-Amzn-Trace-Id` header, if any (the AWS SDK sends it when called inside Lambda).
+   * Local stand-in for `_X_AMZN_TRACE_ID`: real Lambda sets that environment variable per invocation because
+   * one execution environment serves one invocation at a time. This server runs many invocations in one
+   * process at once, so a process-wide variable would hand one invocation's trace to another.
+   */
+  traceHeader?: string;
+}
+
+export interface LocalFunction {
+  /** Function name as in Lambda: 1-64 of `[A-Za-z0-9_-]`. */
+  name: string;
+  handler: (event: unknown, context: LambdaContextLike) => Promise<unknown>;
+  /** Default 30000 (the CDK/SAM default is 3 s; 30 s suits local pipelines). */
+  timeoutMs?: number;
+  /** Reported as `context.memoryLimitInMB`; nothing is enforced. Default 512. */
+  memoryMb?: number;
+}
+
+export interface LambdaInvokeServer {
+  /** `http://host:port`: pass as `endpoint` to `LambdaClient`. */
+  readonly url: string;
+  readonly port: number;
+  /** Adds a function, or replaces the one with that name (like deploying new code). */
+  register(fn: LocalFunction): void;
+  /** Resolves when no async (Event) invocation is still running; one that timed out counts as finished. */
+  idle(): Promise<void>;
+  /** Stops listening and closes every connection, including keep-alive and in-flight ones. */
+  stop(): Promise<void>;
+}
+
+export interface LambdaInvokeServerOptions {
+  functions?: LocalFunction[];
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Used in ARNs. Default us-east-1. */
+  region?: string;
+  /** Receives errors of Event invocations and of the server itself. Default: console.error. */
+  log?: (line: string) => void;
+}

@@ -1,0 +1,169 @@
+import middy, { type MiddlewareObj, type MiddyfiedHandler, type Request } from '@middy/core';
+import { context as contextApi, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import type { Context as LambdaContext } from 'aws-lambda';
+import { invocationTraceHeader } from '../config/lambda-env';
+import type { Tracing } from '../tracing/tracing';
+import { classify, httpHeaders, type Trigger } from './trigger';
+
+/** Per-invocation state, on `request.internal` under this key (middy's place for it). */
+const STATE = 'tracing';
+/** Time kept in hand after the flush, so a flush can never make an invocation overrun its timeout. */
+const FLUSH_MARGIN_MS = 50;
+
+interface InvocationState {
+  readonly span: Span;
+  readonly ctx: Context;
+  ended: boolean;
+}
+
+const stateOf = (request: Request): InvocationState | undefined => (request.internal as Record<string, unknown>)[STATE] as InvocationState | undefined;
+
+export interface TracingMiddlewareOptions<R = unknown> {
+  readonly tracing: Tracing;
+  /** Sets attributes of the invocation span from the response (the HTTP status is set already). */
+  readonly onResponse?: (span: Span, response: R) => void;
+}
+
+/**
+ * The OpenTelemetry context of each invocation, for the handler wrapper below. Keyed by the Lambda
+ * context object, which exists once per invocation, so overlapping invocations never see each other's.
+ */
+const invocationContexts = new WeakMap<object, Context>();
+
+let coldStart = true;
+
+/**
+ * The parent of an invocation, in order: trace headers of an API Gateway request; the carrier of an event
+ * that brings a job (or a fanned-out poller's); Lambda's own trace header, only when it says Sampled=1 —
+ * with active tracing off Lambda still sets it, with Sampled=0, and a parent-based sampler would then drop
+ * everything. Nothing usable: a new root, decided by the configured sampler.
+ */
+function parentOf(trigger: Trigger, lambdaContext: object, tracing: Tracing): Context {
+  if (trigger.kind === 'http') {
+    const ctx = tracing.extract(httpHeaders(trigger.event), ROOT_CONTEXT);
+    if (trace.getSpanContext(ctx)) return ctx;
+  } else if (trigger.kind === 'carrier') {
+    const ctx = tracing.extract(trigger.carrier, ROOT_CONTEXT);
+    if (trace.getSpanContext(ctx)) return ctx;
+  }
+  const header = invocationTraceHeader(lambdaContext);
+  if (header) {
+    const ctx = tracing.extract({ 'x-amzn-trace-id': header }, ROOT_CONTEXT);
+    const spanContext = trace.getSpanContext(ctx);
+    if (spanContext && spanContext.traceFlags & TraceFlags.SAMPLED) return ctx;
+  }
+  return ROOT_CONTEXT;
+}
+
+function spanName(trigger: Trigger, lambdaContext: Partial<LambdaContext>): string {
+  if (trigger.kind === 'http') return `${trigger.event.httpMethod} ${trigger.event.resource ?? trigger.event.path}`;
+  return lambdaContext.functionName ?? 'invocation';
+}
+
+function invocationAttributes(trigger: Trigger, lambdaContext: Partial<LambdaContext>): Attributes {
+  const attributes: Attributes = {
+    'faas.trigger': trigger.kind === 'http' ? 'http' : trigger.kind === 'schedule' ? 'timer' : trigger.kind === 'carrier' ? 'pubsub' : 'other',
+    'faas.coldstart': coldStart,
+  };
+  if (lambdaContext.awsRequestId) attributes['faas.invocation_id'] = lambdaContext.awsRequestId;
+  const account = lambdaContext.invokedFunctionArn?.split(':')[4];
+  if (account) attributes['cloud.account.id'] = account;
+  if (trigger.kind === 'http') {
+    const { event } = trigger;
+    attributes['http.request.method'] = event.httpMethod;
+    attributes['http.route'] = event.resource;
+    attributes['url.path'] = event.path;
+    if (event.requestContext?.identity?.sourceIp) attributes['client.address'] = event.requestContext.identity.sourceIp;
+    if (event.requestContext?.identity?.userAgent) attributes['user_agent.original'] = event.requestContext.identity.userAgent;
+  }
+  return attributes;
+}
+
+/** Ends the invocation span once, records the outcome, and flushes within the time the invocation has left. */
+async function finish(request: Request, tracing: Tracing, onResponse?: (span: Span, response: never) => void): Promise<void> {
+  const state = stateOf(request);
+  if (!state || state.ended) return;
+  state.ended = true;
+  const { span } = state;
+  const response = request.response as { statusCode?: unknown } | undefined;
+  const status = typeof response?.statusCode === 'number' ? response.statusCode : undefined;
+  const failed = request.error !== undefined || (status !== undefined && status >= 500);
+  if (span.isRecording()) {
+    if (status !== undefined) span.setAttribute('http.response.status_code', status);
+    if (request.error) {
+      span.recordException(request.error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (request.error as Error).message });
+    } else if (failed) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    if (response !== undefined && onResponse) {
+      try {
+        onResponse(span, response as never);
+      } catch {
+        // an attribute callback must never break the response
+      }
+    }
+  }
+  span.end();
+  invocationContexts.delete(request.context);
+  tracing.reportOutcome(failed);
+  const remaining = (request.context as Partial<LambdaContext>).getRemainingTimeInMillis?.();
+  const budget = remaining === undefined ? undefined : Math.max(0, remaining - FLUSH_MARGIN_MS);
+  await tracing.flush(budget === undefined ? undefined : Math.min(budget, tracing.config.flushTimeoutMs));
+}
+
+/**
+ * The one tracing middleware of every function: opens the invocation span with its parent restored (see
+ * `parentOf`), marks cold starts, records errors, ends the span and flushes before the response leaves.
+ * State lives on `request.internal`; nothing here can break or hang the handler. Use it through `traced()`,
+ * which also makes the span's context active for the handler and closes the span when another middleware
+ * answers early (middy then skips every `after` hook).
+ */
+export function tracingMiddleware<R = unknown>(options: TracingMiddlewareOptions<R>): MiddlewareObj {
+  const { tracing, onResponse } = options;
+
+  const tracingMiddlewareBefore = (request: Request): void => {
+    try {
+      const trigger = classify(request.event);
+      const lambdaContext = request.context as Partial<LambdaContext>;
+      const parent = parentOf(trigger, request.context, tracing);
+      const span = tracing.startSpan(spanName(trigger, lambdaContext), { kind: trigger.kind === 'http' ? SpanKind.SERVER : SpanKind.CONSUMER }, parent);
+      if (span.isRecording()) span.setAttributes(invocationAttributes(trigger, lambdaContext));
+      const ctx = trace.setSpan(parent, span);
+      (request.internal as Record<string, unknown>)[STATE] = { span, ctx, ended: false } satisfies InvocationState;
+      invocationContexts.set(request.context, ctx);
+    } catch {
+      // Tracing must never break the handler: it runs untraced.
+    } finally {
+      coldStart = false;
+    }
+  };
+
+  const tracingMiddlewareAfter = (request: Request) => finish(request, tracing, onResponse as never);
+  // Records the error and flushes; the response (or the error) is left to whoever set it.
+  const tracingMiddlewareOnError = (request: Request) => finish(request, tracing, onResponse as never);
+
+  return { before: tracingMiddlewareBefore, after: tracingMiddlewareAfter, onError: tracingMiddlewareOnError };
+}
+
+/** Runs the handler inside the invocation's trace context, so every span it starts has the right parent. */
+function withInvocationContext<E, R>(handler: (event: E, context: LambdaContext, opts: { signal: AbortSignal }) => Promise<R>) {
+  return (event: E, context: LambdaContext, opts: { signal: AbortSignal }): Promise<R> => {
+    const ctx = invocationContexts.get(context);
+    return ctx ? contextApi.with(ctx, () => handler(event, context, opts)) : handler(event, context, opts);
+  };
+}
+
+/**
+ * A middy handler with tracing: the middleware (registered first, so it wraps every other one), the
+ * handler run inside the invocation's context, and — when another middleware answers early and middy
+ * skips every `after` hook — the span still ended and flushed before the response is returned.
+ */
+export function traced<E, R>(
+  handler: (event: E, context: LambdaContext, opts: { signal: AbortSignal }) => Promise<R>,
+  options: TracingMiddlewareOptions<R>,
+): MiddyfiedHandler<E, R> {
+  return middy<E, R>(withInvocationContext(handler), {
+    requestEnd: (request: Request) => finish(request, options.tracing, options.onResponse as never),
+  }).use(tracingMiddleware(options));
+}

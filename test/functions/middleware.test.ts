@@ -1,0 +1,159 @@
+import { trace, type Span } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
+import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { traced } from '../../shared/middleware/tracing';
+import { parseTracingConfig, type Env } from '../../shared/tracing/config';
+import { initTracing, type Tracing } from '../../shared/tracing/tracing';
+import { apiGatewayEvent, lambdaContext, scheduledEvent } from '../support/lambda-events';
+import { sleep } from '../support/redis';
+
+const TRACE_ID = '5759e988bd862e3fe1be46a994272793';
+const PARENT = '53995c3f42cd8ad8';
+
+function setup(env: Env = {}, exporter: SpanExporter = new InMemorySpanExporter()) {
+  // A batch processor with a long delay: spans are in the exporter only if the middleware flushed them.
+  const tracing = initTracing(parseTracingConfig({ TRACING_SAMPLING_STRATEGY: 'always', TRACING_BATCH_TIMEOUT_MS: '60000', ...env }), {
+    exporter, register: false, log: () => undefined,
+  });
+  return { tracing, spans: () => (exporter as InMemorySpanExporter).getFinishedSpans() };
+}
+
+/** A handler that does traced work the way the functions do: a child span of whatever is active. */
+function childSpanHandler(tracing: Tracing) {
+  return async () => {
+    const child = tracing.tracer.startSpan('work');
+    await sleep(5);
+    child.end();
+    return { statusCode: 202, body: '{}' };
+  };
+}
+
+const byName = (spans: ReadableSpan[], name: string) => spans.find((s) => s.name === name)!;
+
+describe('Middleware: tracing', () => {
+  it('restores the parent from a traceparent header and makes the invocation span active for the handler', async () => {
+    const { tracing, spans } = setup();
+    const handler = traced(childSpanHandler(tracing), { tracing });
+    const response = await handler(apiGatewayEvent({ headers: { traceparent: `00-${TRACE_ID}-${PARENT}-01` } }), lambdaContext());
+    expect(response).toMatchObject({ statusCode: 202 });
+    // Flushed before the response was returned: the batch processor alone would wait a minute.
+    const invocation = byName(spans(), 'POST /jobs');
+    const work = byName(spans(), 'work');
+    expect(invocation.spanContext().traceId).toBe(TRACE_ID);
+    expect(invocation.parentSpanContext?.spanId).toBe(PARENT);
+    expect(work.parentSpanContext?.spanId).toBe(invocation.spanContext().spanId);
+    expect(invocation.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/jobs', 'http.response.status_code': 202, 'faas.trigger': 'http' });
+  });
+
+  it('reads an X-Amzn-Trace-Id header when the format is X-Ray', async () => {
+    const { tracing, spans } = setup({ TRACING_PROPAGATION_FORMAT: 'xray' });
+    const handler = traced(childSpanHandler(tracing), { tracing });
+    await handler(apiGatewayEvent({ headers: { 'X-Amzn-Trace-Id': `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${PARENT};Sampled=1` } }), lambdaContext());
+    expect(byName(spans(), 'POST /jobs').parentSpanContext).toMatchObject({ traceId: TRACE_ID, spanId: PARENT });
+  });
+
+  it('restores the parent from the carrier of a job it is invoked with', async () => {
+    const { tracing, spans } = setup();
+    const handler = traced(childSpanHandler(tracing), { tracing });
+    await handler({ job: { id: 'J', trace: { traceparent: `00-${TRACE_ID}-${PARENT}-01` } } }, lambdaContext({ functionName: 'tq-dlq' }));
+    const invocation = byName(spans(), 'tq-dlq');
+    expect(invocation.parentSpanContext?.spanId).toBe(PARENT);
+    expect(invocation.attributes['faas.trigger']).toBe('pubsub');
+  });
+
+  it("follows Lambda's trace header when it says Sampled=1 and ignores it when it says Sampled=0", async () => {
+    const { tracing, spans } = setup();
+    const handler = traced(childSpanHandler(tracing), { tracing });
+    await handler(scheduledEvent(), lambdaContext({ functionName: 'sampled', traceHeader: `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${PARENT};Sampled=1` }));
+    await handler(scheduledEvent(), lambdaContext({ functionName: 'unsampled', traceHeader: `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${PARENT};Sampled=0` }));
+    expect(byName(spans(), 'sampled').parentSpanContext?.traceId).toBe(TRACE_ID);
+    // Active tracing off still yields Sampled=0: following it would drop every trace. A new root instead.
+    const fresh = byName(spans(), 'unsampled');
+    expect(fresh.parentSpanContext).toBeUndefined();
+    expect(fresh.spanContext().traceId).not.toBe(TRACE_ID);
+    expect(fresh.attributes['faas.trigger']).toBe('timer');
+  });
+
+  it('produces no spans at all below an unsampled request', async () => {
+    const { tracing, spans } = setup();
+    const handler = traced(childSpanHandler(tracing), { tracing });
+    await handler(apiGatewayEvent({ headers: { traceparent: `00-${TRACE_ID}-${PARENT}-00` } }), lambdaContext());
+    expect(spans()).toEqual([]);
+  });
+
+  it('records a thrown error on the invocation span and still rethrows it', async () => {
+    const { tracing, spans } = setup();
+    const handler = traced(async () => {
+      throw new Error('boom');
+    }, { tracing });
+    await expect(handler(scheduledEvent(), lambdaContext({ functionName: 'failing' }))).rejects.toThrow('boom');
+    const span = byName(spans(), 'failing');
+    expect(span.status).toMatchObject({ code: 2, message: 'boom' });
+    expect(span.events.map((e) => e.name)).toContain('exception');
+  });
+
+  it('marks only the first invocation of the environment as a cold start', async () => {
+    const { tracing, spans } = setup();
+    let fresh!: typeof import('../../shared/middleware/tracing');
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules needs a synchronous load
+      fresh = require('../../shared/middleware/tracing'); // a new environment: module state starts over
+    });
+    const handler = fresh.traced(childSpanHandler(tracing), { tracing });
+    await handler(scheduledEvent(), lambdaContext({ functionName: 'first' }));
+    await handler(scheduledEvent(), lambdaContext({ functionName: 'second' }));
+    expect(byName(spans(), 'first').attributes['faas.coldstart']).toBe(true);
+    expect(byName(spans(), 'second').attributes['faas.coldstart']).toBe(false);
+  });
+
+  it('still ends and flushes its span when another middleware answers early', async () => {
+    const { tracing, spans } = setup();
+    const handler = traced(childSpanHandler(tracing), { tracing }).use({
+      before: async () => ({ statusCode: 400, body: '{"error":"bad"}' }), // e.g. a validator refusing the request
+    });
+    const response = await handler(apiGatewayEvent(), lambdaContext());
+    expect(response).toMatchObject({ statusCode: 400 });
+    const invocation = byName(spans(), 'POST /jobs');
+    expect(invocation.ended).toBe(true);
+    expect(invocation.attributes['http.response.status_code']).toBe(400);
+    expect(spans().find((s) => s.name === 'work')).toBeUndefined();
+  });
+
+  it('keeps overlapping invocations apart', async () => {
+    const { tracing, spans } = setup();
+    const seen: Record<string, string | undefined> = {};
+    const handler = traced(async (event: { tag: string; trace: Record<string, string> }) => {
+      await sleep(event.tag === 'a' ? 30 : 5); // interleave: b finishes while a still runs
+      const child: Span = tracing.tracer.startSpan(`work-${event.tag}`);
+      seen[event.tag] = trace.getActiveSpan()?.spanContext().traceId;
+      child.end();
+      return event.tag;
+    }, { tracing });
+    const traceA = 'a'.repeat(32);
+    const traceB = 'b'.repeat(32);
+    await Promise.all([
+      handler({ tag: 'a', trace: { traceparent: `00-${traceA}-${PARENT}-01` } }, lambdaContext({ functionName: 'fa' })),
+      handler({ tag: 'b', trace: { traceparent: `00-${traceB}-${PARENT}-01` } }, lambdaContext({ functionName: 'fb' })),
+    ]);
+    expect(seen).toEqual({ a: traceA, b: traceB });
+    expect(byName(spans(), 'work-a').parentSpanContext?.spanId).toBe(byName(spans(), 'fa').spanContext().spanId);
+    expect(byName(spans(), 'work-b').parentSpanContext?.spanId).toBe(byName(spans(), 'fb').spanContext().spanId);
+    expect(trace.getActiveSpan()).toBeUndefined(); // nothing leaked into the caller's context
+  });
+
+  it('never lets a stuck exporter hold the response past the time the invocation has left', async () => {
+    const stuck: SpanExporter = { export: () => undefined, shutdown: async () => undefined };
+    const { tracing } = setup({ TRACING_FLUSH_TIMEOUT_MS: '5000' }, stuck);
+    const handler = traced(childSpanHandler(tracing), { tracing });
+    const started = Date.now();
+    await handler(apiGatewayEvent(), lambdaContext({ remainingMs: 300 }));
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('leaves a failing export out of the response', async () => {
+    const failing: SpanExporter = { export: (_s, cb) => cb({ code: ExportResultCode.FAILED, error: new Error('collector down') }), shutdown: async () => undefined };
+    const { tracing } = setup({}, failing);
+    const handler = traced(childSpanHandler(tracing), { tracing });
+    await expect(handler(apiGatewayEvent(), lambdaContext())).resolves.toMatchObject({ statusCode: 202 });
+  });
+});
