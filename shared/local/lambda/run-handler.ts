@@ -47,7 +47,15 @@ export function toErrorBody(error: unknown): FunctionErrorBody {
   if (types.isNativeError(error) || error instanceof Error) {
     return { errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') };
   }
-  return { errorType: typeof error, errorMessage: String(error), trace: [] };
+  return { errorType: typeof error, errorMessage: safeString(error), trace: [] };
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value); // e.g. Object.create(null), which has no toString
+  }
 }
 
 /** What current Lambda returns on timeout; the duration is the configured timeout, not the measured one. */

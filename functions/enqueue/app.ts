@@ -1,0 +1,63 @@
+import { trace } from '@opentelemetry/api';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { HttpError } from '../../shared/http/errors';
+import { header, jsonBody } from '../../shared/http/request';
+import { errorResponse, json } from '../../shared/http/responses';
+import { enqueueTraced } from '../../shared/jobs/enqueue';
+import { batchBodySchema, checkSchema, jobBodySchema } from '../../shared/jobs/schema';
+import { errorFields, log } from '../../shared/log';
+import { traced } from '../../shared/middleware/tracing';
+import type { JobInput } from '../../shared/queue';
+import type { Runtime } from '../../shared/runtime';
+import type { Tracing } from '../../shared/tracing';
+
+/** Lambda's synchronous payload limit: no batch body can be bigger than the function may receive. */
+const MAX_BATCH_BODY = 6 * 1024 * 1024;
+/** Room for a job's other fields around its payload. */
+const FIELDS_OVERHEAD = 16 * 1024;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+export interface EnqueueDeps {
+  readonly tracing: Tracing;
+  readonly runtime: () => Promise<Runtime>;
+}
+
+function route(event: APIGatewayProxyEvent): 'single' | 'batch' {
+  const batch = event.resource === '/jobs/batch';
+  if (!batch && event.resource !== '/jobs') throw new HttpError(404, 'not_found', `no route ${event.httpMethod} ${event.path}`);
+  if (event.httpMethod !== 'POST') throw new HttpError(405, 'method_not_allowed', `${event.resource} accepts POST only`);
+  return batch ? 'batch' : 'single';
+}
+
+/**
+ * POST /jobs and POST /jobs/batch: validate, enqueue under a `queue.enqueue` span per job, answer 202 only
+ * once Redis holds the job. Thin: the work is in shared/jobs.
+ */
+export function createEnqueueHandler(deps: EnqueueDeps) {
+  return traced(
+    async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+      try {
+        const kind = route(event);
+        const rt = await deps.runtime();
+        const { maxPayloadBytes, maxBatchSize } = rt.queue.options;
+        const body = jsonBody(event, kind === 'batch' ? Math.min(MAX_BATCH_BODY, maxBatchSize * (maxPayloadBytes + FIELDS_OVERHEAD)) : maxPayloadBytes + FIELDS_OVERHEAD);
+        checkSchema(body, kind === 'batch' ? batchBodySchema : jobBodySchema);
+        const key = header(event, 'idempotency-key');
+        if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+          throw new HttpError(400, 'invalid_header', 'Idempotency-Key must be 1 to 200 printable ASCII characters without spaces', 'Idempotency-Key');
+        }
+        const inputs = kind === 'batch' ? (body as { jobs: JobInput[] }).jobs : [body as JobInput];
+        const jobs = await enqueueTraced(rt, inputs, { batch: kind === 'batch', ...(key ? { idempotencyKey: key } : {}) });
+        return json(202, kind === 'batch' ? { jobs } : jobs[0]);
+      } catch (error) {
+        const response = errorResponse(error);
+        if (response.statusCode >= 500) {
+          trace.getActiveSpan()?.recordException(error as Error);
+          log('error', 'enqueue failed', errorFields(error));
+        }
+        return response;
+      }
+    },
+    { tracing: deps.tracing },
+  );
+}

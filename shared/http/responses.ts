@@ -1,0 +1,32 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { BatchTooLargeError, JobNotFoundError, JobValidationError, PayloadTooLargeError, QueueArgumentError } from '../queue';
+import { HttpError } from './errors';
+
+const HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode, headers: { ...HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/**
+ * The response for an error: the refusals a client can act on become 4xx with the field at fault;
+ * anything else becomes a 500 or 503 that says nothing about the inside (the error is on the span and in
+ * the log instead).
+ */
+export function errorResponse(error: unknown): APIGatewayProxyResult {
+  if (error instanceof HttpError) return json(error.status, { error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
+  if (error instanceof PayloadTooLargeError) return json(413, { error: 'payload_too_large', message: error.message, field: error.field });
+  if (error instanceof JobValidationError) return json(400, { error: 'invalid_job', message: error.message, field: error.field });
+  if (error instanceof BatchTooLargeError) return json(413, { error: 'batch_too_large', message: error.message, field: 'jobs' });
+  if (error instanceof QueueArgumentError) return json(400, { error: 'invalid_argument', message: error.message, field: error.argument });
+  if (error instanceof JobNotFoundError) return json(404, { error: 'not_found', message: error.message });
+  if (isRedisUnavailable(error)) return json(503, { error: 'unavailable', message: 'the queue is unavailable; retry later' }, { 'Retry-After': '1' });
+  return json(500, { error: 'internal', message: 'internal error' });
+}
+
+/** Connection-level failures (timeouts, refused, closed): temporary, so 503 rather than 500. */
+function isRedisUnavailable(error: unknown): boolean {
+  const e = error as { name?: unknown; message?: unknown; code?: unknown } | undefined;
+  const text = `${String(e?.name)} ${String(e?.message)} ${String(e?.code)}`;
+  return /Command timed out|Connection is closed|ECONNREFUSED|ETIMEDOUT|ECONNRESET|Stream isn't writeable|MaxRetriesPerRequest|LOADING|CLUSTERDOWN/i.test(text);
+}

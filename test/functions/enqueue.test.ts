@@ -1,0 +1,130 @@
+import { SpanKind } from '@opentelemetry/api';
+import { createEnqueueHandler } from '../../functions/enqueue/app';
+import { apiGatewayEvent, lambdaContext } from '../support/lambda-events';
+import { testRuntime, type TestRuntime } from '../support/runtime';
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const PARENT = '00f067aa0ba902b7';
+
+let t: TestRuntime;
+let handler: ReturnType<typeof createEnqueueHandler>;
+beforeEach(() => {
+  t = testRuntime('producer', { TRACING_VIEWER: 'jaeger', TRACING_VIEWER_URL: 'http://localhost:16686' });
+  handler = createEnqueueHandler({ tracing: t.tracing, runtime: t.runtime });
+});
+afterEach(() => t.close());
+
+const post = (body: unknown, options: { path?: string; headers?: Record<string, string>; raw?: string; method?: string } = {}) =>
+  handler(
+    apiGatewayEvent({
+      method: options.method ?? 'POST',
+      path: options.path ?? '/jobs',
+      headers: { traceparent: `00-${TRACE_ID}-${PARENT}-01`, ...options.headers },
+      body: options.raw ?? JSON.stringify(body),
+    }),
+    lambdaContext({ functionName: 'tq-enqueue' }),
+  );
+const parse = (response: { body: string }) => JSON.parse(response.body) as Record<string, unknown>;
+
+describe('enqueue function', () => {
+  it('accepts a job with 202 once Redis holds it, continuing the caller’s trace', async () => {
+    const response = await post({ type: 'thumbnail', priority: 'high', payload: { size: 256 }, filepath: '/in/cat.png', filesize: 2048 });
+    expect(response.statusCode).toBe(202);
+    const body = parse(response);
+    expect(body).toEqual({
+      id: expect.stringMatching(/^[0-9A-Z]{26}$/), queue: 'default', priority: 'high', duplicate: false,
+      traceId: TRACE_ID, traceSampled: true, traceUrl: `http://localhost:16686/trace/${TRACE_ID}`,
+    });
+    const rt = await t.runtime();
+    const info = await rt.admin.info(body.id as string);
+    expect(info).toMatchObject({ state: 'waiting', job: { type: 'thumbnail', payload: { size: 256 } } });
+
+    const invocation = t.span('POST /jobs')!;
+    const enqueue = t.span('queue.enqueue')!;
+    expect(invocation.parentSpanContext?.spanId).toBe(PARENT);
+    expect(enqueue.parentSpanContext?.spanId).toBe(invocation.spanContext().spanId);
+    expect(enqueue.kind).toBe(SpanKind.PRODUCER);
+    expect(enqueue.attributes).toMatchObject({
+      'queue.name': 'default', 'queue.priority': 'high', 'queue.operation': 'enqueue', 'job.id': body.id, 'job.filesize': 2048,
+      'job.filepath': expect.stringMatching(/^\[path:[0-9a-f]{8}\]\.png$/), // redaction is on by default
+    });
+    expect(enqueue.events.map((e) => e.name)).toEqual(['enqueueing_job', 'job_enqueued']);
+    // The job carries the enqueue span's context: later steps of the job join this trace under it.
+    expect(info.job.trace.traceparent).toBe(`00-${TRACE_ID}-${enqueue.spanContext().spanId}-01`);
+  });
+
+  it('accepts a batch whole, one enqueue span per job', async () => {
+    const response = await post({ jobs: [{ type: 'a' }, { type: 'b', queue: 'mail' }, { type: 'c', priority: 'high' }] }, { path: '/jobs/batch' });
+    expect(response.statusCode).toBe(202);
+    const { jobs } = parse(response) as { jobs: Array<{ id: string; queue: string }> };
+    expect(jobs.map((j) => j.queue)).toEqual(['default', 'mail', 'default']);
+    expect(t.spans().filter((s) => s.name === 'queue.enqueue')).toHaveLength(3);
+    expect((await (await t.runtime()).admin.stats()).totals.waiting).toBe(3);
+  });
+
+  it.each([
+    [{ payload: {} }, 'type'],
+    [{ type: 'noop', colour: 'red' }, 'colour'],
+    [{ type: 'noop', priority: 'urgent' }, 'priority'],
+    [{ type: 'noop', filesize: -1 }, 'filesize'],
+    [{ type: 'noop', trace: { traceparent: 'x' } }, 'trace'],
+    ['a string', 'body'],
+  ])('answers 400 naming the field at fault for %j', async (body, field) => {
+    const response = await post(body);
+    expect(response.statusCode).toBe(400);
+    expect(parse(response)).toMatchObject({ field });
+  });
+
+  it('names the job at fault in a batch and writes none of it', async () => {
+    const response = await post({ jobs: [{ type: 'a' }, { type: 'b', maxAttempts: 0 }] }, { path: '/jobs/batch' });
+    expect(response.statusCode).toBe(400);
+    expect(parse(response)).toMatchObject({ field: 'jobs[1].maxAttempts' });
+    expect((await (await t.runtime()).admin.stats()).totals.waiting).toBe(0);
+  });
+
+  it('answers 413 for a payload over the limit, 415 for a body that is not JSON, 400 for broken JSON', async () => {
+    const big = await post({ type: 'noop', payload: 'x'.repeat(300 * 1024) });
+    expect(big.statusCode).toBe(413);
+    expect((await post(null, { raw: 'type=noop', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).statusCode).toBe(415);
+    const broken = await post(null, { raw: '{"type": "noop"' });
+    expect(broken.statusCode).toBe(400);
+    expect(parse(broken)).toMatchObject({ error: 'invalid_json', field: 'body' });
+  });
+
+  it('answers 404 and 405 for routes it does not serve', async () => {
+    expect((await post({ type: 'noop' }, { path: '/nope' })).statusCode).toBe(404);
+    expect((await post({ type: 'noop' }, { method: 'GET' })).statusCode).toBe(405);
+  });
+
+  it('returns the original job for a repeated Idempotency-Key', async () => {
+    const first = parse(await post({ type: 'noop' }, { headers: { 'Idempotency-Key': 'order-7' } }));
+    const again = await post({ type: 'noop' }, { headers: { 'Idempotency-Key': 'order-7' } });
+    expect(parse(again)).toMatchObject({ id: first.id, duplicate: true, traceId: TRACE_ID });
+    expect((await (await t.runtime()).admin.stats()).totals.waiting).toBe(1);
+    expect((await post({ type: 'noop' }, { headers: { 'Idempotency-Key': 'has space' } })).statusCode).toBe(400);
+  });
+
+  it('records nothing for an unsampled request, yet hands the decision on in the job', async () => {
+    const response = await post({ type: 'noop' }, { headers: { traceparent: `00-${TRACE_ID}-${PARENT}-00` } });
+    const body = parse(response);
+    expect(body).toMatchObject({ traceId: TRACE_ID, traceSampled: false });
+    expect(body.traceUrl).toBeUndefined();
+    expect(t.spans()).toEqual([]);
+    const info = await (await t.runtime()).admin.info(body.id as string);
+    expect(info.job.trace.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-00$`));
+  });
+
+  it('answers 503 without details when Redis cannot be reached', async () => {
+    const down = testRuntime('producer', { REDIS_URL: 'redis://127.0.0.1:9', QUEUE_NAMESPACE: 'down' });
+    const h = createEnqueueHandler({ tracing: down.tracing, runtime: down.runtime });
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const response = await h(apiGatewayEvent({ body: JSON.stringify({ type: 'noop' }) }), lambdaContext());
+    errors.mockRestore();
+    expect(response.statusCode).toBe(503);
+    expect(parse(response)).toEqual({ error: 'unavailable', message: 'the queue is unavailable; retry later' });
+    expect(down.span('POST /jobs')?.status.code).toBe(2);
+    const rt = await down.runtime();
+    rt.redis.disconnect();
+    rt.lambda.destroy();
+  });
+});

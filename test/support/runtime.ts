@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { QueueAdmin } from '../../shared/queue';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../shared/runtime';
+import { initTracing, parseTracingConfig, type Tracing } from '../../shared/tracing';
+import { redisUrl } from './redis';
+
+export interface TestRuntime {
+  readonly runtime: () => Promise<Runtime>;
+  readonly tracing: Tracing;
+  readonly exporter: InMemorySpanExporter;
+  readonly namespace: string;
+  spans(): ReadableSpan[];
+  /** Spans of one trace, by name. */
+  span(name: string, traceId?: string): ReadableSpan | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * A function runtime as in Lambda — the real config parsing, Redis client, queue and Lambda client — on
+ * the test Redis in a namespace of its own, exporting spans to memory (flushed by the middleware).
+ */
+export function testRuntime(role: RuntimeOptions['role'], env: Record<string, string> = {}): TestRuntime {
+  const namespace = `t-fn-${randomBytes(4).toString('hex')}`;
+  const fullEnv = { REDIS_URL: redisUrl(), QUEUE_NAMESPACE: namespace, TRACING_SAMPLING_STRATEGY: 'always', TRACING_BATCH_TIMEOUT_MS: '60000', ...env };
+  const exporter = new InMemorySpanExporter();
+  const tracing = initTracing(parseTracingConfig(fullEnv), { exporter, register: false, log: () => undefined });
+  let made: Promise<Runtime> | undefined;
+  const runtime = () => (made ??= createRuntime({ role, env: fullEnv, tracing }));
+  return {
+    runtime,
+    tracing,
+    exporter,
+    namespace,
+    spans: () => exporter.getFinishedSpans(),
+    span: (name, traceId) => exporter.getFinishedSpans().find((s) => s.name === name && (!traceId || s.spanContext().traceId === traceId)),
+    async close() {
+      if (made) {
+        const rt = await made;
+        rt.queue.close();
+        await new QueueAdmin(rt.redis, rt.config.queue).purgeAll();
+        rt.redis.disconnect();
+        rt.lambda.destroy();
+      }
+      await tracing.shutdown();
+    },
+  };
+}
