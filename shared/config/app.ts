@@ -105,6 +105,8 @@ export function parseAppConfig(env: Env = process.env): AppConfig {
   const region = optional(env, 'AWS_REGION') ?? optional(env, 'AWS_DEFAULT_REGION') ?? 'us-east-1';
   const lambdaEndpoint = optional(env, 'LAMBDA_ENDPOINT');
   if (lambdaEndpoint !== undefined && !/^https?:\/\//.test(lambdaEndpoint)) throw new ConfigError('LAMBDA_ENDPOINT', 'must be an http(s) URL');
+  // No job may ask for more time than the poller keeps in hand for one.
+  const jobTimeoutMs = number(env, 'POLLER_JOB_TIMEOUT_MS', 30_000, 1, 900_000);
   const config: AppConfig = {
     redis: {
       url: redisUrl,
@@ -118,6 +120,7 @@ export function parseAppConfig(env: Env = process.env): AppConfig {
       maxBatchSize: number(env, 'QUEUE_MAX_BATCH_SIZE', 100, 1, 10_000),
       defaultMaxAttempts: number(env, 'QUEUE_DEFAULT_MAX_ATTEMPTS', 3, 1, 1000),
       leaseMs: number(env, 'QUEUE_LEASE_MS', 30_000, 1000, 3_600_000),
+      maxTimeoutMs: jobTimeoutMs,
       backoff: { baseMs: number(env, 'QUEUE_BACKOFF_BASE_MS', 1000, 0, 3_600_000), capMs: number(env, 'QUEUE_BACKOFF_CAP_MS', 300_000, 0, 86_400_000) },
       history: { maxCount: number(env, 'QUEUE_HISTORY_MAX_COUNT', 1000, 0, 10_000_000), maxAgeMs: number(env, 'QUEUE_HISTORY_MAX_AGE_MS', 86_400_000, 0, 90 * 86_400_000) },
     },
@@ -127,7 +130,7 @@ export function parseAppConfig(env: Env = process.env): AppConfig {
       prefetch: number(env, 'POLLER_PREFETCH', 0, 0, 1000),
       idleMs: number(env, 'POLLER_IDLE_MS', 2000, 0, 900_000),
       waitMs: number(env, 'POLLER_WAIT_MS', 1000, 10, 60_000),
-      jobTimeoutMs: number(env, 'POLLER_JOB_TIMEOUT_MS', 30_000, 1, 900_000),
+      jobTimeoutMs,
       safetyMarginMs: number(env, 'POLLER_SAFETY_MARGIN_MS', 2000, 0, 120_000),
       fanOutBacklog: number(env, 'POLLER_FANOUT_BACKLOG', 500, 0, 100_000_000),
       maxFanOut: number(env, 'POLLER_MAX_FANOUT', 4, 0, 100),

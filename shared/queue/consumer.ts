@@ -38,6 +38,8 @@ export interface ConsumeOptions {
   signal?: AbortSignal;
   /** Timeout of jobs that set none. Default 30 s. */
   defaultTimeoutMs?: number;
+  /** Called with every batch a dequeue brought, and when that dequeue was sent (epoch ms). Must not throw. */
+  onDequeued?: (jobs: readonly Job[], requestedAt: number) => void;
   /** Called once per job after its result was recorded in Redis. Must not throw. */
   onSettled?: (job: Job, outcome: JobOutcome) => void;
   /**
@@ -254,11 +256,13 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
     if (idle) wait = Math.min(wait, options.idleMs! - (Date.now() - idleSince));
     const count = Math.min(room, concurrency);
     outstanding = true;
+    const requestedAt = Date.now();
     queue.dequeue({ queues: options.queues, count, leaseMs, waitMs: Math.max(0, wait), signal: options.signal }).then(
       (jobs) => {
         outstanding = false;
         if (jobs.length > 0) {
           idleSince = Date.now();
+          options.onDequeued?.(jobs, requestedAt);
           for (const job of jobs) {
             const entry: Held = { job };
             held.set(job.id, entry);

@@ -24,7 +24,12 @@ export interface LambdaContextLike extends Context {
 export interface LocalFunction {
   /** Function name as in Lambda: 1-64 of `[A-Za-z0-9_-]`. */
   name: string;
-  handler: (event: unknown, context: LambdaContextLike) => Promise<unknown>;
+  /**
+   * The function's handler. Its event type is the caller's business (Lambda passes whatever JSON was
+   * sent), and middy handlers declare an optional third argument; both are accepted as they are.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any handler shape, as Lambda itself takes
+  handler: (event: any, context: LambdaContextLike, ...rest: any[]) => unknown;
   /** Default 30000 (the CDK/SAM default is 3 s; 30 s suits local pipelines). */
   timeoutMs?: number;
   /** Reported as `context.memoryLimitInMB`; nothing is enforced. Default 512. */

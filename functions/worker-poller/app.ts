@@ -1,0 +1,80 @@
+import { context, trace } from '@opentelemetry/api';
+import type { Context as LambdaContext } from 'aws-lambda';
+import { fanOut } from '../../shared/jobs/fan-out';
+import { tracedProcessing } from '../../shared/jobs/process';
+import { invokeTraced } from '../../shared/lambda/invoke';
+import { errorFields, log } from '../../shared/log';
+import { traced } from '../../shared/middleware/tracing';
+import { processorRegistry, type Processor } from '../../shared/processors';
+import { consume } from '../../shared/queue';
+import type { Runtime } from '../../shared/runtime';
+import type { Tracing } from '../../shared/tracing';
+
+export interface PollerSummary {
+  readonly processed: number;
+  readonly succeeded: number;
+  readonly retried: number;
+  readonly deadLettered: number;
+  /** Jobs whose result could not be recorded (lease lost or handler abandoned): they will run again. */
+  readonly failed: number;
+  /** Pollers this one started because of the backlog. */
+  readonly fannedOut: number;
+}
+
+export interface PollerDeps {
+  readonly tracing: Tracing;
+  readonly runtime: () => Promise<Runtime>;
+  /** Extra in-process processors (tests, embedding). */
+  readonly processors?: Readonly<Record<string, Processor>>;
+}
+
+/**
+ * The worker-poller, run by a schedule (and by itself under backlog): takes jobs within its time budget —
+ * no new job once less than the longest job timeout plus a safety margin is left — returns once the
+ * queues stayed empty for POLLER_IDLE_MS, and reports what it did.
+ */
+export function createPollerHandler(deps: PollerDeps) {
+  return traced(
+    // A schedule event, or `{ fanOut: true, trace }` from a poller that fanned out.
+    async (event: object | undefined, lambdaContext: LambdaContext): Promise<PollerSummary> => {
+      const rt = await deps.runtime();
+      const { poller, dlq } = rt.config;
+      const deadline = Date.now() + lambdaContext.getRemainingTimeInMillis() - (poller.jobTimeoutMs + poller.safetyMarginMs);
+      // Only the scheduled poller fans out; the ones it starts just drain, so pollers never multiply.
+      const fannedOut = (event as { fanOut?: unknown } | undefined)?.fanOut === true ? 0 : await fanOut(rt, poller.queues).catch((error: unknown) => (log('warn', 'fan-out skipped', errorFields(error)), 0));
+      const processing = tracedProcessing({
+        tracing: rt.tracing,
+        processorFor: processorRegistry(rt, rt.config.targets, deps.processors),
+        workerId: `${lambdaContext.functionName}/${lambdaContext.awsRequestId}`,
+        ...(trace.getActiveSpan() ? { invocation: trace.getActiveSpan()! } : {}),
+        ...(dlq.functionName
+          ? {
+              onDeadLetter: (job, reason, carrier) =>
+                context.with(rt.tracing.extract(carrier), () =>
+                  invokeTraced(rt, dlq.functionName!, { jobId: job.id, queue: job.queue, reason }, { type: 'Event', spanName: `invoke ${dlq.functionName}`, attributes: { 'job.id': job.id } }),
+                ).then(() => undefined),
+            }
+          : {}),
+      });
+      const summary = await consume(rt.queue, processing.handler, {
+        queues: poller.queues,
+        concurrency: poller.concurrency,
+        prefetch: poller.prefetch,
+        idleMs: poller.idleMs,
+        waitMs: poller.waitMs,
+        deadline,
+        defaultTimeoutMs: poller.jobTimeoutMs,
+        onDequeued: processing.onDequeued,
+        onSettled: processing.onSettled,
+      });
+      await processing.drain();
+      const stats = await rt.admin.stats().catch(() => undefined);
+      for (const q of stats?.queues ?? []) for (const p of q.priorities) rt.tracing.metrics.setQueueDepth(q.name, p.name, p.waiting);
+      return {
+        processed: summary.processed, succeeded: summary.succeeded, retried: summary.retried, deadLettered: summary.deadLettered,
+        failed: summary.leaseLost + summary.abandoned, fannedOut,
+      };
+    },
+    { tracing: deps.tracing },
+  );
+}

@@ -1,0 +1,66 @@
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Tracing } from '../tracing';
+
+/** A Lambda function failed the invocation (it threw, or timed out); `errorType` as the runtime reports it. */
+export class InvokedFunctionError extends Error {
+  constructor(
+    readonly functionName: string,
+    readonly errorType: string,
+    message: string,
+  ) {
+    super(`${functionName} failed: ${errorType}: ${message}`);
+    this.name = 'InvokedFunctionError';
+  }
+
+  /** The target signals a permanent failure by throwing an error named NonRetryableError. */
+  get retryable(): boolean {
+    return this.errorType !== 'NonRetryableError';
+  }
+}
+
+export interface InvokeOptions {
+  /** `Event`: asynchronous, answers once queued (202). `RequestResponse`: waits for the result. */
+  readonly type: 'Event' | 'RequestResponse';
+  /** Span name; the span's context travels in the payload's `trace`, so the callee joins the trace. */
+  readonly spanName: string;
+  readonly attributes?: Record<string, string | number | boolean>;
+}
+
+/**
+ * Invokes a function under a CLIENT span whose context is written into the payload as `trace` (our
+ * middleware restores it on the other side). Returns the parsed result of a RequestResponse call; throws
+ * InvokedFunctionError when the function failed and the SDK's errors when the call itself failed.
+ */
+export async function invokeTraced(
+  deps: { readonly lambda: LambdaClient; readonly tracing: Tracing },
+  functionName: string,
+  payload: Record<string, unknown>,
+  options: InvokeOptions,
+): Promise<unknown> {
+  const { lambda, tracing } = deps;
+  const span = tracing.startSpan(options.spanName, { kind: SpanKind.CLIENT });
+  if (span.isRecording()) {
+    span.setAttributes({ 'faas.invoked_name': functionName, 'faas.invoked_provider': 'aws', 'aws.lambda.invocation_type': options.type, ...options.attributes });
+  }
+  try {
+    const body = { ...payload, trace: tracing.inject(trace.setSpan(context.active(), span)) };
+    const result = await lambda.send(
+      new InvokeCommand({ FunctionName: functionName, InvocationType: options.type, Payload: Buffer.from(JSON.stringify(body)) }),
+    );
+    const text = result.Payload ? Buffer.from(result.Payload).toString('utf8') : '';
+    if (result.FunctionError) {
+      const failure = (text ? JSON.parse(text) : {}) as { errorType?: string; errorMessage?: string };
+      throw new InvokedFunctionError(functionName, failure.errorType ?? result.FunctionError, failure.errorMessage ?? 'no message');
+    }
+    return options.type === 'RequestResponse' && text ? (JSON.parse(text) as unknown) : undefined;
+  } catch (error) {
+    if (span.isRecording()) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    }
+    throw error;
+  } finally {
+    span.end();
+  }
+}

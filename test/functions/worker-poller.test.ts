@@ -1,0 +1,168 @@
+import { SpanKind, trace } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { createEnqueueHandler } from '../../functions/enqueue/app';
+import { createPollerHandler } from '../../functions/worker-poller/app';
+import { startLambdaInvokeServer, type LambdaInvokeServer } from '../../shared/local/lambda';
+import { traced } from '../../shared/middleware/tracing';
+import { apiGatewayEvent, lambdaContext, scheduledEvent } from '../support/lambda-events';
+import { testRuntime, type TestRuntime } from '../support/runtime';
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const PARENT = '00f067aa0ba902b7';
+
+let invoke: LambdaInvokeServer;
+const received: Array<{ fn: string; event: Record<string, unknown> }> = [];
+beforeAll(async () => {
+  invoke = await startLambdaInvokeServer({ log: () => undefined });
+});
+afterAll(() => invoke.stop());
+
+let t: TestRuntime;
+afterEach(async () => {
+  received.length = 0;
+  await t.close();
+});
+
+/** The runtime every function of a test shares: one Redis namespace, one span exporter. */
+function setup(env: Record<string, string> = {}) {
+  t = testRuntime('consumer', {
+    POLLER_IDLE_MS: '150', POLLER_WAIT_MS: '50', POLLER_FANOUT_BACKLOG: '0', QUEUE_BACKOFF_BASE_MS: '10', QUEUE_BACKOFF_CAP_MS: '20',
+    POLLER_JOB_TIMEOUT_MS: '2000', POLLER_SAFETY_MARGIN_MS: '100', LAMBDA_ENDPOINT: invoke.url, DLQ_FUNCTION_NAME: 'tq-dlq', ...env,
+  });
+  // The dlq function as deployed would: here it records what it was sent, traced like every function.
+  invoke.register({
+    name: 'tq-dlq',
+    handler: traced(async (event: Record<string, unknown>) => void received.push({ fn: 'tq-dlq', event }), { tracing: t.tracing }),
+  });
+  return {
+    enqueue: createEnqueueHandler({ tracing: t.tracing, runtime: t.runtime }),
+    poller: createPollerHandler({ tracing: t.tracing, runtime: t.runtime }),
+  };
+}
+
+const enqueueBody = (body: unknown, sampled = true) =>
+  apiGatewayEvent({ body: JSON.stringify(body), headers: { traceparent: `00-${TRACE_ID}-${PARENT}-${sampled ? '01' : '00'}` } });
+const ofTrace = (id = TRACE_ID) => t.spans().filter((s) => s.spanContext().traceId === id);
+const named = (spans: ReadableSpan[], name: string) => spans.filter((s) => s.name === name);
+
+describe('worker-poller function', () => {
+  it('makes one trace of a job, from the HTTP request through dequeue and processing', async () => {
+    const { enqueue, poller } = setup();
+    await enqueue(enqueueBody({ type: 'noop', filepath: '/in/a.txt' }), lambdaContext({ functionName: 'tq-enqueue' }));
+    const summary = await poller(scheduledEvent(), lambdaContext({ functionName: 'tq-poller' }));
+    expect(summary).toEqual({ processed: 1, succeeded: 1, retried: 0, deadLettered: 0, failed: 0, fannedOut: 0 });
+
+    const spans = ofTrace();
+    const enqueueSpan = named(spans, 'queue.enqueue')[0]!;
+    const [dequeue] = named(spans, 'queue.dequeue');
+    const [process] = named(spans, 'job.process');
+    expect(dequeue!.parentSpanContext?.spanId).toBe(enqueueSpan.spanContext().spanId);
+    expect(process!.parentSpanContext?.spanId).toBe(enqueueSpan.spanContext().spanId);
+    expect(process!.kind).toBe(SpanKind.CONSUMER);
+    expect(dequeue!.attributes[`queue.wait_time_ms`]).toEqual(expect.any(Number));
+    expect(dequeue!.events.map((e) => e.name)).toEqual(['job_dequeuing', 'job_dequeued']);
+    expect(process!.attributes).toMatchObject({ 'job.retries': 0, 'queue.source': 'default', 'processing.success': true, 'worker.id': expect.stringContaining('tq-poller/') });
+    expect(process!.events.map((e) => e.name)).toEqual(['job.processing.started', 'job.processing.completed']);
+    // The poller's own invocation (its own trace, started by the schedule) links to every job it handled.
+    const invocation = t.span('tq-poller')!;
+    expect(invocation.links.map((l) => l.context.spanId)).toEqual([process!.spanContext().spanId]);
+  });
+
+  it('keeps retries and the dead-letter queue in the job’s trace, and tells the dlq function', async () => {
+    const { enqueue, poller } = setup();
+    await enqueue(enqueueBody({ type: 'fail', maxAttempts: 2, payload: { message: 'upstream down' } }), lambdaContext());
+    const summary = await poller(scheduledEvent(), lambdaContext({ functionName: 'tq-poller' }));
+    expect(summary).toMatchObject({ processed: 2, retried: 1, deadLettered: 1 });
+    await invoke.idle();
+
+    const attempts = named(ofTrace(), 'job.process').sort((a, b) => Number(a.attributes['job.retries']) - Number(b.attributes['job.retries']));
+    expect(attempts.map((s) => s.events.map((e) => e.name))).toEqual([
+      ['job.processing.started', 'exception', 'job.processing.failed', 'job.retrying'],
+      ['job.processing.started', 'exception', 'job.processing.failed', 'job.dead_lettered'],
+    ]);
+    expect(received).toHaveLength(1);
+    expect(received[0]!.event).toMatchObject({ queue: 'default', reason: 'upstream down', jobId: expect.any(String) });
+    // The dlq function's invocation continues the same trace, below the attempt that dead-lettered the job.
+    const dlqInvocation = t.span('tq-dlq', TRACE_ID)!;
+    const invokeSpan = ofTrace().find((s) => s.spanContext().spanId === dlqInvocation.parentSpanContext?.spanId)!;
+    expect(invokeSpan.name).toBe('invoke tq-dlq');
+    expect(invokeSpan.parentSpanContext?.spanId).toBe(attempts[1]!.spanContext().spanId);
+  });
+
+  it('produces no job spans downstream of an unsampled request', async () => {
+    const { enqueue, poller } = setup();
+    await enqueue(enqueueBody({ type: 'fail', maxAttempts: 1 }, false), lambdaContext());
+    expect(await poller(scheduledEvent(), lambdaContext())).toMatchObject({ processed: 1, deadLettered: 1 });
+    await invoke.idle();
+    expect(ofTrace()).toEqual([]);
+    expect(received).toHaveLength(1); // the dlq is still told; it just records nothing
+  });
+
+  it('stops taking jobs when less than the longest job timeout plus the margin is left', async () => {
+    const { enqueue, poller } = setup({ POLLER_JOB_TIMEOUT_MS: '1000', POLLER_SAFETY_MARGIN_MS: '100', POLLER_CONCURRENCY: '1' });
+    for (let i = 0; i < 20; i++) await enqueue(enqueueBody({ type: 'sleep', payload: { ms: 100 } }), lambdaContext());
+    const started = Date.now();
+    // 1100 ms of budget kept in hand out of 1400 left: about 300 ms to take jobs in.
+    const summary = await poller(scheduledEvent(), lambdaContext({ remainingMs: 1400 }));
+    expect(Date.now() - started).toBeLessThan(1400);
+    expect(summary.processed).toBeGreaterThan(0);
+    expect(summary.processed).toBeLessThan(20);
+    expect((await (await t.runtime()).admin.stats()).totals).toMatchObject({ active: 0, waiting: 20 - summary.processed });
+  });
+
+  it('returns once the queues stayed empty for the idle time', async () => {
+    const { poller } = setup({ POLLER_IDLE_MS: '300' });
+    const started = Date.now();
+    expect(await poller(scheduledEvent(), lambdaContext())).toMatchObject({ processed: 0 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('runs a job type mapped to a Lambda function there, with the trace carried along', async () => {
+    const { enqueue, poller } = setup({ JOB_TARGETS: 'resize=tq-resize' });
+    invoke.register({
+      name: 'tq-resize',
+      handler: traced(async (event: { job: { payload: { width: number } } }) => ({ resized: event.job.payload.width }), { tracing: t.tracing }),
+    });
+    await enqueue(enqueueBody({ type: 'resize', payload: { width: 640 } }), lambdaContext());
+    expect(await poller(scheduledEvent(), lambdaContext())).toMatchObject({ succeeded: 1 });
+    const process = named(ofTrace(), 'job.process')[0]!;
+    const invokeSpan = named(ofTrace(), 'invoke tq-resize')[0]!;
+    const target = t.span('tq-resize', TRACE_ID)!;
+    expect(invokeSpan.parentSpanContext?.spanId).toBe(process.spanContext().spanId);
+    expect(target.parentSpanContext?.spanId).toBe(invokeSpan.spanContext().spanId);
+  });
+
+  it('fails a job whose target function fails, retryably unless it says otherwise', async () => {
+    const { enqueue, poller } = setup({ JOB_TARGETS: 'ocr=tq-ocr' });
+    invoke.register({
+      name: 'tq-ocr',
+      handler: async () => {
+        throw Object.assign(new Error('unreadable scan'), { name: 'NonRetryableError' });
+      },
+    });
+    await enqueue(enqueueBody({ type: 'ocr', maxAttempts: 5 }), lambdaContext());
+    expect(await poller(scheduledEvent(), lambdaContext())).toMatchObject({ processed: 1, deadLettered: 1, retried: 0 });
+  });
+
+  it('starts more pollers when the backlog is large, and the trace shows the fan-out', async () => {
+    const { enqueue, poller } = setup({ POLLER_FANOUT_BACKLOG: '5', POLLER_MAX_FANOUT: '3', POLLER_FUNCTION_NAME: 'tq-poller', POLLER_CONCURRENCY: '2', POLLER_IDLE_MS: '50' });
+    const fanned: Array<{ fanOut?: boolean }> = [];
+    invoke.register({
+      name: 'tq-poller',
+      handler: traced(async (event: { fanOut?: boolean }) => void fanned.push(event), { tracing: t.tracing }),
+    });
+    for (let i = 0; i < 30; i++) await enqueue(enqueueBody({ type: 'noop' }), lambdaContext());
+    const summary = await poller(scheduledEvent(), lambdaContext({ functionName: 'scheduled-poller' }));
+    await invoke.idle();
+    expect(summary.fannedOut).toBe(3);
+    expect(fanned).toEqual([{ fanOut: true, trace: expect.any(Object) }, { fanOut: true, trace: expect.any(Object) }, { fanOut: true, trace: expect.any(Object) }]);
+    const scheduled = t.span('scheduled-poller')!;
+    const fanOutSpan = t.spans().find((s) => s.name === 'poller.fan_out')!;
+    expect(fanOutSpan.parentSpanContext?.spanId).toBe(scheduled.spanContext().spanId);
+    const children = t.spans().filter((s) => s.name === 'tq-poller');
+    expect(children).toHaveLength(3);
+    for (const child of children) expect(child.spanContext().traceId).toBe(scheduled.spanContext().traceId);
+    expect(trace.getActiveSpan()).toBeUndefined();
+  });
+});
