@@ -46,6 +46,8 @@ export interface AppConfig {
     /** The dlq function, invoked asynchronously with each dead-lettered job. */
     readonly functionName?: string;
     readonly snsTopicArn?: string;
+    /** SNS API endpoint override (the local pipeline, tests). */
+    readonly snsEndpoint?: string;
     /** Automatic redrive: requeue a dead job after `delayMs`, at most `maxRedrives` times. 0: off. */
     readonly maxRedrives: number;
     readonly redriveDelayMs: number;
@@ -144,12 +146,14 @@ export function parseAppConfig(env: Env = process.env): AppConfig {
     dlq: {
       ...(functionName('DLQ_FUNCTION_NAME', optional(env, 'DLQ_FUNCTION_NAME')) ? { functionName: optional(env, 'DLQ_FUNCTION_NAME') } : {}),
       ...(optional(env, 'DLQ_SNS_TOPIC_ARN') ? { snsTopicArn: optional(env, 'DLQ_SNS_TOPIC_ARN') } : {}),
+      ...(optional(env, 'SNS_ENDPOINT') ? { snsEndpoint: optional(env, 'SNS_ENDPOINT') } : {}),
       maxRedrives: number(env, 'DLQ_MAX_REDRIVES', 0, 0, 100),
       redriveDelayMs: number(env, 'DLQ_REDRIVE_DELAY_MS', 60_000, 0, 86_400_000),
       sweepBatch: number(env, 'DLQ_SWEEP_BATCH', 100, 1, 1000),
     },
     audit: { maxLength: number(env, 'ADMIN_AUDIT_MAX_LENGTH', 10_000, 100, 10_000_000) },
   };
+  if (config.dlq.snsEndpoint !== undefined && !/^https?:\/\//.test(config.dlq.snsEndpoint)) throw new ConfigError('SNS_ENDPOINT', 'must be an http(s) URL');
   if (config.dlq.snsTopicArn && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(config.dlq.snsTopicArn)) {
     throw new ConfigError('DLQ_SNS_TOPIC_ARN', 'is not an SNS topic ARN');
   }

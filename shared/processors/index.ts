@@ -34,10 +34,13 @@ export const builtInProcessors: Readonly<Record<string, Processor>> = {
     const ms = Number(payloadOf(job).ms ?? 100);
     await sleep(Number.isFinite(ms) && ms >= 0 ? ms : 100, undefined, { signal });
   },
-  /** `{ message, retryable, failAttempts }`: fails (only the first `failAttempts` attempts, if given). */
+  /**
+   * `{ message, retryable, failTimes }`: fails — only the first `failTimes` times it runs, if given
+   * (counted by deliveries, which a requeue does not reset, unlike attempts).
+   */
   fail: async (job) => {
-    const { message, retryable, failAttempts } = payloadOf(job);
-    if (typeof failAttempts === 'number' && job.attempts > failAttempts) return;
+    const { message, retryable, failTimes } = payloadOf(job);
+    if (typeof failTimes === 'number' && job.delivery > failTimes) return;
     const text = typeof message === 'string' ? message : 'failed on purpose';
     throw retryable === false ? new NonRetryableError(text) : new Error(text);
   },

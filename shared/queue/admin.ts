@@ -166,14 +166,19 @@ export class QueueAdmin extends QueueClient {
     return { target: 'all', removed };
   }
 
-  /** Moves dead-lettered jobs back to their queues with fresh attempts: the given ids, or all. */
-  async requeue(target: { ids: readonly string[] } | { all: true }): Promise<RequeueResult> {
+  /**
+   * Moves dead-lettered jobs back to their queues with fresh attempts: the given ids, or all. With
+   * `delayMs`, they wait that long in the delayed set first (a redrive after a delay).
+   */
+  async requeue(target: { ids: readonly string[] } | { all: true }, options: { delayMs?: number } = {}): Promise<RequeueResult> {
     const k = this.keys;
+    const delay = options.delayMs ?? 0;
+    if (!Number.isSafeInteger(delay) || delay < 0) throw new QueueArgumentError('delayMs', 'must be an integer >= 0');
     if ('all' in target) {
       let upTo: number | '' = ''; // the server's now, fixed by the first call
       let requeued = 0;
       for (;;) {
-        const [n, left, at, handled] = (await runScript(this.redis, 'requeue', [k.dead, k.counters], [k.prefix, 'all', CHUNK, upTo])) as [number, number, number, number];
+        const [n, left, at, handled] = (await runScript(this.redis, 'requeue', [k.dead, k.counters], [k.prefix, 'all', CHUNK, delay, upTo])) as [number, number, number, number];
         upTo = at;
         requeued += n;
         // `handled` counts ids whose record was gone too (dropped): a chunk of only those is progress.
@@ -185,7 +190,7 @@ export class QueueAdmin extends QueueClient {
     let requeued = 0;
     const missing: string[] = [];
     for (let i = 0; i < ids.length; i += CHUNK) {
-      const reply = (await runScript(this.redis, 'requeue', [k.dead, k.counters], [k.prefix, 'ids', CHUNK, ...ids.slice(i, i + CHUNK)])) as Reply[];
+      const reply = (await runScript(this.redis, 'requeue', [k.dead, k.counters], [k.prefix, 'ids', CHUNK, delay, ...ids.slice(i, i + CHUNK)])) as Reply[];
       requeued += Number(reply[0]);
       missing.push(...reply.slice(1).map(String));
     }

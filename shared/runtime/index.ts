@@ -1,9 +1,9 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { parseAppConfig, type AppConfig } from '../config';
-import { isLoopback } from '../tracing/config';
 import { JobQueue, QueueAdmin, type RedisClient } from '../queue';
 import { createRedisClient } from '../redis';
 import { initTracing, parseTracingConfig, type Tracing } from '../tracing';
+import { awsClientOptions } from './aws';
 import { redisAuthToken } from './secrets';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -27,20 +27,11 @@ export interface RuntimeOptions {
   readonly redis?: RedisClient;
 }
 
-/**
- * The Lambda client; with LAMBDA_ENDPOINT (the local pipeline's stand-in for the Invoke API) on
- * loopback it signs with placeholder credentials, since there is no AWS account behind it.
- */
 function lambdaClient(config: AppConfig): LambdaClient {
-  const endpoint = config.lambda.endpoint;
-  const local = endpoint !== undefined && isLoopback(new URL(endpoint).hostname);
-  return new LambdaClient({
-    region: config.lambda.region,
-    ...(endpoint ? { endpoint } : {}),
-    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    maxAttempts: 2,
-  });
+  return new LambdaClient({ ...awsClientOptions(config.lambda.region, config.lambda.endpoint), maxAttempts: 2 });
 }
+
+export { awsClientOptions } from './aws';
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const env = options.env ?? process.env;

@@ -8,6 +8,8 @@ export const SpanNames = {
   dequeue: 'queue.dequeue',
   process: 'job.process',
   admin: (op: AdminOperation) => `admin.${op}` as const,
+  /** A dead-lettered job requeued by the redrive policy. */
+  redrive: 'dlq.redrive',
 } as const;
 
 export type AdminOperation = 'stats' | 'peek' | 'info' | 'purge' | 'requeue' | 'audit';

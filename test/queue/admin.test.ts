@@ -162,6 +162,15 @@ describe('requeue from the dead-letter queue', () => {
     expect((await admin.stats()).dead).toBe(0);
   });
 
+  it('requeues after a delay: the job waits in the delayed set until due', async () => {
+    const { queue, admin, ids } = await deadJobs(1);
+    expect(await admin.requeue({ ids }, { delayMs: 300 })).toEqual({ requeued: 1, missing: [] });
+    expect(await admin.info(ids[0]!)).toMatchObject({ state: 'delayed', requeues: 1 });
+    expect(await queue.dequeue()).toEqual([]);
+    const [job] = await queue.dequeue({ waitMs: 3000 });
+    expect(job).toMatchObject({ id: ids[0], attempts: 1 });
+  });
+
   it('requeues everything dead-lettered', async () => {
     const { admin } = await deadJobs(4);
     expect(await admin.requeue({ all: true })).toEqual({ requeued: 4, missing: [] });

@@ -4,9 +4,10 @@
   KEYS[1] dead      dead-letter sorted set
   KEYS[2] counters  hash of per-queue counters
   ARGV[1] prefix    namespace key prefix `{ns}:`
-  ARGV[2] mode      'ids' (ARGV[4..] are the ids) or 'all' (the oldest `limit` that died at or before
-                    ARGV[4], ms; '' = now, for the first call)
+  ARGV[2] mode      'ids' (ARGV[5..] are the ids) or 'all' (the oldest `limit` that died at or before
+                    ARGV[5], ms; '' = now, for the first call)
   ARGV[3] limit
+  ARGV[4] delay, ms: 0 puts the jobs in their waiting list; more puts them in the delayed set, due then
   Returns: requeued count, then (mode 'ids') the ids that were not dead-lettered, or (mode 'all') the
   number of matching jobs left, upTo (to pass to the next call) and how many ids were handled in all
   (requeued, or dropped because their record was gone).
@@ -16,14 +17,15 @@
 -- @include "wake"
 
 local prefix, mode = ARGV[1], ARGV[2]
+local delay = tonumber(ARGV[4])
 local now = nowMs()
 local ids, upTo
 if mode == 'all' then
-  upTo = ARGV[4] ~= '' and tonumber(ARGV[4]) or now
+  upTo = ARGV[5] ~= '' and tonumber(ARGV[5]) or now
   ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', upTo, 'LIMIT', 0, tonumber(ARGV[3]))
 else
   ids = {}
-  for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
+  for i = 5, #ARGV do ids[#ids + 1] = ARGV[i] end
 end
 local requeued, missing = 0, {}
 for _, id in ipairs(ids) do
@@ -33,7 +35,11 @@ for _, id in ipairs(ids) do
     redis.call('HSET', jk, 'a', 0, 'e', now)
     redis.call('HDEL', jk, 'why')
     redis.call('HINCRBY', jk, 'r', 1)
-    redis.call('RPUSH', waitKey(prefix, f[1], f[2]), id)
+    if delay > 0 then
+      redis.call('ZADD', delayedKey(prefix, f[1]), now + delay, id)
+    else
+      redis.call('RPUSH', waitKey(prefix, f[1], f[2]), id)
+    end
     redis.call('HINCRBY', KEYS[2], f[1] .. ':requeued', 1)
     wake(prefix, f[1])
     requeued = requeued + 1

@@ -1,0 +1,121 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { errorFields, log } from '../log';
+import { JobNotFoundError, type JobInfo } from '../queue';
+import type { Runtime } from '../runtime';
+import { Attr, Events, SpanNames, traceUrl } from '../tracing';
+
+/** What the poller sends the dlq function for each job it dead-letters. */
+export interface DeadLetterNotice {
+  readonly jobId: string;
+  readonly queue?: string;
+  readonly reason?: string;
+}
+
+export interface DeadLetterResult {
+  readonly jobId: string;
+  readonly category: string | null;
+  readonly published: boolean;
+  /** The redrive that was scheduled (due time, ms), if the policy allowed one. */
+  readonly redriveAt: number | null;
+}
+
+/** Why a job died, as a metric label: timeouts and lost leases are different problems from errors. */
+export function failureCategory(info: JobInfo): string {
+  if (info.deadReason === 'non_retryable') return 'non_retryable';
+  const last = info.failures[info.failures.length - 1];
+  if (last?.kind === 'lease_expired') return 'lease_expired';
+  if (/timed out after/.test(info.job.lastError ?? '')) return 'timeout';
+  return 'error';
+}
+
+async function publish(sns: SNSClient, rt: Runtime, info: JobInfo, category: string): Promise<boolean> {
+  const topic = rt.config.dlq.snsTopicArn;
+  if (!topic) return false;
+  const span = rt.tracing.startSpan('sns publish', { kind: SpanKind.PRODUCER });
+  const traceId = span.spanContext().traceId;
+  const summary = {
+    jobId: info.job.id, queue: info.job.queue, type: info.job.type, category, reason: info.deadReason,
+    attempts: info.job.attempts, lastError: info.job.lastError, traceId, traceUrl: traceUrl(rt.tracing.config.viewer, traceId) ?? null,
+  };
+  try {
+    await sns.send(new PublishCommand({ TopicArn: topic, Subject: `Job ${info.job.id} dead-lettered (${category})`, Message: JSON.stringify(summary) }));
+    return true;
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    log('warn', 'dead-letter summary not published', errorFields(error));
+    return false;
+  } finally {
+    span.end();
+  }
+}
+
+/** Requeues a dead job after the policy's delay, at most `maxRedrives` times, under a span in its trace. */
+async function redrive(rt: Runtime, info: JobInfo, delayMs: number): Promise<number | null> {
+  const { maxRedrives } = rt.config.dlq;
+  if (maxRedrives <= 0 || info.requeues >= maxRedrives) return null;
+  const span = rt.tracing.startSpan(SpanNames.redrive, { kind: SpanKind.INTERNAL });
+  try {
+    const result = await rt.admin.requeue({ ids: [info.job.id] }, { delayMs });
+    if (result.requeued === 0) return null; // someone else got there first (an operator, a sweep)
+    const dueAt = Date.now() + delayMs;
+    if (span.isRecording()) {
+      span.setAttributes({ [Attr.jobId]: info.job.id, 'dlq.redrive.count': info.requeues + 1, 'dlq.redrive.max': maxRedrives, 'dlq.redrive.due': new Date(dueAt).toISOString() });
+    }
+    return dueAt;
+  } finally {
+    span.end();
+  }
+}
+
+/**
+ * Handles one dead-lettered job, inside its trace (the invocation continues the attempt that failed):
+ * records it on the span and in the error metrics by category, publishes a summary when a topic is set,
+ * and redrives it when the policy allows.
+ */
+export async function handleDeadLetter(rt: Runtime, sns: SNSClient, notice: DeadLetterNotice): Promise<DeadLetterResult> {
+  let info: JobInfo;
+  try {
+    info = await rt.admin.info(notice.jobId);
+  } catch (error) {
+    if (!(error instanceof JobNotFoundError)) throw error;
+    log('warn', 'dead-lettered job no longer exists (purged?)', { jobId: notice.jobId });
+    return { jobId: notice.jobId, category: null, published: false, redriveAt: null };
+  }
+  if (info.state !== 'dead') return { jobId: notice.jobId, category: null, published: false, redriveAt: null }; // already requeued
+  const category = failureCategory(info);
+  const span = trace.getActiveSpan();
+  if (span?.isRecording()) {
+    span.setAttributes({ [Attr.jobId]: info.job.id, [Attr.queueName]: info.job.queue, [Attr.jobType]: info.job.type, 'dlq.category': category });
+    span.addEvent(Events.deadLettered, { reason: info.deadReason ?? 'unknown', attempts: info.job.attempts, failures: info.failures.length, 'error.message': info.job.lastError ?? '' });
+  }
+  rt.tracing.metrics.countError(`dead_letter.${category}`, { queue: info.job.queue, type: info.job.type });
+  const published = await publish(sns, rt, info, category);
+  const redriveAt = await redrive(rt, info, rt.config.dlq.redriveDelayMs);
+  log('info', 'job dead-lettered', { jobId: info.job.id, queue: info.job.queue, category, published, redriven: redriveAt !== null });
+  return { jobId: info.job.id, category, published, redriveAt };
+}
+
+/**
+ * The scheduled sweep: dead letters that were never handled (no dlq function configured, a lost
+ * invocation) and are due for a redrive get one, each under a span in the job's own trace.
+ */
+export async function sweepDeadLetters(rt: Runtime): Promise<{ examined: number; redriven: number }> {
+  const { maxRedrives, redriveDelayMs, sweepBatch } = rt.config.dlq;
+  if (maxRedrives <= 0) return { examined: 0, redriven: 0 };
+  const dead = await rt.admin.deadLetters(sweepBatch);
+  let redriven = 0;
+  const now = Date.now();
+  for (const info of dead) {
+    if (info.requeues >= maxRedrives || (info.since ?? 0) > now - redriveDelayMs) continue;
+    const parent = rt.tracing.extract(info.job.trace);
+    const due = await context.with(parent, () => redrive(rt, info, 0)).catch((error: unknown) => (log('warn', 'redrive failed', errorFields(error)), null));
+    if (due === null) continue;
+    redriven++;
+    // The sweep's own invocation points at each job's trace it touched.
+    const jobTrace = trace.getSpanContext(parent);
+    if (jobTrace) trace.getActiveSpan()?.addLink({ context: jobTrace, attributes: { [Attr.jobId]: info.job.id } });
+  }
+  return { examined: dead.length, redriven };
+}

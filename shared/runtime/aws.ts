@@ -1,0 +1,15 @@
+import { isLoopback } from '../tracing/config';
+
+/**
+ * Options for an AWS SDK client. With an endpoint override on loopback (the local pipeline's stand-ins
+ * for the Lambda and SNS APIs, and the tests') it signs with placeholder credentials: there is no
+ * account behind it, and no real credentials should be sent to it.
+ */
+export function awsClientOptions(region: string, endpoint?: string) {
+  const local = endpoint !== undefined && isLoopback(new URL(endpoint).hostname);
+  return {
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  };
+}
