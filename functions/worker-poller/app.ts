@@ -1,3 +1,4 @@
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { context, trace } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { fanOut } from '../../shared/jobs/fan-out';
@@ -24,6 +25,8 @@ export interface PollerSummary {
 export interface PollerDeps {
   readonly tracing: Tracing;
   readonly runtime: () => Promise<Runtime>;
+  /** Invokes Lambda targets, fanned-out pollers and the dlq function. */
+  readonly lambda: LambdaClient;
   /** Extra in-process processors (tests, embedding). */
   readonly processors?: Readonly<Record<string, Processor>>;
 }
@@ -38,20 +41,21 @@ export function createPollerHandler(deps: PollerDeps) {
     // A schedule event, or `{ fanOut: true, trace }` from a poller that fanned out.
     async (event: object | undefined, lambdaContext: LambdaContext): Promise<PollerSummary> => {
       const rt = await deps.runtime();
+      const aws = { lambda: deps.lambda, tracing: rt.tracing };
       const { poller, dlq } = rt.config;
       const deadline = Date.now() + lambdaContext.getRemainingTimeInMillis() - (poller.jobTimeoutMs + poller.safetyMarginMs);
       // Only the scheduled poller fans out; the ones it starts just drain, so pollers never multiply.
-      const fannedOut = (event as { fanOut?: unknown } | undefined)?.fanOut === true ? 0 : await fanOut(rt, poller.queues).catch((error: unknown) => (log('warn', 'fan-out skipped', errorFields(error)), 0));
+      const fannedOut = (event as { fanOut?: unknown } | undefined)?.fanOut === true ? 0 : await fanOut(rt, aws, poller.queues).catch((error: unknown) => (log('warn', 'fan-out skipped', errorFields(error)), 0));
       const processing = tracedProcessing({
         tracing: rt.tracing,
-        processorFor: processorRegistry(rt, rt.config.targets, deps.processors),
+        processorFor: processorRegistry(aws, rt.config.targets, deps.processors),
         workerId: `${lambdaContext.functionName}/${lambdaContext.awsRequestId}`,
         ...(trace.getActiveSpan() ? { invocation: trace.getActiveSpan()! } : {}),
         ...(dlq.functionName
           ? {
               onDeadLetter: (job, reason, carrier) =>
                 context.with(rt.tracing.extract(carrier), () =>
-                  invokeTraced(rt, dlq.functionName!, { jobId: job.id, queue: job.queue, reason }, { type: 'Event', spanName: `invoke ${dlq.functionName}`, attributes: { 'job.id': job.id } }),
+                  invokeTraced(aws, dlq.functionName!, { jobId: job.id, queue: job.queue, reason }, { type: 'Event', spanName: `invoke ${dlq.functionName}`, attributes: { 'job.id': job.id } }),
                 ).then(() => undefined),
             }
           : {}),

@@ -1,5 +1,5 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
-import { invokeTraced } from '../lambda/invoke';
+import { invokeTraced, type InvokeDeps } from '../lambda/invoke';
 import { errorFields, log } from '../log';
 import type { Runtime } from '../runtime';
 
@@ -17,7 +17,7 @@ export function fanOutCount(waiting: number, backlog: number, max: number): numb
  * carrying the trace, so the fan-out reads as part of the scheduled poller's trace. Failures are logged:
  * the scheduled pollers keep draining anyway.
  */
-export async function fanOut(rt: Runtime, queues: readonly string[]): Promise<number> {
+export async function fanOut(rt: Runtime, aws: InvokeDeps, queues: readonly string[]): Promise<number> {
   const { functionName, fanOutBacklog, maxFanOut } = rt.config.poller;
   if (!functionName || fanOutBacklog <= 0 || maxFanOut <= 0) return 0;
   const stats = await rt.admin.stats();
@@ -29,7 +29,7 @@ export async function fanOut(rt: Runtime, queues: readonly string[]): Promise<nu
   const results = await context.with(trace.setSpan(context.active(), span), () =>
     Promise.allSettled(
       Array.from({ length: count }, (_, i) =>
-        invokeTraced(rt, functionName, { fanOut: true }, { type: 'Event', spanName: `invoke ${functionName}`, attributes: { 'poller.fan_out.index': i } }),
+        invokeTraced(aws, functionName, { fanOut: true }, { type: 'Event', spanName: `invoke ${functionName}`, attributes: { 'poller.fan_out.index': i } }),
       ),
     ),
   );

@@ -32,8 +32,14 @@ export interface InvokeOptions {
  * middleware restores it on the other side). Returns the parsed result of a RequestResponse call; throws
  * InvokedFunctionError when the function failed and the SDK's errors when the call itself failed.
  */
+/** A Lambda client and the tracing its calls are traced with. */
+export interface InvokeDeps {
+  readonly lambda: LambdaClient;
+  readonly tracing: Tracing;
+}
+
 export async function invokeTraced(
-  deps: { readonly lambda: LambdaClient; readonly tracing: Tracing },
+  deps: InvokeDeps,
   functionName: string,
   payload: Record<string, unknown>,
   options: InvokeOptions,

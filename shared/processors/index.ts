@@ -1,8 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Job, JobContext } from '../queue';
-import { invokeTraced } from '../lambda/invoke';
-import type { Tracing } from '../tracing';
+import { invokeTraced, type InvokeDeps } from '../lambda/invoke';
 
 /** Runs one job of a type. Throw to fail the attempt; an error with `retryable: false` dead-letters the job. */
 export type Processor = (job: Job, context: JobContext) => Promise<unknown>;
@@ -47,14 +45,14 @@ export const builtInProcessors: Readonly<Record<string, Processor>> = {
 };
 
 /** A processor that hands the job to another Lambda function, with the trace carried in the payload. */
-export function lambdaTarget(deps: { readonly lambda: LambdaClient; readonly tracing: Tracing }, functionName: string): Processor {
+export function lambdaTarget(deps: InvokeDeps, functionName: string): Processor {
   return (job) =>
     invokeTraced(deps, functionName, { job }, { type: 'RequestResponse', spanName: `invoke ${functionName}`, attributes: { 'job.id': job.id } });
 }
 
 /** Processors by job type: the Lambda targets of the configuration, then the built-in ones. */
 export function processorRegistry(
-  deps: { readonly lambda: LambdaClient; readonly tracing: Tracing },
+  deps: InvokeDeps,
   targets: Readonly<Record<string, string>>,
   extra: Readonly<Record<string, Processor>> = {},
 ): (type: string) => Processor {

@@ -1,3 +1,5 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { AppConfig } from '../config';
 import { isLoopback } from '../tracing/config';
 
 /**
@@ -12,4 +14,9 @@ export function awsClientOptions(region: string, endpoint?: string) {
     ...(endpoint ? { endpoint } : {}),
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   };
+}
+
+/** The Lambda client of the functions that invoke others (LAMBDA_ENDPOINT overrides the endpoint). */
+export function lambdaClient(config: AppConfig): LambdaClient {
+  return new LambdaClient({ ...awsClientOptions(config.lambda.region, config.lambda.endpoint), maxAttempts: 2 });
 }

@@ -1,21 +1,21 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { parseAppConfig, type AppConfig } from '../config';
 import { JobQueue, QueueAdmin, type RedisClient } from '../queue';
 import { createRedisClient } from '../redis';
 import { initTracing, parseTracingConfig, type Tracing } from '../tracing';
-import { awsClientOptions } from './aws';
 import { redisAuthToken } from './secrets';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Everything a function needs, made once per cold start. */
+/**
+ * What every function needs, made once per cold start. The Lambda client is not here: only the
+ * worker-poller invokes other functions, and the others should neither bundle nor hold one.
+ */
 export interface Runtime {
   readonly config: AppConfig;
   readonly tracing: Tracing;
   readonly redis: RedisClient;
   readonly queue: JobQueue;
   readonly admin: QueueAdmin;
-  readonly lambda: LambdaClient;
 }
 
 export interface RuntimeOptions {
@@ -25,10 +25,6 @@ export interface RuntimeOptions {
   /** Tests and the local pipeline bring their own. */
   readonly tracing?: Tracing;
   readonly redis?: RedisClient;
-}
-
-function lambdaClient(config: AppConfig): LambdaClient {
-  return new LambdaClient({ ...awsClientOptions(config.lambda.region, config.lambda.endpoint), maxAttempts: 2 });
 }
 
 export { awsClientOptions } from './aws';
@@ -50,7 +46,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     redis,
     queue: new JobQueue(redis, config.queue),
     admin: new QueueAdmin(redis, config.queue),
-    lambda: lambdaClient(config),
   });
 }
 

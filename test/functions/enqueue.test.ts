@@ -125,6 +125,5 @@ describe('enqueue function', () => {
     expect(down.span('POST /jobs')?.status.code).toBe(2);
     const rt = await down.runtime();
     rt.redis.disconnect();
-    rt.lambda.destroy();
   });
 });

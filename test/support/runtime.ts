@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { parseAppConfig } from '../../shared/config';
 import { QueueAdmin } from '../../shared/queue';
+import { lambdaClient } from '../../shared/runtime/aws';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../shared/runtime';
 import { initTracing, parseTracingConfig, type Tracing } from '../../shared/tracing';
 import { redisUrl } from './redis';
@@ -10,6 +13,8 @@ export interface TestRuntime {
   readonly tracing: Tracing;
   readonly exporter: InMemorySpanExporter;
   readonly namespace: string;
+  /** A Lambda client on this runtime's LAMBDA_ENDPOINT (made on first use). */
+  lambda(): LambdaClient;
   spans(): ReadableSpan[];
   /** Spans of one trace, by name. */
   span(name: string, traceId?: string): ReadableSpan | undefined;
@@ -27,11 +32,13 @@ export function testRuntime(role: RuntimeOptions['role'], env: Record<string, st
   const tracing = initTracing(parseTracingConfig(fullEnv), { exporter, register: false, log: () => undefined });
   let made: Promise<Runtime> | undefined;
   const runtime = () => (made ??= createRuntime({ role, env: fullEnv, tracing }));
+  let client: LambdaClient | undefined;
   return {
     runtime,
     tracing,
     exporter,
     namespace,
+    lambda: () => (client ??= lambdaClient(parseAppConfig(fullEnv))),
     spans: () => exporter.getFinishedSpans(),
     span: (name, traceId) => exporter.getFinishedSpans().find((s) => s.name === name && (!traceId || s.spanContext().traceId === traceId)),
     async close() {
@@ -40,8 +47,8 @@ export function testRuntime(role: RuntimeOptions['role'], env: Record<string, st
         rt.queue.close();
         await new QueueAdmin(rt.redis, rt.config.queue).purgeAll();
         rt.redis.disconnect();
-        rt.lambda.destroy();
       }
+      client?.destroy();
       await tracing.shutdown();
     },
   };
