@@ -7,9 +7,19 @@
  */
 import { buildSync } from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-export const ROOT = join(__dirname, '..');
+/** The project root: the nearest folder above this file with a package.json (this file may run bundled). */
+function findRoot(dir: string): string {
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('no package.json above the build script');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const ROOT = findRoot(__dirname);
 export const FUNCTIONS = readdirSync(join(ROOT, 'functions')).filter((name) => existsSync(join(ROOT, 'functions', name, 'handler.ts')));
 
 export function buildFunction(name: string, outdir = join(ROOT, 'dist', 'functions', name)): { file: string; bytes: number } {

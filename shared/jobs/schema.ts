@@ -46,6 +46,13 @@ export const batchBodySchema: Schema = {
   properties: { jobs: { type: 'array', minItems: 1, items: jobBodySchema } },
 };
 
+const patterns = new Map<string, RegExp>();
+const compiled = (pattern: string): RegExp => {
+  let regex = patterns.get(pattern);
+  if (!regex) patterns.set(pattern, (regex = new RegExp(pattern)));
+  return regex;
+};
+
 const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
 
 /** Throws a 400 naming the first field at fault (`jobs[2].priority`), or returns the value unchanged. */
@@ -62,7 +69,7 @@ export function checkSchema(value: unknown, schema: Schema, path = ''): unknown 
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) fail(`must have at least ${schema.minLength} characters`);
     if (schema.maxLength !== undefined && value.length > schema.maxLength) fail(`must have at most ${schema.maxLength} characters`);
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) fail(`must match ${schema.pattern}`);
+    if (schema.pattern !== undefined && !compiled(schema.pattern).test(value)) fail(`must match ${schema.pattern}`);
   }
   if (typeof value === 'number') {
     if (schema.minimum !== undefined && value < schema.minimum) fail(`must be at least ${schema.minimum}`);

@@ -3,7 +3,7 @@ import { context as contextApi, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, T
 import type { Context as LambdaContext } from 'aws-lambda';
 import { invocationTraceHeader } from '../config/lambda-env';
 import type { Tracing } from '../tracing/tracing';
-import { classify, httpHeaders, type Trigger } from './trigger';
+import { classify, type Trigger } from './trigger';
 
 /** Per-invocation state, on `request.internal` under this key (middy's place for it). */
 const STATE = 'tracing';
@@ -40,7 +40,7 @@ let coldStart = true;
  */
 function parentOf(trigger: Trigger, lambdaContext: object, tracing: Tracing): Context {
   if (trigger.kind === 'http') {
-    const ctx = tracing.extract(httpHeaders(trigger.event), ROOT_CONTEXT);
+    const ctx = tracing.extract(trigger.event.headers ?? {}, ROOT_CONTEXT);
     if (trace.getSpanContext(ctx)) return ctx;
   } else if (trigger.kind === 'carrier') {
     const ctx = tracing.extract(trigger.carrier, ROOT_CONTEXT);
@@ -165,5 +165,7 @@ export function traced<E, R>(
 ): MiddyfiedHandler<E, R> {
   return middy<E, R>(withInvocationContext(handler), {
     requestEnd: (request: Request) => finish(request, options.tracing, options.onResponse as never),
+    // No early-timeout timer per invocation: the flush already keeps within the time left.
+    timeoutEarlyInMillis: 0,
   }).use(tracingMiddleware(options));
 }

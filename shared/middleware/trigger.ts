@@ -26,11 +26,3 @@ export function classify(event: unknown): Trigger {
   const carrier = eventCarrier(event);
   return carrier ? { kind: 'carrier', carrier } : { kind: 'other' };
 }
-
-/** Headers of an API Gateway event, single- and multi-value, as one carrier (case is handled on read). */
-export function httpHeaders(event: APIGatewayProxyEvent): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(event.multiValueHeaders ?? {})) if (v) headers[k] = v;
-  for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k] = v;
-  return headers;
-}

@@ -145,8 +145,9 @@ export class QueueAdmin extends QueueClient {
   }
 
   /**
-   * Removes every key of the namespace: jobs in every state, counters, history, idempotency records.
-   * Not atomic (it scans); consumers should be stopped first. Returns the number of job records removed.
+   * Removes every key of the namespace — jobs in every state, counters, history, idempotency records —
+   * except the audit trail, which must outlive the purge it records. Not atomic (it scans); consumers
+   * should be stopped first. Returns the number of job records removed.
    */
   async purgeAll(): Promise<PurgeResult> {
     const nodes = this.redis.isCluster ? (this.redis as import('ioredis').Cluster).nodes('master') : [this.redis as import('ioredis').Redis];
@@ -155,8 +156,9 @@ export class QueueAdmin extends QueueClient {
     for (const node of nodes) {
       let cursor = '0';
       do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', this.keys.pattern, 'COUNT', 1000);
+        const [next, found] = await node.scan(cursor, 'MATCH', this.keys.pattern, 'COUNT', 1000);
         cursor = next;
+        const keys = found.filter((key) => key !== this.keys.audit);
         if (keys.length > 0) {
           await node.unlink(...keys);
           removed += keys.filter((key) => key.startsWith(jobPrefix)).length;

@@ -61,6 +61,22 @@ export const MetricNames = {
   queueDepth: 'queue.depth',
 } as const;
 
+/** Attributes of the admin spans, beside the spec's `queue.*` and `job.*` ones. */
+export const AdminAttr = {
+  /** What a purge or requeue acted on: `queue:<name>`, `dlq`, `all`, `dlq:ids`, `dlq:all`. */
+  target: 'admin.target',
+  /** How many the caller asked for (peek, audit, requeue by ids). */
+  requested: 'admin.requested',
+  /** How many jobs (or records) the operation returned or affected. */
+  count: 'admin.count',
+  // stats totals and a job's state, at the moment of the request
+  waiting: 'queue.waiting',
+  active: 'queue.active',
+  delayed: 'queue.delayed',
+  dead: 'queue.dead',
+  jobState: 'job.state',
+} as const;
+
 /** Metric dimensions that are not span attributes. */
 export const MetricAttr = {
   /** How a processing attempt ended: succeeded, retried, dead or lease_lost. */

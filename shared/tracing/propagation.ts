@@ -9,6 +9,7 @@ import type { PropagationFormat } from './config';
 export type Carrier = Record<string, string>;
 
 const baggage = () => new W3CBaggagePropagator();
+const BAGGAGE = baggage();
 
 /**
  * The propagator of a format. Baggage travels with every format (Jaeger carries it as `uberctx-*`,
@@ -27,19 +28,29 @@ export function createPropagator(format: PropagationFormat): TextMapPropagator {
   }
 }
 
-/** Header lookups that ignore case and multi-value arrays: API Gateway keeps headers as clients sent them. */
-const headerGetter: TextMapGetter<Record<string, unknown>> = {
-  keys: (carrier) => Object.keys(carrier),
-  get(carrier, key) {
-    const wanted = key.toLowerCase();
-    for (const k of Object.keys(carrier)) {
-      if (k.toLowerCase() !== wanted) continue;
-      const v = carrier[k];
-      if (typeof v === 'string') return v;
-      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-    }
-    return undefined;
-  },
+/**
+ * A carrier's string values by lower-cased name, built once per extraction: API Gateway keeps headers as
+ * clients sent them, and each propagator asks for several names.
+ */
+function lowerCased(carrier: Record<string, unknown>): Map<string, string | string[]> {
+  const view = new Map<string, string | string[]>();
+  for (const [k, v] of Object.entries(carrier)) {
+    if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) view.set(k.toLowerCase(), v as string | string[]);
+  }
+  return view;
+}
+
+/** Whether any format's header is there at all: most requests carry none, and then no propagator need look. */
+function hasTraceHeader(view: Map<string, unknown>): boolean {
+  for (const key of view.keys()) {
+    if (key === 'traceparent' || key === 'x-amzn-trace-id' || key === 'b3' || key === 'x-b3-traceid' || key === 'uber-trace-id' || key === 'baggage' || key.startsWith('uberctx-')) return true;
+  }
+  return false;
+}
+
+const headerGetter: TextMapGetter<Map<string, string | string[]>> = {
+  keys: (view) => [...view.keys()],
+  get: (view, key) => view.get(key.toLowerCase()),
 };
 
 /** Writes the context's trace (and baggage) into a fresh carrier. */
@@ -60,9 +71,11 @@ export function injectCarrier(propagator: TextMapPropagator, ctx: Context = api.
  */
 export function extractContext(propagators: readonly TextMapPropagator[], carrier: unknown, base: Context = ROOT_CONTEXT): Context {
   if (!carrier || typeof carrier !== 'object' || Array.isArray(carrier)) return base;
+  const view = lowerCased(carrier as Record<string, unknown>);
+  if (!hasTraceHeader(view)) return base;
   for (const propagator of propagators) {
     try {
-      const ctx = propagator.extract(base, carrier as Record<string, unknown>, headerGetter);
+      const ctx = propagator.extract(base, view, headerGetter);
       if (trace.getSpanContext(ctx)) return ctx;
     } catch {
       // try the next format
@@ -70,7 +83,7 @@ export function extractContext(propagators: readonly TextMapPropagator[], carrie
   }
   // No trace in the carrier; keep baggage if there is any.
   try {
-    return baggage().extract(base, carrier as Record<string, unknown>, headerGetter);
+    return BAGGAGE.extract(base, view, headerGetter);
   } catch {
     return base;
   }

@@ -8,6 +8,7 @@ import { FlushBudget, GuardedSpanExporter, type Log } from './export-guard';
 import { createNoopQueueMetrics, createQueueMetrics, type QueueMetrics } from './metrics';
 import { INSTRUMENTATION_SCOPE } from './names';
 import { createPropagator, extractContext, extractionOrder, injectCarrier, type Carrier } from './propagation';
+import { PendingSpans } from './pending-spans';
 import { RedactingSpanExporter } from './redacting-exporter';
 import { buildResource } from './resource';
 import { createSampler } from './sampling';
@@ -42,12 +43,15 @@ export interface Tracing {
   startSpan(name: string, options?: SpanOptions, parent?: Context): Span;
   /** The active (or given) context as a carrier for a job or an outgoing request. */
   inject(ctx?: Context): Carrier;
-  /** The context a carrier describes; garbage yields `base` (a new root). Never throws. */
+  /** The context a carrier describes; garbage yields `base` (default: a new root). Never throws. */
   extract(carrier: unknown, base?: Context): Context;
   /** Reports an invocation's or job's outcome to the adaptive sampler (a no-op for other strategies). */
   reportOutcome(failed: boolean): void;
-  /** Exports queued spans and metrics, waiting at most the flush timeout. Never rejects. */
-  flush(timeoutMs?: number): Promise<FlushResult>;
+  /**
+   * Exports queued spans (and metrics, when their interval has passed or `metrics: 'now'`), waiting at most
+   * the flush timeout. Never rejects.
+   */
+  flush(timeoutMs?: number, options?: { readonly metrics?: 'due' | 'now' }): Promise<FlushResult>;
   shutdown(): Promise<void>;
 }
 
@@ -56,22 +60,28 @@ const INVALID_SPAN_CONTEXT = { traceId: '0'.repeat(32), spanId: '0'.repeat(16), 
 const defaultLog: Log = (message) => console.warn(`[tracing] ${message}`);
 
 let contextManagerInstalled = false;
-/** Context propagation across awaits; installed once per process, even with tracing off. */
+/** Context propagation across awaits; installed once per process. */
 export function ensureContextManager(): void {
   if (contextManagerInstalled) return;
   contextApi.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   contextManagerInstalled = true;
 }
 
+/**
+ * Tracing off: nothing is recorded or exported, but carriers are still read and written (propagators are
+ * cheap and need no SDK), so a trace passes through a service with tracing off and ids stay visible.
+ */
 function disabledTracing(config: TracingConfig): Tracing {
+  const propagator = createPropagator(config.propagationFormat);
+  const readers = extractionOrder(config.propagationFormat);
   return {
     enabled: false,
     config,
     tracer: trace.getTracer(INSTRUMENTATION_SCOPE), // the API's no-op until a provider registers
     metrics: createNoopQueueMetrics(),
     startSpan: (_name, _options, parent = contextApi.active()) => trace.getSpan(parent) ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT),
-    inject: () => ({}),
-    extract: (_carrier, base = contextApi.active()) => base,
+    inject: (ctx) => injectCarrier(propagator, ctx),
+    extract: (carrier, base) => extractContext(readers, carrier, base),
     reportOutcome: () => undefined,
     flush: async () => ({ timedOut: false, ms: 0 }),
     shutdown: async () => undefined,
@@ -80,8 +90,9 @@ function disabledTracing(config: TracingConfig): Tracing {
 
 /** Builds tracing from a parsed configuration: provider, sampler, propagation, export, metrics. */
 export function initTracing(config: TracingConfig, options: TracingOptions = {}): Tracing {
-  ensureContextManager();
+  // Tracing off needs no context propagation, and AsyncLocalStorage's hooks cost every promise a little.
   if (!config.enabled) return disabledTracing(config);
+  ensureContextManager();
   const log = options.log ?? defaultLog;
   const resource = buildResource(config);
   const { sampler, adaptive } = createSampler(config, options.clock);
@@ -100,10 +111,11 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
           scheduledDelayMillis: config.batchTimeoutMs,
           exportTimeoutMillis: config.exportTimeoutMs,
         });
+  const pending = new PendingSpans(processor);
   const provider = new NodeTracerProvider({
     resource,
     sampler,
-    spanProcessors: [processor],
+    spanProcessors: [pending],
     // X-Ray ids carry their start time; the X-Ray backend rejects ids that do not. Valid W3C ids too.
     ...(config.propagationFormat === 'xray' || config.lambda ? { idGenerator: new AWSXRayIdGenerator() } : {}),
     spanLimits: { attributeValueLengthLimit: 4096 },
@@ -123,6 +135,7 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
     log,
   });
   const budget = new FlushBudget();
+  let metricsExportedAt = Date.now();
   const tracer = provider.getTracer(INSTRUMENTATION_SCOPE);
 
   return {
@@ -138,11 +151,15 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
     inject: (ctx) => injectCarrier(propagator, ctx),
     extract: (carrier, base) => extractContext(readers, carrier, base),
     reportOutcome: (failed) => adaptive?.recordOutcome(failed),
-    async flush(timeoutMs = config.flushTimeoutMs) {
+    async flush(timeoutMs = config.flushTimeoutMs, options = {}) {
       const started = Date.now();
       const wait = budget.budget(timeoutMs);
       let timer: NodeJS.Timeout | undefined;
-      const work = Promise.allSettled([provider.forceFlush(), metrics.flush()]).then(() => false);
+      const metricsDue = options.metrics === 'now' || started - metricsExportedAt >= config.metricsIntervalMs;
+      // Nothing recorded and no metrics due (most invocations, at low sampling): nothing to wait for.
+      if (!metricsDue && !pending.any()) return { timedOut: false, ms: 0 };
+      if (metricsDue) metricsExportedAt = started;
+      const work = Promise.allSettled([provider.forceFlush(), metricsDue ? metrics.flush() : undefined]).then(() => false);
       const timeout = new Promise<boolean>((resolve) => {
         timer = setTimeout(resolve, wait, true);
       });

@@ -124,6 +124,7 @@ describe('enqueue function', () => {
     expect(parse(response)).toEqual({ error: 'unavailable', message: 'the queue is unavailable; retry later' });
     expect(down.span('POST /jobs')?.status.code).toBe(2);
     const rt = await down.runtime();
+    // ioredis keeps the failed command's timeout timer (redis/ioredis#1535), so jest may wait up to 2 s to exit.
     rt.redis.disconnect();
   });
 });

@@ -201,6 +201,16 @@ describe('tracing disabled', () => {
     expect(await tracing.flush()).toEqual({ timedOut: false, ms: 0 });
     expect(receiver.requests.length).toBe(before);
   });
+
+  it("still passes a job's trace through: what it reads from a carrier it writes to the next one", () => {
+    const tracing = start({ TRACING_ENABLED: 'false' });
+    const upstream = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
+    const parent = tracing.extract({ traceparent: upstream });
+    const span = tracing.startSpan(SpanNames.process, { kind: SpanKind.CONSUMER }, parent);
+    expect(span.isRecording()).toBe(false);
+    expect(tracing.inject(trace.setSpan(parent, span))).toEqual({ traceparent: upstream });
+    expect(trace.getSpanContext(tracing.extract('not a carrier'))).toBeUndefined();
+  });
 });
 
 describe('startSpan', () => {
@@ -225,8 +235,24 @@ describe('startSpan', () => {
 });
 
 describe('metrics beside the traces', () => {
+  it('exports metrics at most once per interval across flushes, and at once when asked', async () => {
+    const tracing = start({ TRACING_METRICS_INTERVAL_MS: '60000' });
+    const metricsRequests = () => receiver.requests.filter((r) => r.path === '/v1/metrics').length;
+    const before = metricsRequests();
+    for (let i = 0; i < 3; i++) {
+      tracing.metrics.recordEnqueueDuration(1, { queue: 'q', priority: 'low' });
+      await tracing.flush(2000);
+    }
+    expect(metricsRequests()).toBe(before); // aggregated in the sandbox, not sent per invocation
+    await tracing.flush(2000, { metrics: 'now' });
+    expect(metricsRequests()).toBe(before + 1);
+    const [request] = receiver.metricsRequests().slice(-1);
+    const histogram = request!.body.resourceMetrics[0]!.scopeMetrics[0]!.metrics.find((m) => m.name === 'queue.enqueue.duration')!.histogram!;
+    expect(histogram.dataPoints[0]!.count).toBe('3'); // nothing was lost by waiting
+  });
+
   it('exports metrics whose exemplars point at spans that were exported in the same flush', async () => {
-    const tracing = start({ TRACING_METRIC_EXEMPLARS: 'true' });
+    const tracing = start({ TRACING_METRIC_EXEMPLARS: 'true', TRACING_METRICS_INTERVAL_MS: '0' });
     const span = tracing.tracer.startSpan(SpanNames.process, { kind: SpanKind.CONSUMER });
     const ctx = trace.setSpan(context.active(), span);
     context.with(ctx, () => tracing.metrics.recordProcessDuration(42, { queue: 'default', type: 'noop', outcome: 'succeeded' }));

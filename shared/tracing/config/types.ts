@@ -42,6 +42,11 @@ export interface TracingConfig {
   readonly exportTimeoutMs: number;
   /** The end-of-invocation flush waits at most this long. */
   readonly flushTimeoutMs: number;
+  /**
+   * Metrics are exported by a flush at most this often (0: every flush). They aggregate across the
+   * invocations a sandbox serves, so exporting them with every invocation would only add a request.
+   */
+  readonly metricsIntervalMs: number;
   readonly redactSensitive: boolean;
   /** Only these span/event attribute keys leave the process; null: all. */
   readonly attributeAllowlist: readonly string[] | null;

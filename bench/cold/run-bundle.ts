@@ -1,0 +1,42 @@
+/**
+ * Loads one function bundle in this fresh process and serves it one invocation, timing both from process
+ * start (performance.now() counts from there, so module loading is included). argv: bundle path, event kind.
+ */
+import { randomUUID } from 'node:crypto';
+
+const [bundle, kind] = process.argv.slice(2) as [string, string];
+const events: Record<string, unknown> = {
+  enqueue: {
+    resource: '/jobs', path: '/jobs', httpMethod: 'POST', headers: { 'Content-Type': 'application/json' }, multiValueHeaders: {},
+    queryStringParameters: null, multiValueQueryStringParameters: null, pathParameters: null, stageVariables: null, isBase64Encoded: false,
+    body: JSON.stringify({ type: 'noop' }), requestContext: { requestId: randomUUID(), identity: { sourceIp: '127.0.0.1' } },
+  },
+  admin: {
+    resource: '/admin/stats', path: '/admin/stats', httpMethod: 'GET', headers: {}, multiValueHeaders: {}, queryStringParameters: null,
+    multiValueQueryStringParameters: null, pathParameters: null, stageVariables: null, isBase64Encoded: false, body: null,
+    requestContext: { requestId: randomUUID(), identity: { sourceIp: '127.0.0.1', userArn: 'arn:aws:iam::123456789012:user/bench' } },
+  },
+  'worker-poller': { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} },
+  dlq: { jobId: '01HZZZZZZZZZZZZZZZZZZZZZZZ' },
+  bare: {},
+};
+const deadline = Date.now() + 60_000;
+const context = {
+  functionName: `bench-${kind}`, functionVersion: '$LATEST', invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:bench-${kind}`,
+  memoryLimitInMB: '512', awsRequestId: randomUUID(), logGroupName: '/aws/lambda/bench', logStreamName: 'bench', callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => deadline - Date.now(),
+};
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's path is only known at run time
+const { handler } = require(bundle) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+const readyMs = performance.now();
+void handler(events[kind], context).then(
+  (response) => {
+    process.stdout.write(`${JSON.stringify({ readyMs, firstResponseMs: performance.now(), ok: response !== undefined || kind === 'bare' })}\n`);
+    process.exit(0); // as Lambda freezes the sandbox: open sockets must not delay the measurement
+  },
+  (error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  },
+);

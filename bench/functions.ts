@@ -1,0 +1,182 @@
+/**
+ * npm run bench:functions — the functions as they ship. Prints JSON lines:
+ *  - each function's bundle size (minified, the build used for deployment);
+ *  - each bundle's cold start: a fresh Node process loading it and serving its first invocation (with
+ *    Redis and a local OTLP receiver), beside a bare handler; medians of COLD_RUNS;
+ *  - enqueue handler invocations per second, 50 in flight, tracing on at 1 %, beside BullMQ's `add`;
+ *  - worker-poller jobs per second for no-op jobs (one invocation draining a filled queue, 50 concurrent),
+ *    beside a BullMQ worker at concurrency 50 — same Redis, same run, alternating who goes first.
+ * Env: ROUNDS (5), JOBS (20000), COLD_RUNS (9), REDIS_URL.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Queue as BullQueue, Worker as BullWorker } from 'bullmq';
+import { buildSync } from 'esbuild';
+import { createEnqueueHandler } from '../functions/enqueue/app';
+import { createPollerHandler } from '../functions/worker-poller/app';
+import { QueueAdmin } from '../shared/queue';
+import { createRuntime } from '../shared/runtime';
+import { lambdaClient } from '../shared/runtime/aws';
+import { parseAppConfig } from '../shared/config';
+import { initTracing, parseTracingConfig } from '../shared/tracing';
+import { buildFunction, FUNCTIONS, ROOT } from '../scripts/build';
+import { apiGatewayEvent, lambdaContext, scheduledEvent } from '../test/support/lambda-events';
+import { OtlpReceiver } from '../test/support/otlp';
+import { benchRedis } from './lib/redis';
+import { emit, median, round } from './lib/report';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const JOBS = Number(process.env.JOBS ?? 20_000);
+const COLD_RUNS = Number(process.env.COLD_RUNS ?? 9);
+const IN_FLIGHT = 50;
+
+function coldStart(runner: string, bundle: string, kind: string, env: NodeJS.ProcessEnv): Promise<{ readyMs: number; firstResponseMs: number }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [runner, bundle, kind], { env, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${kind}: ${stderr || error.message}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as { readyMs: number; firstResponseMs: number });
+    });
+  });
+}
+
+function envFor(redisUrl: string, endpoint: string, namespace: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_URL: redisUrl, QUEUE_NAMESPACE: namespace, TRACING_ENDPOINT: `${endpoint}/v1/traces`, TRACING_SAMPLING_STRATEGY: 'probabilistic',
+    TRACING_SAMPLING_RATE: '0.01', POLLER_IDLE_MS: '0', POLLER_WAIT_MS: '10', POLLER_FANOUT_BACKLOG: '0', ...extra,
+  };
+}
+
+async function ours(kind: 'enqueue' | 'poller', redisUrl: string, endpoint: string): Promise<number> {
+  const namespace = `bench-${randomBytes(4).toString('hex')}`;
+  const env = envFor(redisUrl, endpoint, namespace, { POLLER_CONCURRENCY: '50', POLLER_PREFETCH: '50', QUEUE_MAX_BATCH_SIZE: '1000' });
+  const tracing = initTracing(parseTracingConfig(env), { register: false });
+  const rt = await createRuntime({ role: kind === 'enqueue' ? 'producer' : 'consumer', env, tracing });
+  await rt.redis.ping();
+  let rate: number;
+  if (kind === 'enqueue') {
+    const handler = createEnqueueHandler({ tracing, runtime: async () => rt });
+    // Events arrive ready-made in Lambda: build them outside the timing. One context per worker in flight
+    // (a context is one invocation's identity; each worker runs one invocation at a time).
+    const event = apiGatewayEvent({ body: JSON.stringify({ type: 'noop', payload: { file: '/in/x.png' } }) });
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+      const context = lambdaContext();
+      while (next++ < JOBS) {
+        const response = await handler(event, context);
+        if (response.statusCode !== 202) throw new Error(`enqueue answered ${response.statusCode}`);
+      }
+    }));
+    rate = JOBS / ((performance.now() - started) / 1000);
+  } else {
+    for (let i = 0; i < JOBS; i += 1000) await rt.queue.enqueueBatch(Array.from({ length: Math.min(1000, JOBS - i) }, () => ({ type: 'noop' })));
+    const lambda = lambdaClient(parseAppConfig(env));
+    const handler = createPollerHandler({ tracing, runtime: async () => rt, lambda });
+    const started = performance.now();
+    const summary = await handler(scheduledEvent(), lambdaContext({ remainingMs: 900_000 }));
+    if (summary.succeeded !== JOBS) throw new Error(`poller processed ${summary.succeeded}/${JOBS}`);
+    rate = JOBS / ((performance.now() - started) / 1000);
+    lambda.destroy();
+  }
+  rt.queue.close();
+  await new QueueAdmin(rt.redis, rt.config.queue).purgeAll();
+  rt.redis.disconnect();
+  await tracing.shutdown();
+  return rate;
+}
+
+async function bullmq(kind: 'enqueue' | 'poller', host: string, port: number): Promise<number> {
+  const connection = { host, port, maxRetriesPerRequest: null };
+  const name = `bench-${randomBytes(4).toString('hex')}`;
+  const queue = new BullQueue(name, { connection, defaultJobOptions: { removeOnComplete: { count: 1000 } } });
+  await queue.waitUntilReady();
+  let rate: number;
+  if (kind === 'enqueue') {
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+      while (next++ < JOBS) await queue.add('noop', { file: '/in/x.png' });
+    }));
+    rate = JOBS / ((performance.now() - started) / 1000);
+  } else {
+    for (let i = 0; i < JOBS; i += 1000) await queue.addBulk(Array.from({ length: Math.min(1000, JOBS - i) }, () => ({ name: 'noop', data: {} })));
+    const started = performance.now();
+    let worker: BullWorker | undefined;
+    await new Promise<void>((resolve, reject) => {
+      let done = 0;
+      worker = new BullWorker(name, async () => undefined, { connection, concurrency: 50 });
+      worker.on('completed', () => ++done === JOBS && resolve());
+      worker.on('error', reject);
+    });
+    rate = JOBS / ((performance.now() - started) / 1000);
+    await worker!.close();
+  }
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return rate;
+}
+
+async function main(): Promise<void> {
+  const redis = await benchRedis();
+  const receiver = new OtlpReceiver();
+  const endpoint = await receiver.start();
+  emit({ bench: 'functions', setup: { rounds: ROUNDS, jobs: JOBS, coldRuns: COLD_RUNS, inFlight: IN_FLIGHT, node: process.version } });
+
+  // Bundles, as deployed.
+  const bundles = Object.fromEntries(FUNCTIONS.map((fn) => {
+    const { file, bytes } = buildFunction(fn, join(ROOT, 'dist', 'bench', 'functions', fn));
+    emit({ bench: 'functions', figure: 'bundle_size', function: fn, bytes, kib: Math.round(bytes / 1024), target: 'under 1 MB', met: bytes < 1024 * 1024 });
+    return [fn, file];
+  }));
+  const coldDir = join(ROOT, 'dist', 'bench', 'cold');
+  buildSync({ entryPoints: [join(ROOT, 'bench/cold/run-bundle.ts'), join(ROOT, 'bench/cold/bare-handler.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outdir: coldDir, logLevel: 'warning' });
+
+  // Cold starts.
+  const env = { ...process.env, ...envFor(redis.url, endpoint, 'bench-cold') };
+  const runner = join(coldDir, 'run-bundle.js');
+  const bare = [] as number[];
+  const cold = new Map<string, Array<{ readyMs: number; firstResponseMs: number }>>();
+  for (let i = 0; i < COLD_RUNS; i++) {
+    bare.push((await coldStart(runner, join(coldDir, 'bare-handler.js'), 'bare', env)).firstResponseMs);
+    for (const fn of FUNCTIONS) cold.set(fn, [...(cold.get(fn) ?? []), await coldStart(runner, bundles[fn]!, fn, env)]);
+  }
+  const bareMs = median(bare);
+  for (const [fn, runs] of cold) {
+    const first = median(runs.map((r) => r.firstResponseMs));
+    emit({
+      bench: 'functions', summary: 'cold_start', function: fn, runs: COLD_RUNS, ready_ms: round(median(runs.map((r) => r.readyMs)), 1),
+      first_response_ms: round(first, 1), bare_handler_ms: round(bareMs, 1), added_ms: round(first - bareMs, 1),
+    });
+  }
+
+  // Throughput beside BullMQ.
+  const results = new Map<string, number[]>();
+  for (let r = 1; r <= ROUNDS; r++) {
+    for (const kind of ['enqueue', 'poller'] as const) {
+      const order = r % 2 ? (['ours', 'bullmq'] as const) : (['bullmq', 'ours'] as const);
+      for (const impl of order) {
+        const rate = impl === 'ours' ? await ours(kind, redis.url, endpoint) : await bullmq(kind, redis.host, redis.port);
+        emit({ bench: 'functions', figure: kind, impl, round: r, jobs_per_s: round(rate) });
+        results.set(`${kind}:${impl}`, [...(results.get(`${kind}:${impl}`) ?? []), rate]);
+        receiver.requests.length = 0;
+      }
+    }
+  }
+  const targets = { enqueue: 1, poller: 2 };
+  for (const kind of ['enqueue', 'poller'] as const) {
+    const o = median(results.get(`${kind}:ours`)!);
+    const b = median(results.get(`${kind}:bullmq`)!);
+    emit({
+      bench: 'functions', summary: kind === 'enqueue' ? 'enqueue_handler_c50_vs_bullmq_add' : 'poller_vs_bullmq_worker_c50',
+      ours_median_jobs_per_s: round(o), bullmq_median_jobs_per_s: round(b), ratio: round(o / b, 2), target_ratio: targets[kind], met: o / b >= targets[kind],
+    });
+  }
+  await receiver.stop();
+  await redis.own?.stop();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+import { trace } from '@opentelemetry/api';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { audit, deadLetters, info, matchRoute, MethodNotAllowedError, peek, purge, requeue, stats, type Route } from '../../shared/admin';
+import { errorResponse, json } from '../../shared/http/responses';
+import { errorFields, log } from '../../shared/log';
+import { traced } from '../../shared/middleware/tracing';
+import type { Runtime } from '../../shared/runtime';
+import type { Tracing } from '../../shared/tracing';
+import { actorOf, countParam, jobIdParam, platformParam, purgeReason, queueParam, requeueRequest } from './requests';
+
+const MAX_PEEK = 100;
+const MAX_AUDIT = 500;
+
+export interface AdminDeps {
+  readonly tracing: Tracing;
+  readonly runtime: () => Promise<Runtime>;
+}
+
+type Work = (rt: Runtime) => Promise<unknown>;
+/** Parses a request into the work it asks for; a bad request is refused before Redis is touched. */
+type Parse = (event: APIGatewayProxyEvent, params: Readonly<Record<string, string>>) => Work;
+
+const ROUTES: readonly Route<Parse>[] = [
+  { method: 'GET', resource: '/admin/stats', handler: () => (rt) => stats(rt) },
+  {
+    method: 'GET', resource: '/admin/queues/{queue}/peek',
+    handler: (event, params) => {
+      const queue = queueParam(params);
+      const count = countParam(event, MAX_PEEK, 10);
+      const platform = platformParam(event);
+      return (rt) => peek(rt, queue, count, platform);
+    },
+  },
+  {
+    method: 'GET', resource: '/admin/jobs/{id}',
+    handler: (event, params) => {
+      const id = jobIdParam(params);
+      const platform = platformParam(event);
+      return (rt) => info(rt, id, platform);
+    },
+  },
+  {
+    method: 'GET', resource: '/admin/dlq',
+    handler: (event) => {
+      const count = countParam(event, MAX_PEEK, 10);
+      const platform = platformParam(event);
+      return (rt) => deadLetters(rt, count, platform);
+    },
+  },
+  {
+    method: 'POST', resource: '/admin/queues/{queue}/purge',
+    handler: (event, params) => {
+      const queue = queueParam(params);
+      const reason = purgeReason(event, 'CONFIRM_DELETE');
+      return (rt) => purge(rt, { queue }, reason, actorOf(event));
+    },
+  },
+  {
+    method: 'POST', resource: '/admin/dlq/purge',
+    handler: (event) => {
+      const reason = purgeReason(event, 'CONFIRM_DELETE');
+      return (rt) => purge(rt, 'dlq', reason, actorOf(event));
+    },
+  },
+  {
+    method: 'POST', resource: '/admin/purge',
+    handler: (event) => {
+      const reason = purgeReason(event, 'CONFIRM_DELETE_ALL');
+      return (rt) => purge(rt, 'all', reason, actorOf(event));
+    },
+  },
+  {
+    method: 'POST', resource: '/admin/dlq/requeue',
+    handler: (event) => {
+      const { target, reason } = requeueRequest(event);
+      return (rt) => requeue(rt, target, reason, actorOf(event));
+    },
+  },
+  {
+    method: 'GET', resource: '/admin/audit',
+    handler: (event) => {
+      const count = countParam(event, MAX_AUDIT, 50);
+      return (rt) => audit(rt, count);
+    },
+  },
+];
+
+/**
+ * The operators' API behind API Gateway (IAM-authorised there): stats, peek, job info, dead letters,
+ * purges, requeue and the audit trail. Thin: routing and parsing here, the work in shared/admin, each
+ * operation in its own `admin.<op>` span below the invocation span.
+ */
+export function createAdminHandler(deps: AdminDeps) {
+  return traced(
+    async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+      try {
+        const { handler, params } = matchRoute(ROUTES, event);
+        const work = handler(event, params);
+        return json(200, await work(await deps.runtime()));
+      } catch (error) {
+        const response = errorResponse(error);
+        if (error instanceof MethodNotAllowedError) response.headers = { ...response.headers, Allow: error.allow.join(', ') };
+        if (response.statusCode >= 500) {
+          trace.getActiveSpan()?.recordException(error as Error);
+          log('error', 'admin request failed', errorFields(error));
+        }
+        return response;
+      }
+    },
+    { tracing: deps.tracing },
+  );
+}

@@ -1,0 +1,103 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { Actor, RequeueTarget } from '../../shared/admin';
+import { HttpError } from '../../shared/http/errors';
+import { jsonBody } from '../../shared/http/request';
+import { JOB_ID_PATTERN, NAME_PATTERN } from '../../shared/queue';
+import type { ActionPlatform } from '../../shared/tracing';
+
+/** 1000 job ids and a reason fit in well under this. */
+const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_REQUEUE_IDS = 1000;
+const REASON_LENGTH = { min: 3, max: 500 } as const;
+const PLATFORMS: readonly ActionPlatform[] = ['darwin', 'linux', 'win32'];
+
+export type Confirmation = 'CONFIRM_DELETE' | 'CONFIRM_DELETE_ALL';
+
+const invalid = (field: string, message: string) => new HttpError(400, 'invalid_request', `${field}: ${message}`, field);
+const present = (v: string | null | undefined): string | undefined => (v ? v : undefined);
+
+export function queueParam(params: Readonly<Record<string, string>>): string {
+  const queue = params.queue ?? '';
+  if (!NAME_PATTERN.test(queue)) throw invalid('queue', `must match ${NAME_PATTERN}`);
+  return queue;
+}
+
+export function jobIdParam(params: Readonly<Record<string, string>>): string {
+  const id = params.id ?? '';
+  if (!JOB_ID_PATTERN.test(id)) throw invalid('id', 'is not a job id (26 characters, Crockford base32)');
+  return id;
+}
+
+/** `?count=N`: an integer from 1 to `max`, `fallback` when absent. */
+export function countParam(event: APIGatewayProxyEvent, max: number, fallback: number): number {
+  const raw = event.queryStringParameters?.count;
+  if (raw === undefined || raw === null) return fallback;
+  const n = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= max)) throw invalid('count', `must be an integer from 1 to ${max}`);
+  return n;
+}
+
+/**
+ * `?platform=darwin|linux|win32`: whose shell the trace commands are written for. The API cannot know
+ * the caller's OS (this process is always Linux, and User-Agent says nothing about the shell a command
+ * is pasted into), so the caller says; Linux by default.
+ */
+export function platformParam(event: APIGatewayProxyEvent): ActionPlatform {
+  const raw = event.queryStringParameters?.platform;
+  if (raw === undefined || raw === null) return 'linux';
+  const platform = PLATFORMS.find((p) => p === raw);
+  if (!platform) throw invalid('platform', `must be one of ${PLATFORMS.join(', ')}`);
+  return platform;
+}
+
+/**
+ * The IAM principal API Gateway authenticated: the user or role ARN, else the caller id, else the
+ * caller's account (identity.accountId, not requestContext.accountId, which is the API owner's).
+ */
+export function actorOf(event: APIGatewayProxyEvent): Actor {
+  const identity = event.requestContext?.identity;
+  const principal = present(identity?.userArn) ?? present(identity?.caller) ?? present(identity?.accountId) ?? 'unknown';
+  const requestId = present(event.requestContext?.requestId);
+  return { principal, ...(requestId ? { requestId } : {}) };
+}
+
+/** A JSON object body holding only `allowed` fields: a stray field on a destructive request is a mistake to stop. */
+function objectBody(event: APIGatewayProxyEvent, allowed: readonly string[]): Record<string, unknown> {
+  const body = jsonBody(event, MAX_BODY_BYTES);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('body', 'must be a JSON object');
+  for (const key of Object.keys(body)) if (!allowed.includes(key)) throw invalid(key, 'is not a field of this request');
+  return body as Record<string, unknown>;
+}
+
+function reasonOf(value: unknown): string {
+  const reason = typeof value === 'string' ? value.trim() : undefined;
+  const length = reason === undefined ? 0 : [...reason].length; // code points: an emoji is one character
+  if (reason === undefined || length < REASON_LENGTH.min || length > REASON_LENGTH.max) {
+    throw invalid('reason', `must be a string of ${REASON_LENGTH.min} to ${REASON_LENGTH.max} characters saying why`);
+  }
+  return reason;
+}
+
+/** The reason of a purge, once its body carries the confirmation word `expected`. */
+export function purgeReason(event: APIGatewayProxyEvent, expected: Confirmation): string {
+  const body = objectBody(event, ['confirmation', 'reason']);
+  if (body.confirmation !== expected) throw invalid('confirmation', `must be "${expected}"`);
+  return reasonOf(body.reason);
+}
+
+/** `{ ids }` (at most 1000) or `{ all: true }`, with an optional reason ('' when absent). */
+export function requeueRequest(event: APIGatewayProxyEvent): { target: RequeueTarget; reason: string } {
+  const body = objectBody(event, ['ids', 'all', 'reason']);
+  const reason = body.reason === undefined ? '' : reasonOf(body.reason);
+  if ((body.ids === undefined) === (body.all === undefined)) throw invalid('body', 'give either "ids" or "all": true');
+  if (body.all !== undefined) {
+    if (body.all !== true) throw invalid('all', 'must be true');
+    return { target: { all: true }, reason };
+  }
+  const ids = body.ids;
+  if (!Array.isArray(ids) || ids.length < 1 || ids.length > MAX_REQUEUE_IDS) throw invalid('ids', `must be an array of 1 to ${MAX_REQUEUE_IDS} job ids`);
+  ids.forEach((id, i) => {
+    if (typeof id !== 'string' || !JOB_ID_PATTERN.test(id)) throw invalid(`ids[${i}]`, 'is not a job id');
+  });
+  return { target: { ids: ids as string[] }, reason };
+}

@@ -1,0 +1,27 @@
+import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { Attr, SpanNames, type AdminOperation, type Tracing } from '../tracing';
+
+/** Sets attributes only on a recording span: unsampled requests stay cheap. */
+export function annotate(span: Span, attributes: Attributes): void {
+  if (span.isRecording()) span.setAttributes(attributes);
+}
+
+/**
+ * Runs one admin operation in its `admin.<op>` span, a child of the active (invocation) context, active
+ * while the work runs; a failure is recorded on the span and rethrown.
+ */
+export async function inAdminSpan<T>(tracing: Tracing, op: AdminOperation, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> {
+  const span = tracing.startSpan(SpanNames.admin(op), { kind: SpanKind.INTERNAL });
+  annotate(span, { [Attr.queueOperation]: op, ...attributes });
+  try {
+    return await context.with(trace.setSpan(context.active(), span), () => work(span));
+  } catch (error) {
+    if (span.isRecording()) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    }
+    throw error;
+  } finally {
+    span.end();
+  }
+}
