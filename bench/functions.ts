@@ -3,10 +3,11 @@
  *  - each function's bundle size (minified, the build used for deployment);
  *  - each bundle's cold start: a fresh Node process loading it and serving its first invocation (with
  *    Redis and a local OTLP receiver), beside a bare handler; medians of COLD_RUNS;
- *  - enqueue handler invocations per second, 50 in flight, tracing on at 1 %, beside BullMQ's `add`;
+ *  - enqueue handler invocations per second, 50 in flight, tracing on at 1 % (and off), beside BullMQ's `add`;
  *  - worker-poller jobs per second for no-op jobs (one invocation draining a filled queue, 50 concurrent),
  *    beside a BullMQ worker at concurrency 50 — same Redis, same run, alternating who goes first.
- * Env: ROUNDS (5), JOBS (20000), COLD_RUNS (9), REDIS_URL.
+ * The OTLP endpoint is a stand-in collector in its own process, as the collector layer is in Lambda.
+ * Env: ROUNDS (5), JOBS (50000), COLD_RUNS (9), REDIS_URL.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,12 +23,12 @@ import { parseAppConfig } from '../shared/config';
 import { initTracing, parseTracingConfig } from '../shared/tracing';
 import { buildFunction, FUNCTIONS, ROOT } from '../scripts/build';
 import { apiGatewayEvent, lambdaContext, scheduledEvent } from '../test/support/lambda-events';
-import { OtlpReceiver } from '../test/support/otlp';
+import { startCollector } from './lib/collector';
 import { benchRedis } from './lib/redis';
 import { emit, median, round } from './lib/report';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
-const JOBS = Number(process.env.JOBS ?? 20_000);
+const JOBS = Number(process.env.JOBS ?? 50_000);
 const COLD_RUNS = Number(process.env.COLD_RUNS ?? 9);
 const IN_FLIGHT = 50;
 
@@ -47,9 +48,9 @@ function envFor(redisUrl: string, endpoint: string, namespace: string, extra: Re
   };
 }
 
-async function ours(kind: 'enqueue' | 'poller', redisUrl: string, endpoint: string): Promise<number> {
+async function ours(kind: 'enqueue' | 'poller', redisUrl: string, endpoint: string, tracingOn = true): Promise<number> {
   const namespace = `bench-${randomBytes(4).toString('hex')}`;
-  const env = envFor(redisUrl, endpoint, namespace, { POLLER_CONCURRENCY: '50', POLLER_PREFETCH: '50', QUEUE_MAX_BATCH_SIZE: '1000' });
+  const env = envFor(redisUrl, endpoint, namespace, { POLLER_CONCURRENCY: '50', POLLER_PREFETCH: '50', QUEUE_MAX_BATCH_SIZE: '1000', TRACING_ENABLED: String(tracingOn) });
   const tracing = initTracing(parseTracingConfig(env), { register: false });
   const rt = await createRuntime({ role: kind === 'enqueue' ? 'producer' : 'consumer', env, tracing });
   await rt.redis.ping();
@@ -119,8 +120,8 @@ async function bullmq(kind: 'enqueue' | 'poller', host: string, port: number): P
 
 async function main(): Promise<void> {
   const redis = await benchRedis();
-  const receiver = new OtlpReceiver();
-  const endpoint = await receiver.start();
+  const collector = await startCollector();
+  const endpoint = collector.url;
   emit({ bench: 'functions', setup: { rounds: ROUNDS, jobs: JOBS, coldRuns: COLD_RUNS, inFlight: IN_FLIGHT, node: process.version } });
 
   // Bundles, as deployed.
@@ -154,25 +155,29 @@ async function main(): Promise<void> {
   const results = new Map<string, number[]>();
   for (let r = 1; r <= ROUNDS; r++) {
     for (const kind of ['enqueue', 'poller'] as const) {
-      const order = r % 2 ? (['ours', 'bullmq'] as const) : (['bullmq', 'ours'] as const);
-      for (const impl of order) {
-        const rate = impl === 'ours' ? await ours(kind, redis.url, endpoint) : await bullmq(kind, redis.host, redis.port);
-        emit({ bench: 'functions', figure: kind, impl, round: r, jobs_per_s: round(rate) });
+      // Ours at 1 % sampling (the target), and with tracing off, to show what tracing costs on its own.
+      const impls = ['ours', 'ours_tracing_off', 'bullmq'] as const;
+      for (const impl of r % 2 ? impls : [...impls].reverse()) {
+        const before = await collector.count();
+        const rate = impl === 'bullmq' ? await bullmq(kind, redis.host, redis.port) : await ours(kind, redis.url, endpoint, impl === 'ours');
+        const exports = (await collector.count()).requests - before.requests;
+        emit({ bench: 'functions', figure: kind, impl, round: r, jobs_per_s: round(rate), ...(impl === 'bullmq' ? {} : { otlp_exports: exports }) });
         results.set(`${kind}:${impl}`, [...(results.get(`${kind}:${impl}`) ?? []), rate]);
-        receiver.requests.length = 0;
       }
     }
   }
   const targets = { enqueue: 1, poller: 2 };
   for (const kind of ['enqueue', 'poller'] as const) {
     const o = median(results.get(`${kind}:ours`)!);
+    const off = median(results.get(`${kind}:ours_tracing_off`)!);
     const b = median(results.get(`${kind}:bullmq`)!);
     emit({
       bench: 'functions', summary: kind === 'enqueue' ? 'enqueue_handler_c50_vs_bullmq_add' : 'poller_vs_bullmq_worker_c50',
       ours_median_jobs_per_s: round(o), bullmq_median_jobs_per_s: round(b), ratio: round(o / b, 2), target_ratio: targets[kind], met: o / b >= targets[kind],
+      tracing_off_median_jobs_per_s: round(off), tracing_off_ratio: round(off / b, 2), sampled_1pct_vs_off: round(o / off, 2),
     });
   }
-  await receiver.stop();
+  collector.stop();
   await redis.own?.stop();
 }
 

@@ -34,11 +34,13 @@ function route(event: APIGatewayProxyEvent): 'single' | 'batch' {
  * once Redis holds the job. Thin: the work is in shared/jobs.
  */
 export function createEnqueueHandler(deps: EnqueueDeps) {
+  // Held once made: awaiting the runtime's promise on every request costs two promises on the hot path.
+  let ready: Runtime | undefined;
   return traced(
     async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
       try {
         const kind = route(event);
-        const rt = await deps.runtime();
+        const rt = ready ?? (ready = await deps.runtime());
         const { maxPayloadBytes, maxBatchSize } = rt.queue.options;
         const body = jsonBody(event, kind === 'batch' ? Math.min(MAX_BATCH_BODY, maxBatchSize * (maxPayloadBytes + FIELDS_OVERHEAD)) : maxPayloadBytes + FIELDS_OVERHEAD);
         checkSchema(body, kind === 'batch' ? batchBodySchema : jobBodySchema);

@@ -79,10 +79,16 @@ function invocationAttributes(trigger: Trigger, lambdaContext: Partial<LambdaCon
   return attributes;
 }
 
-/** Ends the invocation span once, records the outcome, and flushes within the time the invocation has left. */
-async function finish(request: Request, tracing: Tracing, onResponse?: (span: Span, response: never) => void): Promise<void> {
+const flushed = (): void => undefined;
+
+/**
+ * Ends the invocation span once, records the outcome, and flushes within the time the invocation has left.
+ * Not async: most invocations have nothing to flush, and then return no promise at all (each promise costs
+ * the context manager's hooks on Node 20). Resolves to nothing: middy reads any value as a response.
+ */
+function finish(request: Request, tracing: Tracing, onResponse?: (span: Span, response: never) => void): Promise<void> | undefined {
   const state = stateOf(request);
-  if (!state || state.ended) return;
+  if (!state || state.ended) return undefined;
   state.ended = true;
   const { span } = state;
   const response = request.response as { statusCode?: unknown } | undefined;
@@ -107,9 +113,10 @@ async function finish(request: Request, tracing: Tracing, onResponse?: (span: Sp
   span.end();
   invocationContexts.delete(request.context);
   tracing.reportOutcome(failed);
+  if (!tracing.flushNeeded(state.ctx)) return undefined;
   const remaining = (request.context as Partial<LambdaContext>).getRemainingTimeInMillis?.();
   const budget = remaining === undefined ? undefined : Math.max(0, remaining - FLUSH_MARGIN_MS);
-  await tracing.flush(budget === undefined ? undefined : Math.min(budget, tracing.config.flushTimeoutMs));
+  return tracing.flush(budget === undefined ? undefined : Math.min(budget, tracing.config.flushTimeoutMs), { scope: state.ctx }).then(flushed);
 }
 
 /**
@@ -126,7 +133,8 @@ export function tracingMiddleware<R = unknown>(options: TracingMiddlewareOptions
     try {
       const trigger = classify(request.event);
       const lambdaContext = request.context as Partial<LambdaContext>;
-      const parent = parentOf(trigger, request.context, tracing);
+      // The invocation's scope: its flush waits only for spans it recorded (see PendingSpans).
+      const parent = tracing.scope(parentOf(trigger, request.context, tracing));
       const span = tracing.startSpan(spanName(trigger, lambdaContext), { kind: trigger.kind === 'http' ? SpanKind.SERVER : SpanKind.CONSUMER }, parent);
       if (span.isRecording()) span.setAttributes(invocationAttributes(trigger, lambdaContext));
       const ctx = trace.setSpan(parent, span);

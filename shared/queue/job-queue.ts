@@ -58,9 +58,14 @@ export class JobQueue extends QueueClient {
     return prepareJob(input, this.options, fieldPrefix);
   }
 
-  async enqueue(input: JobInput): Promise<EnqueueResult> {
-    this.assertOpen();
-    return this.enqueuer.add(this.prepare(input));
+  /** Not async: the coalescer's promise is the only one a job needs (each one costs on the hot path). */
+  enqueue(input: JobInput): Promise<EnqueueResult> {
+    try {
+      this.assertOpen();
+      return this.enqueuer.add(this.prepare(input));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Enqueues all jobs or none: every job is validated before anything is written. */

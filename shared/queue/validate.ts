@@ -34,23 +34,27 @@ function integerIn(field: string, value: unknown, min: number, max: number): num
   return value;
 }
 
+/** A payload key as an error message names it (quoted only then: quoting every key would cost more than the check). */
+const keyName = (key: string): string => (key === '' ? 'it' : JSON.stringify(key));
+
 function serializePayload(field: string, payload: unknown): string {
   let bad: string | undefined;
   let json: string | undefined;
   try {
     // The replacer sees every value: reject what JSON would silently drop or change rather than lose it.
     json = JSON.stringify(payload, function (this: Record<string, unknown>, key, value: unknown) {
-      const name = key === '' ? 'it' : JSON.stringify(key);
+      const t = typeof value;
       // `this[key]` is the value before toJSON ran (a Date arrives here already turned into a string).
       const original = this[key];
-      const t = typeof value;
+      // Plain strings and booleans are the common case and always fine.
+      if (t === typeof original && (t === 'string' || t === 'boolean')) return value;
       if (t === 'function' || t === 'symbol' || t === 'bigint' || (t === 'undefined' && Array.isArray(this))) {
-        bad ??= `${name} is a ${t}`;
+        bad ??= `${keyName(key)} is a ${t}`;
       } else if (t === 'number' && !Number.isFinite(value)) {
-        bad ??= `${name} is ${String(value)}`;
+        bad ??= `${keyName(key)} is ${String(value)}`;
       } else if (typeof original === 'object' && original !== null && !Array.isArray(original) && !isPlainObject(original)) {
         // Map, Set, Date, typed arrays, class instances: JSON would store something else ({} for a Map).
-        bad ??= `${name} is a ${(original as object).constructor?.name ?? 'non-plain object'}; send plain objects, arrays, strings, numbers, booleans or null`;
+        bad ??= `${keyName(key)} is a ${(original as object).constructor?.name ?? 'non-plain object'}; send plain objects, arrays, strings, numbers, booleans or null`;
       }
       return t === 'bigint' ? null : value;
     });

@@ -5,4 +5,4 @@ export * from './names';
 export { createPropagator, extractContext, extractionOrder, injectCarrier, type Carrier } from './propagation';
 export { anonymizePath, redactAttributes, redactText, type RedactionPolicy } from './redaction';
 export { AdaptiveSampler, createSampler, traceIdRatio, type AdaptiveSamplerOptions } from './sampling';
-export { ensureContextManager, initTracing, type FlushResult, type Tracing, type TracingOptions } from './tracing';
+export { ensureContextManager, initTracing, type FlushOptions, type FlushResult, type Tracing, type TracingOptions } from './tracing';

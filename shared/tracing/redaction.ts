@@ -49,10 +49,21 @@ export function anonymizePath(path: string): string {
   return `[path:${hash}]${ext}`;
 }
 
-export function redactText(text: string): string {
+/**
+ * A character or fragment every rule above needs (a separator, '@', ':', '=', '/', a key prefix, 13 digits):
+ * text without one, like most attribute values (names, ids, numbers), skips the ten rules.
+ */
+const MAY_MATCH = /[/\\@:=\s]|-----|eyJ|A(?:KIA|SIA|IDA|ROA|GPA|NPA|NVA|IPA)[A-Z0-9]{16}|(?:\d[ -]?){12}\d/;
+
+/** Every rule, always (the reference `redactText` must agree with). */
+export function applyTextRules(text: string): string {
   let out = text;
   for (const [pattern, replacement] of TEXT_RULES) out = out.replace(pattern, replacement as string);
   return out;
+}
+
+export function redactText(text: string): string {
+  return MAY_MATCH.test(text) ? applyTextRules(text) : text;
 }
 
 function redactValue(key: string, value: AttributeValue): AttributeValue {

@@ -30,6 +30,13 @@ export interface FlushResult {
   readonly ms: number;
 }
 
+export interface FlushOptions {
+  /** `'due'` (default): metrics go out once per metrics interval; `'now'`: with this flush. */
+  readonly metrics?: 'due' | 'now';
+  /** An invocation's scope (see `Tracing.scope`): skip the flush when nothing was recorded under it. */
+  readonly scope?: Context;
+}
+
 export interface Tracing {
   readonly enabled: boolean;
   readonly config: TracingConfig;
@@ -47,15 +54,23 @@ export interface Tracing {
   extract(carrier: unknown, base?: Context): Context;
   /** Reports an invocation's or job's outcome to the adaptive sampler (a no-op for other strategies). */
   reportOutcome(failed: boolean): void;
+  /** `parent` with a tally of the spans recorded under it: an invocation's scope, for `flush`. */
+  scope(parent: Context): Context;
+  /** Whether `flush` would export anything now: metrics are due, or spans wait (under `scope`, see `flush`). */
+  flushNeeded(scope?: Context): boolean;
   /**
    * Exports queued spans (and metrics, when their interval has passed or `metrics: 'now'`), waiting at most
-   * the flush timeout. Never rejects.
+   * the flush timeout. With `scope`, returns at once when nothing was recorded under it (and no span
+   * outside any scope waits). Never rejects.
    */
-  flush(timeoutMs?: number, options?: { readonly metrics?: 'due' | 'now' }): Promise<FlushResult>;
+  flush(timeoutMs?: number, options?: FlushOptions): Promise<FlushResult>;
   shutdown(): Promise<void>;
 }
 
 const INVALID_SPAN_CONTEXT = { traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: TraceFlags.NONE };
+
+/** A flush with nothing to do: one settled promise shared by all, not a new one per invocation. */
+const NOTHING_FLUSHED: Promise<FlushResult> = Promise.resolve({ timedOut: false, ms: 0 });
 
 const defaultLog: Log = (message) => console.warn(`[tracing] ${message}`);
 
@@ -83,7 +98,9 @@ function disabledTracing(config: TracingConfig): Tracing {
     inject: (ctx) => injectCarrier(propagator, ctx),
     extract: (carrier, base) => extractContext(readers, carrier, base),
     reportOutcome: () => undefined,
-    flush: async () => ({ timedOut: false, ms: 0 }),
+    scope: (parent) => parent,
+    flushNeeded: () => false,
+    flush: () => NOTHING_FLUSHED,
     shutdown: async () => undefined,
   };
 }
@@ -136,7 +153,21 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
   });
   const budget = new FlushBudget();
   let metricsExportedAt = Date.now();
+  const metricsDue = (now: number) => now - metricsExportedAt >= config.metricsIntervalMs;
   const tracer = provider.getTracer(INSTRUMENTATION_SCOPE);
+
+  async function flushWithin(timeoutMs: number, started: number, withMetrics: boolean): Promise<FlushResult> {
+    const wait = budget.budget(timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const work = Promise.allSettled([provider.forceFlush(), withMetrics ? metrics.flush() : undefined]).then(() => false);
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(resolve, wait, true);
+    });
+    const timedOut = await Promise.race([work, timeout]);
+    clearTimeout(timer);
+    budget.record(timedOut);
+    return { timedOut, ms: Date.now() - started };
+  }
 
   return {
     enabled: true,
@@ -151,22 +182,15 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
     inject: (ctx) => injectCarrier(propagator, ctx),
     extract: (carrier, base) => extractContext(readers, carrier, base),
     reportOutcome: (failed) => adaptive?.recordOutcome(failed),
-    async flush(timeoutMs = config.flushTimeoutMs, options = {}) {
+    scope: (parent) => PendingSpans.scope(parent),
+    flushNeeded: (scope) => metricsDue(Date.now()) || pending.flushNeeded(scope),
+    flush(timeoutMs = config.flushTimeoutMs, options = {}) {
       const started = Date.now();
-      const wait = budget.budget(timeoutMs);
-      let timer: NodeJS.Timeout | undefined;
-      const metricsDue = options.metrics === 'now' || started - metricsExportedAt >= config.metricsIntervalMs;
+      const withMetrics = options.metrics === 'now' || metricsDue(started);
       // Nothing recorded and no metrics due (most invocations, at low sampling): nothing to wait for.
-      if (!metricsDue && !pending.any()) return { timedOut: false, ms: 0 };
-      if (metricsDue) metricsExportedAt = started;
-      const work = Promise.allSettled([provider.forceFlush(), metricsDue ? metrics.flush() : undefined]).then(() => false);
-      const timeout = new Promise<boolean>((resolve) => {
-        timer = setTimeout(resolve, wait, true);
-      });
-      const timedOut = await Promise.race([work, timeout]);
-      clearTimeout(timer);
-      budget.record(timedOut);
-      return { timedOut, ms: Date.now() - started };
+      if (!withMetrics && !pending.flushNeeded(options.scope)) return NOTHING_FLUSHED;
+      if (withMetrics) metricsExportedAt = started;
+      return flushWithin(timeoutMs, started, withMetrics);
     },
     async shutdown() {
       await Promise.allSettled([provider.shutdown(), metrics.shutdown()]);

@@ -67,7 +67,7 @@ async function deadJob(queue = 'mail') {
 }
 
 /** The audit stream as stored, newest first. */
-async function auditStream() {
+async function auditStream(): Promise<Array<Record<string, string>>> {
   const entries = await rt.redis.xrevrange(rt.admin.keys.audit, '+', '-');
   return entries.map(([id, flat]) => ({ id, ...Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, flat[i + 1]]]))) }));
 }

@@ -24,10 +24,19 @@ afterAll(async () => {
   await sns.stop();
 });
 let t: TestRuntime;
+let logs: jest.SpyInstance;
+let warnings: jest.SpyInstance;
+beforeEach(() => {
+  logs = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  warnings = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
 afterEach(async () => {
+  logs.mockRestore();
+  warnings.mockRestore();
   sns.published.length = 0;
   await t.close();
 });
+const logged = (spy: jest.SpyInstance) => spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
 
 function setup(env: Record<string, string> = {}) {
   t = testRuntime('consumer', {
@@ -62,6 +71,9 @@ describe('dlq function', () => {
     expect(sns.published).toHaveLength(1);
     expect(sns.published[0]).toMatchObject({ topicArn: TOPIC, subject: `Job ${accepted.id} dead-lettered (error)` });
     expect(JSON.parse(sns.published[0]!.message)).toMatchObject({ jobId: accepted.id, category: 'error', lastError: 'disk full', traceId: TRACE_ID });
+    expect(logged(logs)).toContainEqual(expect.objectContaining({
+      level: 'info', message: 'job dead-lettered', jobId: accepted.id, category: 'error', published: true, redriven: true, traceId: TRACE_ID,
+    }));
 
     // The redrive is a span in the job's trace, and the job is back after the delay.
     const [redrive] = inTrace('dlq.redrive');
@@ -107,6 +119,7 @@ describe('dlq function', () => {
     const { id } = await rt.queue.enqueue({ type: 'noop' });
     expect(await dlq({ jobId: id }, lambdaContext())).toMatchObject({ jobId: id, category: null, published: false, redriveAt: null });
     expect(await dlq({ jobId: '01HZZZZZZZZZZZZZZZZZZZZZZZ' }, lambdaContext())).toMatchObject({ category: null });
+    expect(logged(warnings)).toContainEqual(expect.objectContaining({ message: 'dead-lettered job no longer exists (purged?)', jobId: '01HZZZZZZZZZZZZZZZZZZZZZZZ' }));
     expect(sns.published).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { trace, type Span } from '@opentelemetry/api';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ExportResultCode } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { traced } from '../../shared/middleware/tracing';
@@ -139,6 +140,30 @@ describe('Middleware: tracing', () => {
     expect(byName(spans(), 'work-a').parentSpanContext?.spanId).toBe(byName(spans(), 'fa').spanContext().spanId);
     expect(byName(spans(), 'work-b').parentSpanContext?.spanId).toBe(byName(spans(), 'fb').spanContext().spanId);
     expect(trace.getActiveSpan()).toBeUndefined(); // nothing leaked into the caller's context
+  });
+
+  it("waits only for its own spans: an unsampled invocation returns without waiting for another's slow export", async () => {
+    const memory = new InMemorySpanExporter();
+    const slow: SpanExporter = {
+      export: (batch, done) => setTimeout(() => memory.export(batch, done), 300),
+      shutdown: async () => undefined,
+    };
+    const { tracing } = setup({ TRACING_FLUSH_TIMEOUT_MS: '5000' }, slow);
+    // The sampled invocation ends a span early and runs on: the unsampled one finishes in between.
+    const handler = traced(async (event: APIGatewayProxyEvent) => {
+      tracing.tracer.startSpan('work').end();
+      if (event.headers.traceparent?.endsWith('-01')) await sleep(60);
+      return { statusCode: 202, body: '{}' };
+    }, { tracing });
+    const call = (flags: string) => {
+      const started = Date.now();
+      const event = apiGatewayEvent({ headers: { traceparent: `00-${TRACE_ID}-${PARENT}-${flags}` } });
+      return handler(event, lambdaContext()).then(() => Date.now() - started);
+    };
+    const [sampledMs, unsampledMs] = await Promise.all([call('01'), sleep(20).then(() => call('00'))]);
+    expect(sampledMs).toBeGreaterThanOrEqual(300 + 60); // its own spans were exported before it returned
+    expect(memory.getFinishedSpans().map((s) => s.name).sort()).toEqual(['POST /jobs', 'work']);
+    expect(unsampledMs).toBeLessThan(200);
   });
 
   it('never lets a stuck exporter hold the response past the time the invocation has left', async () => {
