@@ -18,14 +18,19 @@ const TEXT_RULES: ReadonlyArray<readonly [RegExp, string | ((...m: string[]) => 
   ],
   [/\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b/g, '[email]'],
   [/\b(?:\d[ -]?){12,18}\d\b/g, (card: string) => (luhn(card.replace(/\D/g, '')) ? '[card]' : card)],
+  // File paths, last: Windows, then POSIX (two segments or more).
   [/(?:[A-Za-z]:\\|\\\\)(?:[^\\\s"'<>|:*?]+\\)*[^\\\s"'<>|:*?]+/g, (p: string) => anonymizePath(p)],
   [/(?<![\w:/.])(?:\/[A-Za-z0-9._@%+~-]+){2,}\/?/g, (p: string) => anonymizePath(p)],
 ];
+/** The rules without the file-path ones, for values that are URL paths (routes, request paths). */
+const NON_PATH_RULES = TEXT_RULES.slice(0, -2);
 
 /** Attribute keys whose whole value is secret, whatever it looks like. */
 const SECRET_KEY = /(password|passwd|secret|token|authorization|cookie|api[._-]?key|credential|private[._-]?key|session)/i;
 /** Attribute keys that hold a file path (anonymised even when relative). */
-const PATH_KEY = /(^|\.)(file)?path$|filepath|file\.name$/i;
+const PATH_KEY = /(^|\.)file_?path$|(^|\.)file\.(path|name)$/i;
+/** Attribute keys that hold a URL path or route: what the function serves, kept readable (other rules still apply). */
+const URL_PATH_KEY = /^(url\.path|http\.route|http\.target)$/;
 
 function luhn(digits: string): boolean {
   let sum = 0;
@@ -56,19 +61,21 @@ export function anonymizePath(path: string): string {
 const MAY_MATCH = /[/\\@:=\s]|-----|eyJ|A(?:KIA|SIA|IDA|ROA|GPA|NPA|NVA|IPA)[A-Z0-9]{16}|(?:\d[ -]?){12}\d/;
 
 /** Every rule, always (the reference `redactText` must agree with). */
-export function applyTextRules(text: string): string {
+export function applyTextRules(text: string, rules = TEXT_RULES): string {
   let out = text;
-  for (const [pattern, replacement] of TEXT_RULES) out = out.replace(pattern, replacement as string);
+  for (const [pattern, replacement] of rules) out = out.replace(pattern, replacement as string);
   return out;
 }
 
-export function redactText(text: string): string {
-  return MAY_MATCH.test(text) ? applyTextRules(text) : text;
+/** Free text with secrets and personal data replaced; `urlPath`: the text is a URL path, not a file's. */
+export function redactText(text: string, options: { readonly urlPath?: boolean } = {}): string {
+  return MAY_MATCH.test(text) ? applyTextRules(text, options.urlPath ? NON_PATH_RULES : TEXT_RULES) : text;
 }
 
 function redactValue(key: string, value: AttributeValue): AttributeValue {
   if (SECRET_KEY.test(key)) return '[redacted]';
-  const one = (v: unknown) => (typeof v !== 'string' ? v : PATH_KEY.test(key) ? anonymizePath(v) : redactText(v));
+  const urlPath = URL_PATH_KEY.test(key);
+  const one = (v: unknown) => (typeof v !== 'string' ? v : PATH_KEY.test(key) ? anonymizePath(v) : redactText(v, { urlPath }));
   return (Array.isArray(value) ? value.map(one) : one(value)) as AttributeValue;
 }
 

@@ -57,6 +57,16 @@ describe('redactAttributes', () => {
     });
   });
 
+  it('keeps URL paths and routes readable, still without personal data', () => {
+    const policy = { redactSensitive: true, allowlist: null };
+    const kept = { 'url.path': '/admin/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV', 'http.route': '/admin/queues/{queue}/peek' };
+    expect(redactAttributes(kept, policy)).toEqual(kept);
+    expect(redactAttributes({ 'url.path': '/users/bob@example.com/jobs' }, policy)).toEqual({ 'url.path': '/users/[email]/jobs' });
+    expect(redactAttributes({ 'file.path': '/srv/in/cat.png', note: 'read /srv/in/cat.png' }, policy)).toEqual({
+      'file.path': expect.stringMatching(/^\[path:[0-9a-f]{8}\]\.png$/), note: expect.stringMatching(/^read \[path:[0-9a-f]{8}\]\.png$/),
+    });
+  });
+
   it('keeps only allowlisted keys, and leaves values alone with redaction off', () => {
     expect(redactAttributes({ 'job.id': 'J', 'user.email': 'a@b.c' }, { redactSensitive: false, allowlist: ['user.email'] })).toEqual({ 'user.email': 'a@b.c' });
   });
