@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { audit, deadLetters, info, matchRoute, MethodNotAllowedError, peek, purge, requeue, stats, type Route } from '../../shared/admin';
+import { audit, deadLetters, info, matchRoute, MethodNotAllowedError, peek, purge, requeue, stats, type Actor, type Route } from '../../shared/admin';
 import { errorResponse, json } from '../../shared/http/responses';
 import { errorFields, log } from '../../shared/log';
 import { traced } from '../../shared/middleware/tracing';
@@ -18,7 +18,7 @@ export interface AdminDeps {
 
 type Work = (rt: Runtime) => Promise<unknown>;
 /** Parses a request into the work it asks for; a bad request is refused before Redis is touched. */
-type Parse = (event: APIGatewayProxyEvent, params: Readonly<Record<string, string>>) => Work;
+type Parse = (event: APIGatewayProxyEvent, params: Readonly<Record<string, string>>, actor: Actor) => Work;
 
 const ROUTES: readonly Route<Parse>[] = [
   { method: 'GET', resource: '/admin/stats', handler: () => (rt) => stats(rt) },
@@ -49,31 +49,31 @@ const ROUTES: readonly Route<Parse>[] = [
   },
   {
     method: 'POST', resource: '/admin/queues/{queue}/purge',
-    handler: (event, params) => {
+    handler: (event, params, actor) => {
       const queue = queueParam(params);
       const reason = purgeReason(event, 'CONFIRM_DELETE');
-      return (rt) => purge(rt, { queue }, reason, actorOf(event));
+      return (rt) => purge(rt, { queue }, reason, actor);
     },
   },
   {
     method: 'POST', resource: '/admin/dlq/purge',
-    handler: (event) => {
+    handler: (event, _params, actor) => {
       const reason = purgeReason(event, 'CONFIRM_DELETE');
-      return (rt) => purge(rt, 'dlq', reason, actorOf(event));
+      return (rt) => purge(rt, 'dlq', reason, actor);
     },
   },
   {
     method: 'POST', resource: '/admin/purge',
-    handler: (event) => {
+    handler: (event, _params, actor) => {
       const reason = purgeReason(event, 'CONFIRM_DELETE_ALL');
-      return (rt) => purge(rt, 'all', reason, actorOf(event));
+      return (rt) => purge(rt, 'all', reason, actor);
     },
   },
   {
     method: 'POST', resource: '/admin/dlq/requeue',
-    handler: (event) => {
+    handler: (event, _params, actor) => {
       const { target, reason } = requeueRequest(event);
-      return (rt) => requeue(rt, target, reason, actorOf(event));
+      return (rt) => requeue(rt, target, reason, actor);
     },
   },
   {
@@ -86,16 +86,19 @@ const ROUTES: readonly Route<Parse>[] = [
 ];
 
 /**
- * The operators' API behind API Gateway (IAM-authorised there): stats, peek, job info, dead letters,
- * purges, requeue and the audit trail. Thin: routing and parsing here, the work in shared/admin, each
+ * The operators' API behind API Gateway (IAM-authorised there, and refused here without an authenticated
+ * caller, should the API ever be deployed open): stats, peek, job info, dead letters, purges, requeue and
+ * the audit trail. Thin: routing and parsing here, the work in shared/admin, each
  * operation in its own `admin.<op>` span below the invocation span.
  */
 export function createAdminHandler(deps: AdminDeps) {
   return traced(
     async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
       try {
+        // Before routing: an unauthenticated caller learns nothing, not even which routes exist.
+        const actor = actorOf(event);
         const { handler, params } = matchRoute(ROUTES, event);
-        const work = handler(event, params);
+        const work = handler(event, params, actor);
         return json(200, await work(await deps.runtime()));
       } catch (error) {
         const response = errorResponse(error);

@@ -51,12 +51,18 @@ export function platformParam(event: APIGatewayProxyEvent): ActionPlatform {
 }
 
 /**
- * The IAM principal API Gateway authenticated: the user or role ARN, else the caller id, else the
- * caller's account (identity.accountId, not requestContext.accountId, which is the API owner's).
+ * The caller API Gateway authenticated: with IAM, the user or role ARN, else the caller id, else the
+ * caller's account (identity.accountId, not requestContext.accountId, which is the API owner's); with a
+ * Lambda or Cognito authorizer, its principal id or the token's subject. None: 403 — the admin routes are
+ * never open, even if the API in front of them is deployed without authorization.
  */
 export function actorOf(event: APIGatewayProxyEvent): Actor {
   const identity = event.requestContext?.identity;
-  const principal = present(identity?.userArn) ?? present(identity?.caller) ?? present(identity?.accountId) ?? 'unknown';
+  const authorizer = event.requestContext?.authorizer as { principalId?: unknown; claims?: { sub?: unknown } } | null | undefined;
+  const text = (v: unknown) => (typeof v === 'string' ? present(v) : undefined);
+  const principal = present(identity?.userArn) ?? present(identity?.caller) ?? present(identity?.accountId)
+    ?? text(authorizer?.principalId) ?? text(authorizer?.claims?.sub);
+  if (!principal) throw new HttpError(403, 'forbidden', 'admin requests must be authenticated (IAM, Cognito or a Lambda authorizer)');
   const requestId = present(event.requestContext?.requestId);
   return { principal, ...(requestId ? { requestId } : {}) };
 }

@@ -1,6 +1,6 @@
 import type { QueueOptions } from '../queue';
 import { ConfigError } from './errors';
-import { parseList, parseNumber, shown } from './values';
+import { isLoopback, parseBool, parseList, parseNumber, shown } from './values';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -99,14 +99,47 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function hostOf(key: string, value: string): string {
+  try {
+    return new URL(value).hostname;
+  } catch {
+    throw new ConfigError(key, `${shown(value)} is not a URL`);
+  }
+}
+
+/**
+ * Redis: TLS (`rediss://`) to any host but this machine. Plaintext to a remote Redis (an ElastiCache
+ * cluster without in-transit encryption) needs REDIS_INSECURE=true, said out loud.
+ */
+function redisUrlOf(env: Env): string {
+  const url = optional(env, 'REDIS_URL') ?? 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
+  const insecure = parseBool('REDIS_INSECURE', optional(env, 'REDIS_INSECURE') ?? 'false');
+  if (url.startsWith('rediss://') && insecure) throw new ConfigError('REDIS_INSECURE', 'is true but REDIS_URL uses TLS (rediss://): remove one');
+  const host = hostOf('REDIS_URL', url);
+  if (url.startsWith('redis://') && !insecure && !isLoopback(host)) {
+    throw new ConfigError('REDIS_URL', `plaintext to ${host}: use rediss:// (TLS), or set REDIS_INSECURE=true for a Redis without TLS`);
+  }
+  return url;
+}
+
+/** An AWS API endpoint override (local stand-ins, tests): plaintext only on this machine. */
+function endpointOf(env: Env, key: string): string | undefined {
+  const url = optional(env, key);
+  if (url === undefined) return undefined;
+  if (!/^https?:\/\//.test(url)) throw new ConfigError(key, 'must be an http(s) URL');
+  const host = hostOf(key, url);
+  if (url.startsWith('http://') && !isLoopback(host)) throw new ConfigError(key, `plaintext to ${host}: use https:// (http:// only on this machine)`);
+  return url;
+}
+
 /** Parses the app's settings from the environment; a bad value names its variable and what is accepted. */
 export function parseAppConfig(env: Env = process.env): AppConfig {
-  const redisUrl = optional(env, 'REDIS_URL') ?? 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
+  const redisUrl = redisUrlOf(env);
   const priorities = optional(env, 'QUEUE_PRIORITIES');
   const region = optional(env, 'AWS_REGION') ?? optional(env, 'AWS_DEFAULT_REGION') ?? 'us-east-1';
-  const lambdaEndpoint = optional(env, 'LAMBDA_ENDPOINT');
-  if (lambdaEndpoint !== undefined && !/^https?:\/\//.test(lambdaEndpoint)) throw new ConfigError('LAMBDA_ENDPOINT', 'must be an http(s) URL');
+  const lambdaEndpoint = endpointOf(env, 'LAMBDA_ENDPOINT');
+  const snsEndpoint = endpointOf(env, 'SNS_ENDPOINT');
   // No job may ask for more time than the poller keeps in hand for one.
   const jobTimeoutMs = number(env, 'POLLER_JOB_TIMEOUT_MS', 30_000, 1, 900_000);
   const config: AppConfig = {
@@ -146,14 +179,13 @@ export function parseAppConfig(env: Env = process.env): AppConfig {
     dlq: {
       ...(functionName('DLQ_FUNCTION_NAME', optional(env, 'DLQ_FUNCTION_NAME')) ? { functionName: optional(env, 'DLQ_FUNCTION_NAME') } : {}),
       ...(optional(env, 'DLQ_SNS_TOPIC_ARN') ? { snsTopicArn: optional(env, 'DLQ_SNS_TOPIC_ARN') } : {}),
-      ...(optional(env, 'SNS_ENDPOINT') ? { snsEndpoint: optional(env, 'SNS_ENDPOINT') } : {}),
+      ...(snsEndpoint ? { snsEndpoint } : {}),
       maxRedrives: number(env, 'DLQ_MAX_REDRIVES', 0, 0, 100),
       redriveDelayMs: number(env, 'DLQ_REDRIVE_DELAY_MS', 60_000, 0, 86_400_000),
       sweepBatch: number(env, 'DLQ_SWEEP_BATCH', 100, 1, 1000),
     },
     audit: { maxLength: number(env, 'ADMIN_AUDIT_MAX_LENGTH', 10_000, 100, 10_000_000) },
   };
-  if (config.dlq.snsEndpoint !== undefined && !/^https?:\/\//.test(config.dlq.snsEndpoint)) throw new ConfigError('SNS_ENDPOINT', 'must be an http(s) URL');
   if (config.dlq.snsTopicArn && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(config.dlq.snsTopicArn)) {
     throw new ConfigError('DLQ_SNS_TOPIC_ARN', 'is not an SNS topic ARN');
   }

@@ -11,6 +11,12 @@ export function shown(value: unknown): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
 }
 
+/** A host on this machine: the only place plaintext connections are allowed by default. */
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
 export function parseBool(key: string, value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   const v = String(value).trim().toLowerCase();

@@ -1,6 +1,6 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AppConfig } from '../config';
-import { isLoopback } from '../tracing/config';
+import { isLoopback } from '../config/values';
 
 /**
  * Options for an AWS SDK client. With an endpoint override on loopback (the local pipeline's stand-ins

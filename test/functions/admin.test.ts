@@ -35,6 +35,7 @@ interface CallOptions {
   raw?: string;
   headers?: Record<string, string>;
   identity?: Partial<APIGatewayProxyEvent['requestContext']['identity']>;
+  authorizer?: Record<string, unknown>;
 }
 
 /** Calls the function as API Gateway does: the matched resource template, its path parameters, the concrete path. */
@@ -46,6 +47,7 @@ async function call(resource: string, o: CallOptions = {}) {
     body: o.raw ?? (o.body === undefined ? null : JSON.stringify(o.body)),
   });
   Object.assign(event.requestContext.identity, o.identity);
+  if (o.authorizer) event.requestContext.authorizer = o.authorizer;
   const response = await admin(event, lambdaContext({ functionName: 'tq-admin' }));
   return { status: response.statusCode, headers: response.headers, body: JSON.parse(response.body) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -250,9 +252,16 @@ describe('admin function: purges and requeues', () => {
   it.each([
     [{ caller: 'AIDAEXAMPLECALLER' }, 'AIDAEXAMPLECALLER'],
     [{ accountId: '210987654321' }, '210987654321'],
-    [{}, 'unknown'],
   ])('without a user ARN, records the principal from identity %j', async (identity, principal) => {
     await purgeDefault(confirm(), { identity: { userArn: null, ...identity } });
+    expect((await auditStream())[0]).toMatchObject({ principal });
+  });
+
+  it.each([
+    [{ principalId: 'ops-bot' }, 'ops-bot'],
+    [{ claims: { sub: 'c0ffee00-1111-2222-3333-444455556666' } }, 'c0ffee00-1111-2222-3333-444455556666'],
+  ])('records the principal of a Lambda or Cognito authorizer %j', async (authorizer, principal) => {
+    await purgeDefault(confirm(), { identity: { userArn: null }, authorizer });
     expect((await auditStream())[0]).toMatchObject({ principal });
   });
 
@@ -314,6 +323,20 @@ describe('admin function: purges and requeues', () => {
 });
 
 describe('admin function: routing', () => {
+  it('refuses every route with 403 when API Gateway authenticated nobody, before touching anything', async () => {
+    await tracedJob();
+    const anonymous = { identity: { userArn: null } };
+    for (const [resource, o] of [
+      ['/admin/stats', {}], ['/admin/nothing', {}],
+      ['/admin/queues/{queue}/purge', { method: 'POST', params: { queue: 'default' }, body: confirm() }],
+    ] as const) {
+      const { status, body } = await call(resource, { ...o, ...anonymous });
+      expect([resource, status, body.error]).toEqual([resource, 403, 'forbidden']);
+    }
+    expect((await rt.admin.stats()).totals.waiting).toBe(1);
+    expect(await auditStream()).toEqual([]);
+  });
+
   it('answers 404 for an unknown route and 405 with Allow for a method the route does not take', async () => {
     expect((await call('/admin/nothing')).status).toBe(404);
     const wrong = await call('/admin/stats', { method: 'DELETE' });
@@ -330,7 +353,7 @@ describe('admin function: routing', () => {
 
   it('serves the same routes behind a greedy {proxy+} resource', async () => {
     await tracedJob();
-    const event = apiGatewayEvent({ method: 'GET', resource: '/admin/{proxy+}', path: '/admin/queues/default/peek', pathParameters: { proxy: 'queues/default/peek' } });
+    const event = apiGatewayEvent({ method: 'GET', resource: '/admin/{proxy+}', path: '/admin/queues/default/peek', pathParameters: { proxy: 'queues/default/peek' }, userArn: OPERATOR });
     const response = await admin(event, lambdaContext());
     expect(JSON.parse(response.body).jobs).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../config/errors';
-import { shown } from '../../config/values';
+import { isLoopback, shown } from '../../config/values';
 
 export interface ExportEndpoints {
   /** OTLP/HTTP traces URL. */
@@ -13,11 +13,6 @@ export interface ExportEndpoints {
 export const TLS_PORTS: readonly number[] = [443, 8443];
 /** The OTLP/gRPC port: this exporter speaks OTLP/HTTP (4318). */
 const GRPC_PORT = 4317;
-
-export function isLoopback(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
 
 /**
  * Applies the TLS rules to an endpoint and derives the traces and metrics URLs (see the README table):

@@ -7,7 +7,7 @@ import { PROPAGATION_FORMATS, SAMPLING_STRATEGIES, type Env, type LambdaInfo, ty
 import { parseBool, parseDurationMs, parseEnum, parseHeaders, parseList, parseNumber, parseOtelHeaders, shown } from '../../config/values';
 
 export { ConfigError } from '../../config/errors';
-export { isLoopback, resolveEndpoints, TLS_PORTS, type ExportEndpoints } from './endpoint';
+export { resolveEndpoints, TLS_PORTS, type ExportEndpoints } from './endpoint';
 export * from './types';
 
 export const DEFAULT_ENDPOINT = 'http://localhost:4318/v1/traces';
