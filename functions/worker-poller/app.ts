@@ -9,7 +9,7 @@ import { traced } from '../../shared/middleware/tracing';
 import { processorRegistry, type Processor } from '../../shared/processors';
 import { consume } from '../../shared/queue';
 import type { Runtime } from '../../shared/runtime';
-import type { Tracing } from '../../shared/tracing';
+import { Attr, SpanNames, type Tracing } from '../../shared/tracing';
 
 export interface PollerSummary {
   readonly processed: number;
@@ -55,7 +55,7 @@ export function createPollerHandler(deps: PollerDeps) {
           ? {
               onDeadLetter: (job, reason, carrier) =>
                 context.with(rt.tracing.extract(carrier), () =>
-                  invokeTraced(aws, dlq.functionName!, { jobId: job.id, queue: job.queue, reason }, { type: 'Event', spanName: `invoke ${dlq.functionName}`, attributes: { 'job.id': job.id } }),
+                  invokeTraced(aws, dlq.functionName!, { jobId: job.id, queue: job.queue, reason }, { type: 'Event', spanName: SpanNames.invoke(dlq.functionName!), attributes: { [Attr.jobId]: job.id } }),
                 ).then(() => undefined),
             }
           : {}),

@@ -3,7 +3,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { errorFields, log } from '../log';
 import { JobNotFoundError, type JobInfo } from '../queue';
 import type { Runtime } from '../runtime';
-import { Attr, Events, SpanNames, traceUrl } from '../tracing';
+import { Attr, DlqAttr, Events, SpanNames, traceUrl } from '../tracing';
 
 /** What the poller sends the dlq function for each job it dead-letters. */
 export interface DeadLetterNotice {
@@ -61,7 +61,7 @@ async function redrive(rt: Runtime, info: JobInfo, delayMs: number): Promise<num
     if (result.requeued === 0) return null; // someone else got there first (an operator, a sweep)
     const dueAt = Date.now() + delayMs;
     if (span.isRecording()) {
-      span.setAttributes({ [Attr.jobId]: info.job.id, 'dlq.redrive.count': info.requeues + 1, 'dlq.redrive.max': maxRedrives, 'dlq.redrive.due': new Date(dueAt).toISOString() });
+      span.setAttributes({ [Attr.jobId]: info.job.id, [DlqAttr.redriveCount]: info.requeues + 1, [DlqAttr.redriveMax]: maxRedrives, [DlqAttr.redriveDue]: new Date(dueAt).toISOString() });
     }
     return dueAt;
   } finally {
@@ -87,7 +87,7 @@ export async function handleDeadLetter(rt: Runtime, sns: SNSClient, notice: Dead
   const category = failureCategory(info);
   const span = trace.getActiveSpan();
   if (span?.isRecording()) {
-    span.setAttributes({ [Attr.jobId]: info.job.id, [Attr.queueName]: info.job.queue, [Attr.jobType]: info.job.type, 'dlq.category': category });
+    span.setAttributes({ [Attr.jobId]: info.job.id, [Attr.queueName]: info.job.queue, [Attr.jobType]: info.job.type, [DlqAttr.category]: category });
     span.addEvent(Events.deadLettered, { reason: info.deadReason ?? 'unknown', attempts: info.job.attempts, failures: info.failures.length, 'error.message': info.job.lastError ?? '' });
   }
   rt.tracing.metrics.countError(`dead_letter.${category}`, { queue: info.job.queue, type: info.job.type });

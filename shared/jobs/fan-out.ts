@@ -2,6 +2,7 @@ import { context, SpanKind, trace } from '@opentelemetry/api';
 import { invokeTraced, type InvokeDeps } from '../lambda/invoke';
 import { errorFields, log } from '../log';
 import type { Runtime } from '../runtime';
+import { PollerAttr, SpanNames } from '../tracing/names';
 
 /**
  * How many more pollers a backlog calls for: one per `backlog` waiting jobs beyond the first batch, at
@@ -24,12 +25,12 @@ export async function fanOut(rt: Runtime, aws: InvokeDeps, queues: readonly stri
   const waiting = stats.queues.filter((q) => queues.includes(q.name)).reduce((n, q) => n + q.waiting, 0);
   const count = fanOutCount(waiting, fanOutBacklog, maxFanOut);
   if (count === 0) return 0;
-  const span = rt.tracing.startSpan('poller.fan_out', { kind: SpanKind.INTERNAL });
-  if (span.isRecording()) span.setAttributes({ 'poller.backlog': waiting, 'poller.fan_out.count': count });
+  const span = rt.tracing.startSpan(SpanNames.fanOut, { kind: SpanKind.INTERNAL });
+  if (span.isRecording()) span.setAttributes({ [PollerAttr.backlog]: waiting, [PollerAttr.fanOutCount]: count });
   const results = await context.with(trace.setSpan(context.active(), span), () =>
     Promise.allSettled(
       Array.from({ length: count }, (_, i) =>
-        invokeTraced(aws, functionName, { fanOut: true }, { type: 'Event', spanName: `invoke ${functionName}`, attributes: { 'poller.fan_out.index': i } }),
+        invokeTraced(aws, functionName, { fanOut: true }, { type: 'Event', spanName: SpanNames.invoke(functionName), attributes: { [PollerAttr.fanOutIndex]: i } }),
       ),
     ),
   );

@@ -1,6 +1,6 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Tracing } from '../tracing';
+import { InvocationAttr, type Tracing } from '../tracing';
 
 /** A Lambda function failed the invocation (it threw, or timed out); `errorType` as the runtime reports it. */
 export class InvokedFunctionError extends Error {
@@ -47,7 +47,7 @@ export async function invokeTraced(
   const { lambda, tracing } = deps;
   const span = tracing.startSpan(options.spanName, { kind: SpanKind.CLIENT });
   if (span.isRecording()) {
-    span.setAttributes({ 'faas.invoked_name': functionName, 'faas.invoked_provider': 'aws', 'aws.lambda.invocation_type': options.type, ...options.attributes });
+    span.setAttributes({ [InvocationAttr.invokedName]: functionName, [InvocationAttr.invokedProvider]: 'aws', [InvocationAttr.invocationType]: options.type, ...options.attributes });
   }
   try {
     const body = { ...payload, trace: tracing.inject(trace.setSpan(context.active(), span)) };

@@ -2,6 +2,7 @@ import middy, { type MiddlewareObj, type MiddyfiedHandler, type Request } from '
 import { context as contextApi, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { invocationTraceHeader } from '../config/lambda-env';
+import { InvocationAttr } from '../tracing/names';
 import type { Tracing } from '../tracing/tracing';
 import { classify, type Trigger } from './trigger';
 
@@ -62,19 +63,19 @@ function spanName(trigger: Trigger, lambdaContext: Partial<LambdaContext>): stri
 
 function invocationAttributes(trigger: Trigger, lambdaContext: Partial<LambdaContext>): Attributes {
   const attributes: Attributes = {
-    'faas.trigger': trigger.kind === 'http' ? 'http' : trigger.kind === 'schedule' ? 'timer' : trigger.kind === 'carrier' ? 'pubsub' : 'other',
-    'faas.coldstart': coldStart,
+    [InvocationAttr.trigger]: trigger.kind === 'http' ? 'http' : trigger.kind === 'schedule' ? 'timer' : trigger.kind === 'carrier' ? 'pubsub' : 'other',
+    [InvocationAttr.coldStart]: coldStart,
   };
-  if (lambdaContext.awsRequestId) attributes['faas.invocation_id'] = lambdaContext.awsRequestId;
+  if (lambdaContext.awsRequestId) attributes[InvocationAttr.invocationId] = lambdaContext.awsRequestId;
   const account = lambdaContext.invokedFunctionArn?.split(':')[4];
-  if (account) attributes['cloud.account.id'] = account;
+  if (account) attributes[InvocationAttr.accountId] = account;
   if (trigger.kind === 'http') {
     const { event } = trigger;
-    attributes['http.request.method'] = event.httpMethod;
-    attributes['http.route'] = event.resource;
-    attributes['url.path'] = event.path;
-    if (event.requestContext?.identity?.sourceIp) attributes['client.address'] = event.requestContext.identity.sourceIp;
-    if (event.requestContext?.identity?.userAgent) attributes['user_agent.original'] = event.requestContext.identity.userAgent;
+    attributes[InvocationAttr.httpMethod] = event.httpMethod;
+    attributes[InvocationAttr.httpRoute] = event.resource;
+    attributes[InvocationAttr.urlPath] = event.path;
+    if (event.requestContext?.identity?.sourceIp) attributes[InvocationAttr.clientAddress] = event.requestContext.identity.sourceIp;
+    if (event.requestContext?.identity?.userAgent) attributes[InvocationAttr.userAgent] = event.requestContext.identity.userAgent;
   }
   return attributes;
 }
@@ -95,7 +96,7 @@ function finish(request: Request, tracing: Tracing, onResponse?: (span: Span, re
   const status = typeof response?.statusCode === 'number' ? response.statusCode : undefined;
   const failed = request.error !== undefined || (status !== undefined && status >= 500);
   if (span.isRecording()) {
-    if (status !== undefined) span.setAttribute('http.response.status_code', status);
+    if (status !== undefined) span.setAttribute(InvocationAttr.httpStatus, status);
     if (request.error) {
       span.recordException(request.error as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: (request.error as Error).message });

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job, JobContext } from '../queue';
 import { invokeTraced, type InvokeDeps } from '../lambda/invoke';
+import { Attr, SpanNames } from '../tracing/names';
 
 /** Runs one job of a type. Throw to fail the attempt; an error with `retryable: false` dead-letters the job. */
 export type Processor = (job: Job, context: JobContext) => Promise<unknown>;
@@ -47,7 +48,7 @@ export const builtInProcessors: Readonly<Record<string, Processor>> = {
 /** A processor that hands the job to another Lambda function, with the trace carried in the payload. */
 export function lambdaTarget(deps: InvokeDeps, functionName: string): Processor {
   return (job) =>
-    invokeTraced(deps, functionName, { job }, { type: 'RequestResponse', spanName: `invoke ${functionName}`, attributes: { 'job.id': job.id } });
+    invokeTraced(deps, functionName, { job }, { type: 'RequestResponse', spanName: SpanNames.invoke(functionName), attributes: { [Attr.jobId]: job.id } });
 }
 
 /** Processors by job type: the Lambda targets of the configuration, then the built-in ones. */

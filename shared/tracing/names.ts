@@ -10,6 +10,10 @@ export const SpanNames = {
   admin: (op: AdminOperation) => `admin.${op}` as const,
   /** A dead-lettered job requeued by the redrive policy. */
   redrive: 'dlq.redrive',
+  /** A poller starting more pollers under backlog. */
+  fanOut: 'poller.fan_out',
+  /** A call to another Lambda function (a job's target, a fanned-out poller, the dlq function). */
+  invoke: (functionName: string) => `invoke ${functionName}` as const,
 } as const;
 
 export type AdminOperation = 'stats' | 'peek' | 'info' | 'purge' | 'requeue' | 'audit';
@@ -75,6 +79,39 @@ export const AdminAttr = {
   delayed: 'queue.delayed',
   dead: 'queue.dead',
   jobState: 'job.state',
+} as const;
+
+/** The invocation span: OpenTelemetry FaaS and HTTP semantic conventions. */
+export const InvocationAttr = {
+  trigger: 'faas.trigger',
+  coldStart: 'faas.coldstart',
+  invocationId: 'faas.invocation_id',
+  accountId: 'cloud.account.id',
+  httpMethod: 'http.request.method',
+  httpRoute: 'http.route',
+  urlPath: 'url.path',
+  clientAddress: 'client.address',
+  userAgent: 'user_agent.original',
+  httpStatus: 'http.response.status_code',
+  // a call out to another function
+  invokedName: 'faas.invoked_name',
+  invokedProvider: 'faas.invoked_provider',
+  invocationType: 'aws.lambda.invocation_type',
+} as const;
+
+/** The worker-poller's fan-out and the dlq function's work. */
+export const PollerAttr = {
+  backlog: 'poller.backlog',
+  fanOutCount: 'poller.fan_out.count',
+  fanOutIndex: 'poller.fan_out.index',
+} as const;
+
+export const DlqAttr = {
+  /** What kind of failure dead-lettered the job (error, timeout, unknown_type, …). */
+  category: 'dlq.category',
+  redriveCount: 'dlq.redrive.count',
+  redriveMax: 'dlq.redrive.max',
+  redriveDue: 'dlq.redrive.due',
 } as const;
 
 /** Metric dimensions that are not span attributes. */
