@@ -1,5 +1,5 @@
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { Attr, SpanNames, type AdminOperation, type Tracing } from '../tracing';
+import { context, SpanKind, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { Attr, recordFailure, SpanNames, type AdminOperation, type Tracing } from '../tracing';
 
 /** Sets attributes only on a recording span: unsampled requests stay cheap. */
 export function annotate(span: Span, attributes: Attributes): void {
@@ -16,10 +16,7 @@ export async function inAdminSpan<T>(tracing: Tracing, op: AdminOperation, attri
   try {
     return await context.with(trace.setSpan(context.active(), span), () => work(span));
   } catch (error) {
-    if (span.isRecording()) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-    }
+    recordFailure(span, error);
     throw error;
   } finally {
     span.end();

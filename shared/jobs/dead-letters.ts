@@ -1,9 +1,9 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { errorFields, log } from '../log';
 import { JobNotFoundError, type JobInfo } from '../queue';
 import type { Runtime } from '../runtime';
-import { Attr, DlqAttr, Events, SpanNames, traceUrl } from '../tracing';
+import { Attr, DlqAttr, EventAttr, Events, recordFailure, SpanNames, traceUrl } from '../tracing';
 
 /** What the poller sends the dlq function for each job it dead-letters. */
 export interface DeadLetterNotice {
@@ -42,8 +42,7 @@ async function publish(sns: SNSClient, rt: Runtime, info: JobInfo, category: str
     await sns.send(new PublishCommand({ TopicArn: topic, Subject: `Job ${info.job.id} dead-lettered (${category})`, Message: JSON.stringify(summary) }));
     return true;
   } catch (error) {
-    span.recordException(error as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR });
+    recordFailure(span, error);
     log('warn', 'dead-letter summary not published', errorFields(error));
     return false;
   } finally {
@@ -88,7 +87,9 @@ export async function handleDeadLetter(rt: Runtime, sns: SNSClient, notice: Dead
   const span = trace.getActiveSpan();
   if (span?.isRecording()) {
     span.setAttributes({ [Attr.jobId]: info.job.id, [Attr.queueName]: info.job.queue, [Attr.jobType]: info.job.type, [DlqAttr.category]: category });
-    span.addEvent(Events.deadLettered, { reason: info.deadReason ?? 'unknown', attempts: info.job.attempts, failures: info.failures.length, 'error.message': info.job.lastError ?? '' });
+    span.addEvent(Events.deadLettered, {
+      [EventAttr.reason]: info.deadReason ?? 'unknown', [EventAttr.attempts]: info.job.attempts, [EventAttr.failures]: info.failures.length, [EventAttr.errorMessage]: info.job.lastError ?? '',
+    });
   }
   rt.tracing.metrics.countError(`dead_letter.${category}`, { queue: info.job.queue, type: info.job.type });
   const published = await publish(sns, rt, info, category);

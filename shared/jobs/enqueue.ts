@@ -1,6 +1,6 @@
-import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace, TraceFlags, type Span } from '@opentelemetry/api';
+import { context, isSpanContextValid, SpanKind, trace, TraceFlags, type Span } from '@opentelemetry/api';
 import type { EnqueueResult, JobInput, JobQueue } from '../queue';
-import { Attr, Events, SpanNames, traceUrl, type Tracing } from '../tracing';
+import { Attr, EventAttr, Events, recordFailure, SpanNames, traceUrl, type Tracing } from '../tracing';
 
 /** What a producer learns about each job it enqueued. */
 export interface EnqueuedJob {
@@ -44,10 +44,7 @@ function startEnqueueSpan(tracing: Tracing, input: JobInput, defaults: Defaults)
 
 function failAll(spans: readonly Span[], error: unknown): void {
   for (const span of spans) {
-    if (span.isRecording()) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-    }
+    recordFailure(span, error);
     span.end();
   }
 }
@@ -89,7 +86,7 @@ export async function enqueueTraced(
     const priority = result.job?.priority ?? text(inputs[i]!.priority) ?? defaults.priority;
     if (span.isRecording()) {
       span.setAttributes({ [Attr.jobId]: result.id, [Attr.messagingMessageId]: result.id });
-      span.addEvent(Events.enqueued, { duplicate: result.duplicate });
+      span.addEvent(Events.enqueued, { [EventAttr.duplicate]: result.duplicate });
     }
     tracing.metrics.recordEnqueueDuration(ms, { queue: queueName, priority }, contexts[i]);
     span.end();

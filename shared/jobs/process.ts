@@ -1,6 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Job, JobHandler, JobOutcome } from '../queue';
-import { Attr, Events, SpanNames, type Tracing } from '../tracing';
+import { Attr, EventAttr, Events, SpanNames, type Tracing } from '../tracing';
 import type { Carrier } from '../tracing/propagation';
 
 /** What to do with a job that was just dead-lettered (the dlq function is told, with the trace). */
@@ -42,7 +42,7 @@ export function tracedProcessing(options: TracedProcessingOptions) {
           [Attr.jobId]: job.id, [Attr.messagingSystem]: 'redis', [Attr.messagingOperationType]: 'receive', [Attr.messagingDestinationName]: job.queue,
         });
         span.addEvent(Events.dequeuing, {}, requestedAt);
-        span.addEvent(Events.dequeued, { attempt: job.attempts });
+        span.addEvent(Events.dequeued, { [EventAttr.attempt]: job.attempts });
       }
       span.end(now);
       tracing.metrics.recordDequeueDuration(now - requestedAt, { queue: job.queue }, trace.setSpan(parent, span));
@@ -61,7 +61,7 @@ export function tracedProcessing(options: TracedProcessingOptions) {
         ...(job.filepath ? { [Attr.jobFilepath]: job.filepath } : {}),
         ...(job.filesize !== undefined ? { [Attr.jobFilesize]: job.filesize } : {}),
       });
-      span.addEvent(Events.processingStarted, { attempt: job.attempts });
+      span.addEvent(Events.processingStarted, { [EventAttr.attempt]: job.attempts });
     }
     // The processor runs inside the attempt's context: whatever it traces (a Lambda call) nests here.
     return context.with(trace.setSpan(parent, span), () => options.processorFor(job.type)(job, jobContext));
@@ -79,9 +79,9 @@ export function tracedProcessing(options: TracedProcessingOptions) {
       else {
         const error = 'error' in outcome ? outcome.error : undefined;
         if (error !== undefined) span.recordException(error as Error);
-        span.addEvent(Events.processingFailed, { [Attr.errorType]: errorName(error), 'error.message': errorText(error) });
-        if (outcome.status === 'retried') span.addEvent(Events.retrying, { 'retry.at': new Date(outcome.retryAt).toISOString(), attempt: job.attempts });
-        if (outcome.status === 'dead') span.addEvent(Events.deadLettered, { attempt: job.attempts, reason: errorText(error) });
+        span.addEvent(Events.processingFailed, { [Attr.errorType]: errorName(error), [EventAttr.errorMessage]: errorText(error) });
+        if (outcome.status === 'retried') span.addEvent(Events.retrying, { [EventAttr.retryAt]: new Date(outcome.retryAt).toISOString(), [EventAttr.attempt]: job.attempts });
+        if (outcome.status === 'dead') span.addEvent(Events.deadLettered, { [EventAttr.attempt]: job.attempts, [EventAttr.reason]: errorText(error) });
         span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.status === 'lease_lost' ? 'lease lost: the job will run again' : errorText(error) });
       }
     }

@@ -1,6 +1,6 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { InvocationAttr, type Tracing } from '../tracing';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { InvocationAttr, recordFailure, type Tracing } from '../tracing';
 
 /** A Lambda function failed the invocation (it threw, or timed out); `errorType` as the runtime reports it. */
 export class InvokedFunctionError extends Error {
@@ -61,10 +61,7 @@ export async function invokeTraced(
     }
     return options.type === 'RequestResponse' && text ? (JSON.parse(text) as unknown) : undefined;
   } catch (error) {
-    if (span.isRecording()) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-    }
+    recordFailure(span, error);
     throw error;
   } finally {
     span.end();

@@ -3,6 +3,7 @@ import { context as contextApi, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, T
 import type { Context as LambdaContext } from 'aws-lambda';
 import { invocationTraceHeader } from '../config/lambda-env';
 import { InvocationAttr } from '../tracing/names';
+import { recordFailure } from '../tracing/spans';
 import type { Tracing } from '../tracing/tracing';
 import { classify, type Trigger } from './trigger';
 
@@ -98,8 +99,7 @@ function finish(request: Request, tracing: Tracing, onResponse?: (span: Span, re
   if (span.isRecording()) {
     if (status !== undefined) span.setAttribute(InvocationAttr.httpStatus, status);
     if (request.error) {
-      span.recordException(request.error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (request.error as Error).message });
+      recordFailure(span, request.error);
     } else if (failed) {
       span.setStatus({ code: SpanStatusCode.ERROR });
     }

@@ -57,6 +57,17 @@ export const Events = {
   deadLettered: 'job.dead_lettered',
 } as const;
 
+/** Attributes of those events. */
+export const EventAttr = {
+  attempt: 'attempt',
+  attempts: 'attempts',
+  duplicate: 'duplicate',
+  failures: 'failures',
+  reason: 'reason',
+  retryAt: 'retry.at',
+  errorMessage: 'error.message',
+} as const;
+
 export const MetricNames = {
   enqueueDuration: 'queue.enqueue.duration',
   dequeueDuration: 'queue.dequeue.duration',
