@@ -1,4 +1,5 @@
 import { ConfigError, parseAppConfig } from '../../shared/config';
+import { thrownBy } from '../support/errors';
 
 describe('app configuration', () => {
   it('runs against a local Redis with nothing set, with the documented defaults', () => {
@@ -29,15 +30,7 @@ describe('app configuration', () => {
     [{ DLQ_SNS_TOPIC_ARN: 'tq-dead' }, 'DLQ_SNS_TOPIC_ARN', 'SNS topic ARN'],
     [{ REDIS_URL: 'http://cache:6379' }, 'REDIS_URL', 'redis:// or rediss://'],
   ])('refuses %j naming the variable', (env, key, message) => {
-    const error = (() => {
-      try {
-        parseAppConfig(env);
-      } catch (e) {
-        return e as ConfigError;
-      }
-      throw new Error('accepted');
-    })();
-    expect(error).toBeInstanceOf(ConfigError);
+    const error = thrownBy(() => parseAppConfig(env), ConfigError);
     expect(error.key).toBe(key);
     expect(error.message).toContain(message);
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTracingConfig, resolveEndpoints, ConfigError } from '../../shared/tracing/config';
+import { thrownBy } from '../support/errors';
 
 function yamlFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'tq-config-')), 'config.yaml');
@@ -9,15 +10,7 @@ function yamlFile(text: string): string {
   return file;
 }
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (fn: () => unknown): ConfigError => thrownBy(fn, ConfigError);
 
 describe('tracing configuration', () => {
   it('has defaults that suit Lambda with the collector layer', () => {

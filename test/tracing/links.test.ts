@@ -23,6 +23,8 @@ import {
   traceActions,
   traceUrl,
 } from '../../shared/tracing/links';
+import { thrownBy } from '../support/errors';
+import { prng, randomString } from '../support/random';
 
 const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const XRAY_ID = '1-4bf92f35-77b34da6a3ce929d0e0e4736';
@@ -52,19 +54,6 @@ const TRICKY = [
 ];
 
 /** Deterministic, so a failure reproduces. */
-function prng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    return s / 2 ** 31;
-  };
-}
-
-function randomString(rand: () => number, alphabet: string, maxLength: number): string {
-  const pick = () => alphabet[Math.floor(rand() * alphabet.length)] ?? '';
-  return Array.from({ length: Math.floor(rand() * (maxLength + 1)) }, pick).join('');
-}
-
 function hasControlChars(s: string): boolean {
   return [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 }
@@ -133,14 +122,7 @@ describe('trace ids', () => {
 
   it('names a bad id safely: escaped, truncated, never the raw text', () => {
     const hostile = `\x1b[31m${'x'.repeat(100)}\n"fake log line"`;
-    const error = (() => {
-      try {
-        normalizeTraceId(hostile);
-      } catch (e) {
-        return e as InvalidTraceIdError;
-      }
-      throw new Error('expected a throw');
-    })();
+    const error = thrownBy(() => normalizeTraceId(hostile), InvalidTraceIdError);
     expect(error.code).toBe('INVALID_TRACE_ID');
     expect(error.input).toBe(`"\\u001b[31m${'x'.repeat(35)}"… (${hostile.length} chars)`);
     expect(error.message).toContain(error.input);

@@ -2,6 +2,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { parseTracingConfig } from '../../shared/tracing/config';
 import { anonymizePath, applyTextRules, redactAttributes, redactText } from '../../shared/tracing/redaction';
 import { initTracing } from '../../shared/tracing/tracing';
+import { prng } from '../support/random';
 
 describe('redactText', () => {
   it.each([
@@ -38,8 +39,8 @@ describe('redactText', () => {
       'a', 'Z9', '_', '.', '-', '-----', '4111', '1111', '4242424242424242', '0', 'eyJ', 'eyJhbGciOi', 'AKIA', 'IOSFODNN7EXAMPLE', 'ASIA', 'AKIAIOSFODNN7EXAMPLE', 'ASIAY34FZKBOKMUTVV7A', 'eyJhbGciOi.eyJzdWIiOi.c2ln',
       'Y34FZKBOKMUTVV7A', 'bob', 'x@y.io', '@', ':', '=', '/', '\\', ' ', '://', 'token', 'password', 'Bearer', 'abcdefgh12', 'C:', 'var', 'queue.name',
     ];
-    let seed = 7;
-    const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+    const rand = prng(7);
+    const random = (n: number) => Math.floor(rand() * n);
     for (let i = 0; i < 5000; i++) {
       const text = Array.from({ length: 1 + random(8) }, () => fragments[random(fragments.length)]).join('');
       expect([text, redactText(text)]).toEqual([text, applyTextRules(text)]);
