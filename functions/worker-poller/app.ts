@@ -2,6 +2,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { context, trace } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { fanOut } from '../../shared/jobs/fan-out';
+import { logHealth } from '../../shared/jobs/health';
 import { tracedProcessing } from '../../shared/jobs/process';
 import { invokeTraced } from '../../shared/lambda/invoke';
 import { errorFields, log } from '../../shared/log';
@@ -74,6 +75,7 @@ export function createPollerHandler(deps: PollerDeps) {
       await processing.drain();
       const stats = await rt.admin.stats().catch(() => undefined);
       for (const q of stats?.queues ?? []) for (const p of q.priorities) rt.tracing.metrics.setQueueDepth(q.name, p.name, p.waiting);
+      if (stats && rt.config.healthMetrics === 'emf') logHealth(stats, rt.queue.options.namespace);
       return {
         processed: summary.processed, succeeded: summary.succeeded, retried: summary.retried, deadLettered: summary.deadLettered,
         failed: summary.leaseLost + summary.abandoned, fannedOut,

@@ -1,6 +1,6 @@
 import type { QueueOptions } from '../queue';
 import { ConfigError } from './errors';
-import { isLoopback, parseBool, parseList, parseNumber, shown } from './values';
+import { isLoopback, parseBool, parseEnum, parseList, parseNumber, shown } from './values';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -58,6 +58,8 @@ export interface AppConfig {
     /** Audit records kept in the capped stream. */
     readonly maxLength: number;
   };
+  /** `emf`: the poller and the dead-letter sweep log the queue's health as CloudWatch metrics (deployed). */
+  readonly healthMetrics: 'emf' | 'off';
 }
 
 const TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -185,6 +187,7 @@ export function parseAppConfig(env: Env = process.env): AppConfig {
       sweepBatch: number(env, 'DLQ_SWEEP_BATCH', 100, 1, 1000),
     },
     audit: { maxLength: number(env, 'ADMIN_AUDIT_MAX_LENGTH', 10_000, 100, 10_000_000) },
+    healthMetrics: parseEnum('QUEUE_HEALTH_METRICS', optional(env, 'QUEUE_HEALTH_METRICS') ?? 'off', ['emf', 'off'] as const),
   };
   if (config.dlq.snsTopicArn && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(config.dlq.snsTopicArn)) {
     throw new ConfigError('DLQ_SNS_TOPIC_ARN', 'is not an SNS topic ARN');

@@ -1,6 +1,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { errorFields, log } from '../log';
+import { logHealth } from './health';
 import { JobNotFoundError, type JobInfo } from '../queue';
 import type { Runtime } from '../runtime';
 import { Attr, DlqAttr, EventAttr, Events, recordFailure, SpanNames, traceUrl } from '../tracing';
@@ -104,6 +105,8 @@ export async function handleDeadLetter(rt: Runtime, sns: SNSClient, notice: Dead
  */
 export async function sweepDeadLetters(rt: Runtime): Promise<{ examined: number; redriven: number }> {
   const { maxRedrives, redriveDelayMs, sweepBatch } = rt.config.dlq;
+  // The health metrics every sweep, so the alarms see the dead-letter queue even when no poller runs.
+  if (rt.config.healthMetrics === 'emf') logHealth(await rt.admin.stats(), rt.queue.options.namespace);
   if (maxRedrives <= 0) return { examined: 0, redriven: 0 };
   const dead = await rt.admin.deadLetters(sweepBatch);
   let redriven = 0;

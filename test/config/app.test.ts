@@ -9,6 +9,7 @@ describe('app configuration', () => {
     expect(config.poller).toMatchObject({ queues: ['default'], concurrency: 50, idleMs: 2000, fanOutBacklog: 500, maxFanOut: 4 });
     expect(config.dlq).toMatchObject({ maxRedrives: 0, redriveDelayMs: 60_000 });
     expect(config.targets).toEqual({});
+    expect(config.healthMetrics).toBe('off'); // EMF lines only where the stack asks for them
     expect(Object.isFrozen(config.poller.queues)).toBe(true);
   });
 

@@ -118,6 +118,26 @@ describe('worker-poller function', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('logs the queue health as CloudWatch metrics (EMF) when QUEUE_HEALTH_METRICS=emf (deployed)', async () => {
+    const logs = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const { enqueue, poller } = setup({ QUEUE_HEALTH_METRICS: 'emf' });
+    await enqueue(enqueueBody({ type: 'fail', maxAttempts: 1, payload: { retryable: false } }), lambdaContext());
+    await enqueue(enqueueBody({ type: 'noop', queue: 'later' }), lambdaContext()); // a queue this poller does not take
+    await poller(scheduledEvent(), lambdaContext());
+    const lines = logs.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    logs.mockRestore();
+    const emf = lines.filter((l) => l._aws);
+    expect(emf).toHaveLength(1);
+    const [record] = emf;
+    expect(record).toMatchObject({ QueueNamespace: t.namespace, DeadLetters: 1, WaitingJobs: 1, OldestJobAgeSeconds: expect.any(Number) });
+    // Valid EMF: every metric named in the directive is a top-level number, every dimension a top-level string.
+    const [directive] = record!._aws.CloudWatchMetrics;
+    expect(directive.Namespace).toBe('TracedQueue');
+    for (const { Name } of directive.Metrics) expect(typeof record![Name]).toBe('number');
+    for (const key of directive.Dimensions.flat()) expect(typeof record![key]).toBe('string');
+    expect(Number.isInteger(record!._aws.Timestamp)).toBe(true);
+  });
+
   it('runs a job type mapped to a Lambda function there, with the trace carried along', async () => {
     const { enqueue, poller } = setup({ JOB_TARGETS: 'resize=tq-resize' });
     invoke.register({

@@ -1,0 +1,89 @@
+import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { Settings } from './settings';
+
+/** Not Redis's default 6379: fewer drive-by scans of a well-known port (cdk-nag AwsSolutions-AEC5). */
+export const REDIS_PORT = 6380;
+
+/** Parameter group families of the engine versions deployed. */
+const ENGINES = {
+  valkey: { version: '8.0', family: 'valkey8' },
+  redis: { version: '7.1', family: 'redis7' },
+} as const;
+
+export interface DataStackProps extends StackProps {
+  readonly settings: Settings;
+  readonly vpc: ec2.IVpc;
+  /** Who may connect: the functions. */
+  readonly clients: ec2.ISecurityGroup;
+}
+
+/**
+ * The queue's Redis: an ElastiCache (Valkey or Redis OSS) replication group with TLS in transit, encryption
+ * at rest under a customer key, an AUTH token kept in Secrets Manager, Multi-AZ with automatic failover,
+ * and `maxmemory-policy noeviction` — a queue must refuse writes when full, never drop jobs. Serverless
+ * ElastiCache is not used: its eviction policy cannot be set, and it rejects EVALSHA inside MULTI.
+ */
+export class DataStack extends Stack {
+  readonly replicationGroup: elasticache.CfnReplicationGroup;
+  readonly authSecret: secretsmanager.Secret;
+  /** `rediss://host:port`, for REDIS_URL. */
+  readonly redisUrl: string;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const engine = ENGINES[settings.redisEngine];
+    const key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: 'traced-queue Redis data and AUTH token' });
+
+    this.authSecret = new secretsmanager.Secret(this, 'AuthToken', {
+      description: 'AUTH token of the traced-queue Redis',
+      encryptionKey: key,
+      // ElastiCache AUTH tokens: 16–128 printable characters, no @, ", / or spaces.
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(this.authSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating an ElastiCache AUTH token needs ModifyReplicationGroup with AuthTokenUpdateStrategy ROTATE then SET, and every client to reconnect with the new token; this project ships no rotation function yet. Rotate by hand: see the README.',
+    });
+
+    const securityGroup = new ec2.SecurityGroup(this, 'Redis', { vpc: props.vpc, description: 'traced-queue Redis', allowAllOutbound: false });
+    securityGroup.addIngressRule(props.clients, ec2.Port.tcp(REDIS_PORT), 'the functions');
+    const subnets = new elasticache.CfnSubnetGroup(this, 'Subnets', {
+      description: 'traced-queue Redis',
+      subnetIds: props.vpc.selectSubnets({ subnetType: props.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+    });
+    const parameters = new elasticache.CfnParameterGroup(this, 'Parameters', {
+      cacheParameterGroupFamily: engine.family,
+      description: 'traced-queue: never evict jobs',
+      properties: { 'maxmemory-policy': 'noeviction' },
+    });
+
+    this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
+      replicationGroupDescription: `traced-queue ${settings.environment}`,
+      engine: settings.redisEngine,
+      engineVersion: engine.version,
+      cacheNodeType: settings.redisNodeType,
+      numNodeGroups: 1,
+      replicasPerNodeGroup: settings.redisReplicas,
+      multiAzEnabled: true,
+      automaticFailoverEnabled: true,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: 'required',
+      atRestEncryptionEnabled: true,
+      kmsKeyId: key.keyId,
+      authToken: this.authSecret.secretValue.unsafeUnwrap(), // a dynamic reference resolved by CloudFormation, never in the template
+      port: REDIS_PORT,
+      cacheParameterGroupName: parameters.ref,
+      cacheSubnetGroupName: subnets.ref,
+      securityGroupIds: [securityGroup.securityGroupId],
+      snapshotRetentionLimit: 7,
+      autoMinorVersionUpgrade: true,
+    });
+    this.redisUrl = `rediss://${this.replicationGroup.attrPrimaryEndPointAddress}:${REDIS_PORT}`;
+  }
+}

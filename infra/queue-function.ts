@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+export const ROOT = join(__dirname, '..');
+/** The collector configuration, bundled next to every function's code. */
+export const COLLECTOR_CONFIG = join(__dirname, 'collector', 'collector.yaml');
+/** Where the collector layer finds it in the sandbox (the bundle is unpacked in /var/task). */
+export const COLLECTOR_CONFIG_URI = '/var/task/collector.yaml';
+
+export type FunctionName = 'enqueue' | 'worker-poller' | 'admin' | 'dlq';
+
+export interface QueueFunctionProps {
+  readonly name: FunctionName;
+  /** `tq-<environment>-<name>`. */
+  readonly functionName: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly environment: Record<string, string>;
+  readonly vpc: ec2.IVpc;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly collectorLayer: lambda.ILayerVersion;
+  readonly logRetentionDays: number;
+}
+
+/**
+ * Every function of the pipeline: Node 22 on ARM64, bundled by esbuild into one minified file with source
+ * maps (ESM main fields, as `npm run build`), active X-Ray tracing, the OpenTelemetry collector layer with
+ * our configuration file beside the code, its own log group with a retention, and a role of its own with
+ * only what every function needs; the stack grants the rest function by function.
+ */
+export class QueueFunction extends nodejs.NodejsFunction {
+  constructor(scope: Construct, id: string, props: QueueFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.functionName}: logs, VPC network interfaces, X-Ray`,
+    });
+    super(scope, id, {
+      functionName: props.functionName,
+      entry: join(ROOT, 'functions', props.name, 'handler.ts'),
+      handler: 'handler',
+      projectRoot: ROOT,
+      depsLockFilePath: join(ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role,
+      logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      vpc: props.vpc,
+      vpcSubnets: { subnets: props.vpc.isolatedSubnets.length > 0 ? props.vpc.isolatedSubnets : props.vpc.privateSubnets },
+      securityGroups: [props.securityGroup],
+      layers: [props.collectorLayer],
+      environment: {
+        ...props.environment,
+        OPENTELEMETRY_COLLECTOR_CONFIG_URI: COLLECTOR_CONFIG_URI,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        format: nodejs.OutputFormat.CJS,
+        mainFields: ['module', 'main'],
+        // The AWS SDK is bundled too: one pinned version, tested with this code, not the runtime's.
+        externalModules: [],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_input: string, output: string) => [`cp "${COLLECTOR_CONFIG}" "${output}/collector.yaml"`],
+        },
+      },
+    });
+    // Its own log stream only (the group is made above, so the function needs no CreateLogGroup).
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [`${logGroup.logGroupArn}:*`],
+    }));
+  }
+}
