@@ -8,7 +8,7 @@ import type { Settings } from './settings';
 export const INTERFACE_ENDPOINTS = {
   Lambda: ec2.InterfaceVpcEndpointAwsService.LAMBDA, // fan-out, dlq, job targets
   XRay: ec2.InterfaceVpcEndpointAwsService.XRAY, // the collector's trace export (and X-Ray's OTLP endpoint)
-  Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS, // the collector's metrics (EMF)
+  Monitoring: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING, // the collector's metrics (CloudWatch's OTLP endpoint)
   SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, // the Redis AUTH token
   Sns: ec2.InterfaceVpcEndpointAwsService.SNS, // dead-letter summaries
 } as const;
@@ -59,7 +59,8 @@ export class NetworkStack extends Stack {
       const endpoints = new ec2.SecurityGroup(this, 'Endpoints', { vpc: this.vpc, description: 'AWS API interface endpoints', allowAllOutbound: false });
       endpoints.addIngressRule(this.functionsSecurityGroup, ec2.Port.tcp(443), 'the functions');
       for (const [name, service] of Object.entries(INTERFACE_ENDPOINTS)) {
-        this.vpc.addInterfaceEndpoint(name, { service, securityGroups: [endpoints], privateDnsEnabled: true });
+        // open: false — only the functions' security group may reach them, not the whole VPC.
+        this.vpc.addInterfaceEndpoint(name, { service, securityGroups: [endpoints], privateDnsEnabled: true, open: false });
       }
     }
   }

@@ -25,7 +25,7 @@ export interface Settings {
   /** How functions reach the AWS APIs: VPC interface endpoints (no internet route) or one NAT gateway. */
   readonly egress: 'endpoints' | 'nat';
   /** How callers of POST /jobs authenticate: IAM (SigV4) or an API key with a usage plan. */
-  readonly jobsAuth: 'iam' | 'apiKey';
+  readonly jobsAuth: 'iam' | 'apikey';
   /** Requests per second (steady, burst) the API accepts before throttling. */
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
@@ -34,6 +34,11 @@ export interface Settings {
   /** Alarm notifications by e-mail (an SNS subscription); empty: the topic only. */
   readonly alarmEmail: string | undefined;
   readonly logRetentionDays: number;
+  /** Dead-letter redrive: requeue a dead job after the delay, at most this many times (0: off). */
+  readonly dlqMaxRedrives: number;
+  readonly dlqRedriveDelaySeconds: number;
+  /** Turn on X-Ray Transaction Search (needed by X-Ray's OTLP endpoint); off when the account has it already. */
+  readonly transactionSearch: boolean;
   /** Queue dead-letter depth and oldest-job age that raise alarms. */
   readonly alarmDeadLetters: number;
   readonly alarmOldestJobSeconds: number;
@@ -81,12 +86,15 @@ export function readSettings(context: Context): Settings {
     redisReplicas: get('redisReplicas', int(1, 5), 1),
     collectorLayerArn: get('collectorLayerArn', optional(LAYER_ARN, 'a Lambda layer version ARN'), undefined),
     egress: get('egress', (k, v) => parseEnum(k, v, ['endpoints', 'nat'] as const), 'endpoints'),
-    jobsAuth: get('jobsAuth', (k, v) => parseEnum(k, v, ['iam', 'apiKey'] as const), 'iam'),
+    jobsAuth: get('jobsAuth', (k, v) => parseEnum(k, v, ['iam', 'apikey'] as const), 'iam'),
     apiRateLimit: get('apiRateLimit', int(1, 100_000), 1000),
     apiBurstLimit: get('apiBurstLimit', int(1, 100_000), 2000),
     jobTargets: get('jobTargets', (_k, v) => String(v).trim(), ''),
     alarmEmail: get('alarmEmail', optional(EMAIL, 'an e-mail address'), undefined),
     logRetentionDays,
+    dlqMaxRedrives: get('dlqMaxRedrives', int(0, 100), 0),
+    dlqRedriveDelaySeconds: get('dlqRedriveDelaySeconds', int(0, 86_400), 60),
+    transactionSearch: get('transactionSearch', parseBool, true),
     alarmDeadLetters: get('alarmDeadLetters', int(1, 1_000_000), 1),
     alarmOldestJobSeconds: get('alarmOldestJobSeconds', int(1, 86_400), 300),
   };

@@ -1,0 +1,31 @@
+import { Tags, Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DataStack } from './data-stack';
+import { NetworkStack } from './network-stack';
+import { PipelineStack } from './pipeline-stack';
+import { readSettings, type Settings } from './settings';
+
+export interface QueueApp {
+  readonly settings: Settings;
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+  readonly pipeline: PipelineStack;
+}
+
+/** The stacks of one deployment (`tq-<environment>-…`), with cdk-nag's AWS Solutions checks on the app. */
+export function buildApp(app: App): QueueApp {
+  const settings = readSettings((key) => app.node.tryGetContext(key));
+  const prefix = `tq-${settings.environment}`;
+  const network = new NetworkStack(app, `${prefix}-network`, { settings, description: 'traced-queue: VPC and AWS API endpoints' });
+  const data = new DataStack(app, `${prefix}-data`, {
+    settings, vpc: network.vpc, clients: network.functionsSecurityGroup, description: 'traced-queue: ElastiCache (Valkey/Redis) with TLS and AUTH',
+  });
+  const pipeline = new PipelineStack(app, `${prefix}-pipeline`, {
+    settings, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup, redisUrl: data.redisUrl, authSecret: data.authSecret, authKey: data.key,
+    description: 'traced-queue: functions, API, schedules, alarms',
+  });
+  Tags.of(app).add('project', 'traced-queue');
+  Tags.of(app).add('environment', settings.environment);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { settings, network, data, pipeline };
+}

@@ -1,0 +1,94 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { Validations } from 'aws-cdk-lib';
+import { ConfigError } from '../../shared/config';
+import { readSettings } from '../../infra/settings';
+import { propertiesOf, synthApp } from '../support/cdk';
+import { thrownBy } from '../support/errors';
+
+const settingsOf = (context: Record<string, unknown>) => readSettings((key) => context[key]);
+
+describe('deployment settings', () => {
+  it('has a default for everything: a deployable dev environment with nothing set', () => {
+    expect(settingsOf({})).toMatchObject({
+      environment: 'dev', samplingStrategy: 'probabilistic', samplingRate: 0.1, propagationFormat: 'xray', redactSensitive: true,
+      pollerSchedule: 'rate(1 minute)', maxFanOut: 4, redisEngine: 'valkey', redisNodeType: 'cache.t4g.small', redisReplicas: 1,
+      collectorLayerArn: undefined, egress: 'endpoints', jobsAuth: 'iam', transactionSearch: true,
+    });
+  });
+
+  it('reads context values given on the command line as strings', () => {
+    expect(settingsOf({ samplingRate: '0.25', redisReplicas: '2', redactSensitive: 'false', attributeAllowlist: 'queue.name, job.id' })).toMatchObject({
+      samplingRate: 0.25, redisReplicas: 2, redactSensitive: false, attributeAllowlist: ['queue.name', 'job.id'],
+    });
+  });
+
+  it.each([
+    [{ environment: 'Prod!' }, 'environment'],
+    [{ samplingRate: '2' }, 'samplingRate'],
+    [{ samplingStrategy: 'sometimes' }, 'samplingStrategy'],
+    [{ propagationFormat: 'zipkin' }, 'propagationFormat'],
+    [{ redisReplicas: '0' }, 'redisReplicas'],
+    [{ redisNodeType: 'm5.large' }, 'redisNodeType'],
+    [{ pollerSchedule: 'every minute' }, 'pollerSchedule'],
+    [{ collectorLayerArn: 'opentelemetry-collector' }, 'collectorLayerArn'],
+    [{ logRetentionDays: '10' }, 'logRetentionDays'],
+    [{ egress: 'internet' }, 'egress'],
+  ])('refuses %j, naming the context key', (context, key) => {
+    expect(thrownBy(() => settingsOf(context), ConfigError).key).toBe(key);
+  });
+
+  it('stops the synth on a setting the functions would refuse at their cold start, naming the variable', () => {
+    const error = thrownBy(() => synthApp({ jobTargets: 'thumbnail' }), ConfigError);
+    expect(error.key).toBe('JOB_TARGETS');
+    expect(error.message).toContain('worker-poller');
+  });
+});
+
+describe('deployment variants', () => {
+  it('egress=nat: one NAT gateway and private subnets with a route out, no interface endpoints', () => {
+    const { templates } = synthApp({ egress: 'nat' });
+    templates.network.resourceCountIs('AWS::EC2::NatGateway', 1);
+    templates.network.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+
+  it('jobsAuth=apikey: POST /jobs takes an API key under a usage plan, /admin stays IAM only', () => {
+    const { templates } = synthApp({ jobsAuth: 'apikey' });
+    const methods = Object.values(propertiesOf(templates.pipeline, 'AWS::ApiGateway::Method'));
+    expect(methods.filter((m) => m.HttpMethod === 'POST').map((m) => [m.AuthorizationType, m.ApiKeyRequired])).toEqual([['NONE', true], ['NONE', true]]);
+    expect(methods.find((m) => m.HttpMethod === 'ANY')).toMatchObject({ AuthorizationType: 'AWS_IAM' });
+    templates.pipeline.resourceCountIs('AWS::ApiGateway::UsagePlan', 1);
+    templates.pipeline.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
+  });
+
+  it('jobTargets: the poller may invoke the target functions too, and knows them', () => {
+    const { templates } = synthApp({ jobTargets: 'thumbnail=tq-thumbnail,report=arn:aws:lambda:eu-west-1:123456789012:function:report' });
+    const poller = Object.values(propertiesOf(templates.pipeline, 'AWS::Lambda::Function')).find((f) => f.FunctionName === 'tq-dev-worker-poller')!;
+    expect(poller.Environment.Variables.JOB_TARGETS).toBe('thumbnail=tq-thumbnail,report=arn:aws:lambda:eu-west-1:123456789012:function:report');
+    const invoke = JSON.stringify(Object.values(propertiesOf(templates.pipeline, 'AWS::IAM::Policy')).flatMap((p) => p.PolicyDocument.Statement)
+      .find((s: { Action: unknown }) => s.Action === 'lambda:InvokeFunction'));
+    expect(invoke).toContain(':function:tq-thumbnail');
+    expect(invoke).toContain('arn:aws:lambda:eu-west-1:123456789012:function:report');
+  });
+
+  it('names resources by environment, uses a given collector layer, another engine, and can leave Transaction Search alone', () => {
+    const layer = 'arn:aws:lambda:eu-west-1:111122223333:layer:my-collector:7';
+    const { templates, pipeline } = synthApp({ environment: 'prod', collectorLayerArn: layer, redisEngine: 'redis', transactionSearch: 'false', alarmEmail: 'ops@example.com' });
+    expect(pipeline.stackName).toBe('tq-prod-pipeline');
+    for (const f of Object.values(propertiesOf(templates.pipeline, 'AWS::Lambda::Function'))) expect(f.Layers).toEqual([layer]);
+    templates.data.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { CacheParameterGroupFamily: 'redis7' });
+    templates.pipeline.resourceCountIs('AWS::XRay::TransactionSearchConfig', 0);
+    templates.pipeline.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+});
+
+describe('cdk-nag', () => {
+  it('runs its AWS Solutions checks in the synth: an unacknowledged finding fails it', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Careless');
+    new s3.Bucket(stack, 'Open'); // no access logs, no SSL-only policy
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-S1|AwsSolutions-S10/);
+  });
+});
