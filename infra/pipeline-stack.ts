@@ -15,6 +15,7 @@ import { checkFunctionEnv, functionEnv, QUEUE_NAMESPACE } from './function-env';
 import { QueueAlarms } from './pipeline/alarms';
 import { QueueApi } from './pipeline/api';
 import { TransactionSearch } from './pipeline/transaction-search';
+import { FUNCTION_NAMES, FUNCTION_SIZES } from '../shared/config/functions';
 import { QueueFunction, type FunctionName } from './queue-function';
 import type { Settings } from './settings';
 
@@ -27,14 +28,7 @@ export interface PipelineStackProps extends StackProps {
   readonly authKey: kms.IKey;
 }
 
-/** Memory (MB) and timeout of each function: the poller runs for minutes with 50 jobs at once, the rest answer fast. */
-const SIZES: Readonly<Record<FunctionName, { memorySize: number; timeout: Duration }>> = {
-  enqueue: { memorySize: 512, timeout: Duration.seconds(10) },
-  'worker-poller': { memorySize: 1024, timeout: Duration.minutes(5) },
-  admin: { memorySize: 512, timeout: Duration.seconds(30) },
-  dlq: { memorySize: 512, timeout: Duration.minutes(1) },
-};
-const NAMES: readonly FunctionName[] = ['enqueue', 'worker-poller', 'admin', 'dlq'];
+const size = (name: FunctionName) => ({ memorySize: FUNCTION_SIZES[name].memoryMb, timeout: Duration.millis(FUNCTION_SIZES[name].timeoutMs) });
 
 /**
  * The pipeline: the four functions, the REST API in front of enqueue and admin, the schedules of the poller
@@ -68,15 +62,15 @@ export class PipelineStack extends Stack {
       redisUrl: props.redisUrl,
       authSecretArn: props.authSecret.secretArn,
       topicArn: this.topic.topicArn,
-      functionNames: Object.fromEntries(NAMES.map((n) => [n, functionName(n)])) as Record<FunctionName, string>,
+      functionNames: Object.fromEntries(FUNCTION_NAMES.map((n) => [n, functionName(n)])) as Record<FunctionName, string>,
     };
     const made = {} as Record<FunctionName, QueueFunction>;
     const configs = {} as Record<FunctionName, AppConfig>;
-    for (const name of NAMES) {
+    for (const name of FUNCTION_NAMES) {
       const environment = functionEnv(name, settings, refs);
       configs[name] = checkFunctionEnv(name, environment);
       const fn = new QueueFunction(this, pascal(name), {
-        name, functionName: functionName(name), ...SIZES[name], environment, vpc: props.vpc, securityGroup: props.functionsSecurityGroup,
+        name, functionName: functionName(name), ...size(name), environment, vpc: props.vpc, securityGroup: props.functionsSecurityGroup,
         collectorLayer: layer, logRetentionDays: settings.logRetentionDays,
       });
       // The AUTH token, granted on the functions' side: a grant in the data stack's key policy would make

@@ -14,7 +14,8 @@ export const COLLECTOR_CONFIG = join(__dirname, 'collector', 'collector.yaml');
 /** Where the collector layer finds it in the sandbox (the bundle is unpacked in /var/task). */
 export const COLLECTOR_CONFIG_URI = '/var/task/collector.yaml';
 
-export type FunctionName = 'enqueue' | 'worker-poller' | 'admin' | 'dlq';
+export type { FunctionName } from '../shared/config/functions';
+import type { FunctionName } from '../shared/config/functions';
 
 export interface QueueFunctionProps {
   readonly name: FunctionName;

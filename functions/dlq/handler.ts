@@ -4,12 +4,14 @@ import { initTracing, parseTracingConfig } from '../../shared/tracing';
 import { createDlqHandler } from './app';
 
 // Once per cold start; a bad setting fails the start with a message naming it.
-const tracing = initTracing(parseTracingConfig());
+// tracing and runtime are exported for the local pipeline, which flushes and closes them on Ctrl-C.
+export const tracing = initTracing(parseTracingConfig());
+export const runtime = lazyRuntime({ role: 'consumer', tracing });
 let sns: SNSClient | undefined;
 
 export const handler = createDlqHandler({
   tracing,
-  runtime: lazyRuntime({ role: 'consumer', tracing }),
+  runtime,
   sns: (rt: Runtime) => (sns ??= snsClient(rt)),
 });
 

@@ -3,6 +3,8 @@ import { initTracing, parseTracingConfig } from '../../shared/tracing';
 import { createEnqueueHandler } from './app';
 
 // Once per cold start; a bad setting fails the start with a message naming it.
-const tracing = initTracing(parseTracingConfig());
+// tracing and runtime are exported for the local pipeline, which flushes and closes them on Ctrl-C.
+export const tracing = initTracing(parseTracingConfig());
+export const runtime = lazyRuntime({ role: 'producer', tracing });
 
-export const handler = createEnqueueHandler({ tracing, runtime: lazyRuntime({ role: 'producer', tracing }) });
+export const handler = createEnqueueHandler({ tracing, runtime });

@@ -1,6 +1,7 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { context, trace } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
+import { invocationStopSignal } from '../../shared/config';
 import { fanOut } from '../../shared/jobs/fan-out';
 import { logHealth } from '../../shared/jobs/health';
 import { tracedProcessing } from '../../shared/jobs/process';
@@ -68,6 +69,7 @@ export function createPollerHandler(deps: PollerDeps) {
         idleMs: poller.idleMs,
         waitMs: poller.waitMs,
         deadline,
+        ...(invocationStopSignal(lambdaContext) ? { signal: invocationStopSignal(lambdaContext) } : {}),
         defaultTimeoutMs: poller.jobTimeoutMs,
         onDequeued: processing.onDequeued,
         onSettled: processing.onSettled,

@@ -5,6 +5,8 @@ import { initTracing, parseTracingConfig } from '../../shared/tracing';
 import { createPollerHandler } from './app';
 
 // Once per cold start; a bad setting fails the start with a message naming it.
-const tracing = initTracing(parseTracingConfig());
+// tracing and runtime are exported for the local pipeline, which flushes and closes them on Ctrl-C.
+export const tracing = initTracing(parseTracingConfig());
+export const runtime = lazyRuntime({ role: 'consumer', tracing });
 
-export const handler = createPollerHandler({ tracing, runtime: lazyRuntime({ role: 'consumer', tracing }), lambda: lambdaClient(parseAppConfig()) });
+export const handler = createPollerHandler({ tracing, runtime, lambda: lambdaClient(parseAppConfig()) });

@@ -1,3 +1,4 @@
-export { parseAppConfig, type AppConfig } from './app';
+export { APP_SETTINGS, parseAppConfig, type AppConfig } from './app';
 export { ConfigError } from './errors';
-export { invocationTraceHeader } from './lambda-env';
+export { invocationStopSignal, invocationTraceHeader } from './lambda-env';
+export { LOCAL_SETTINGS, parseLocalConfig, type LocalConfig } from './local';

@@ -49,14 +49,30 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   });
 }
 
+/** The runtime of a function, made on first use; `close` ends its connections (the local pipeline's stop). */
+export interface LazyRuntime {
+  (): Promise<Runtime>;
+  close(): Promise<void>;
+}
+
 /** One runtime per cold start, created on first use and shared by every later invocation. */
-export function lazyRuntime(options: RuntimeOptions): () => Promise<Runtime> {
+export function lazyRuntime(options: RuntimeOptions): LazyRuntime {
   let runtime: Promise<Runtime> | undefined;
-  return () => {
+  const get = () => {
     runtime ??= createRuntime(options).catch((error: unknown) => {
       runtime = undefined; // a failed start (Redis secret unreadable, bad config) is retried next time
       throw error;
     });
     return runtime;
   };
+  return Object.assign(get, {
+    async close() {
+      const made = await runtime?.catch(() => undefined);
+      runtime = undefined;
+      if (!made) return;
+      made.queue.close();
+      // QUIT lets replies in flight arrive; a Redis that went away gets a disconnect instead.
+      await made.redis.quit().catch(() => made.redis.disconnect());
+    },
+  });
 }

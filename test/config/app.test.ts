@@ -1,4 +1,7 @@
-import { ConfigError, parseAppConfig } from '../../shared/config';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { APP_SETTINGS, ConfigError, LOCAL_SETTINGS, parseAppConfig, parseLocalConfig } from '../../shared/config';
 import { thrownBy } from '../support/errors';
 
 describe('app configuration', () => {
@@ -55,5 +58,46 @@ describe('app configuration: TLS to anything off this machine', () => {
     expect(() => parseAppConfig({ [key]: 'https://stand-in.example.com' })).not.toThrow();
     expect(() => parseAppConfig({ [key]: 'http://stand-in.example.com' })).toThrow(new RegExp(`${key}: plaintext to stand-in\\.example\\.com`));
     expect(() => parseAppConfig({ [key]: 'ftp://127.0.0.1' })).toThrow(/http\(s\) URL/);
+  });
+});
+
+describe('app configuration from the YAML file (CONFIG_FILE)', () => {
+  const yamlFile = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tq-app-config-'));
+    writeFileSync(join(dir, 'config.yaml'), text);
+    return join(dir, 'config.yaml');
+  };
+
+  it('reads every section, with environment variables winning over the file', () => {
+    const file = yamlFile([
+      'queue:', '  namespace: from-file', '  max_batch_size: 20',
+      'poller:', '  queues: [images, default]', '  concurrency: 8',
+      'jobs:', '  targets:', '    thumbnail: tq-thumbnail',
+      'local:', '  port: 4000',
+      'observability:', '  tracing:', '    sampling_rate: 0.5',
+    ].join('\n'));
+    const config = parseAppConfig({ CONFIG_FILE: file, POLLER_CONCURRENCY: '16' });
+    expect(config.queue).toMatchObject({ namespace: 'from-file', maxBatchSize: 20 });
+    expect(config.poller).toMatchObject({ queues: ['images', 'default'], concurrency: 16 });
+    expect(config.targets).toEqual({ thumbnail: 'tq-thumbnail' });
+    expect(parseLocalConfig({ CONFIG_FILE: file }).port).toBe(4000);
+  });
+
+  it('names the YAML path of a bad value, an unknown setting or an unknown section', () => {
+    expect(thrownBy(() => parseAppConfig({ CONFIG_FILE: yamlFile('poller:\n  concurrency: 0\n') }), ConfigError).key).toBe('poller.concurrency');
+    expect(thrownBy(() => parseAppConfig({ CONFIG_FILE: yamlFile('queue:\n  max_payload: 10\n') }), ConfigError).key).toBe('queue.max_payload');
+    expect(thrownBy(() => parseAppConfig({ CONFIG_FILE: yamlFile('queues:\n  namespace: x\n') }), ConfigError).key).toBe('queues');
+    // A secret has no YAML form: the environment or Secrets Manager only.
+    expect(thrownBy(() => parseAppConfig({ CONFIG_FILE: yamlFile('redis:\n  auth_token: hunter2\n') }), ConfigError).message).not.toContain('hunter2');
+  });
+});
+
+describe('the README configuration reference', () => {
+  it('documents every setting the functions and the local pipeline read', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const missing = [...Object.keys(APP_SETTINGS), ...Object.keys(LOCAL_SETTINGS)].filter((key) => !readme.includes(`\`${key}\``));
+    expect(missing).toEqual([]);
+    const paths = ([...Object.values(APP_SETTINGS), ...Object.values(LOCAL_SETTINGS)] as (string | null)[]).filter((p): p is string => p !== null);
+    expect(paths.filter((p) => !readme.includes(`\`${p}\``))).toEqual([]);
   });
 });

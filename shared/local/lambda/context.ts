@@ -11,6 +11,8 @@ export interface ContextInit {
   readonly deadline: number;
   readonly clientContext?: ClientContext;
   readonly traceHeader?: string;
+  /** Aborted when the local pipeline shuts down. */
+  readonly stopSignal?: AbortSignal;
 }
 
 /** How the deprecated `succeed`/`fail`/`done` end an invocation, as in the Node.js runtime up to nodejs22.x. */
@@ -38,6 +40,7 @@ export function createContext(init: ContextInit, settle: Settle): LambdaContextL
     done: (error?: Error, result?: unknown) => (error ? settle.fail(error) : settle.succeed(result)),
   };
   if (init.traceHeader !== undefined) context.traceHeader = init.traceHeader;
+  if (init.stopSignal !== undefined) context.stopSignal = init.stopSignal;
   return context;
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ClientContext } from 'aws-lambda';
+import { firstHeader as header, readBody } from '../http';
 import { InvokeApiError } from './errors';
 import { parseFunctionName, type FunctionRef } from './function-name';
 import { ASYNC_REQUEST_LIMIT_BYTES, SYNC_REQUEST_LIMIT_BYTES } from './limits';
@@ -35,19 +36,13 @@ export function parseInvokeTarget(req: IncomingMessage): InvokeTarget {
 }
 
 /**
- * Reads the payload and parses it as JSON; an empty body is `{}`, as Lambda passes it. Past the limit the
- * rest is read and dropped rather than kept, so the client can finish sending and receive the 413.
+ * Reads the payload and parses it as JSON; an empty body is `{}`, as Lambda passes it. Too large: 413.
  */
 export async function readEvent(req: IncomingMessage, invocationType: InvocationType): Promise<unknown> {
   const limit = invocationType === 'Event' ? ASYNC_REQUEST_LIMIT_BYTES : SYNC_REQUEST_LIMIT_BYTES;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  if (size > limit) throw InvokeApiError.requestTooLarge(limit);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const { body, tooLarge } = await readBody(req, limit);
+  if (tooLarge) throw InvokeApiError.requestTooLarge(limit);
+  const text = body.toString('utf8');
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);
@@ -69,10 +64,7 @@ export function readClientContext(req: IncomingMessage): ClientContext | undefin
   throw InvokeApiError.invalidClientContext();
 }
 
-export function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+export { firstHeader as header } from '../http';
 
 function decodeSegment(segment: string): string | undefined {
   try {

@@ -19,6 +19,11 @@ export interface LambdaContextLike extends Context {
    * process at once, so a process-wide variable would hand one invocation's trace to another.
    */
   traceHeader?: string;
+  /**
+   * Aborted when the local pipeline shuts down (Ctrl-C), so a long invocation such as the worker-poller
+   * takes no new work. Lambda has no such signal: it freezes or ends an environment between invocations.
+   */
+  stopSignal?: AbortSignal;
 }
 
 export interface LocalFunction {

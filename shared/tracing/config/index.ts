@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { load as loadYaml } from 'js-yaml';
 import { parseTraceViewer, TraceViewerConfigError, type TraceViewer } from '../links';
 import { resolveEndpoints } from './endpoint';
 import { ConfigError } from '../../config/errors';
+import { fileSection, readConfigFile } from '../../config/file';
+import type { Source } from '../../config/source';
 import { PROPAGATION_FORMATS, SAMPLING_STRATEGIES, type Env, type LambdaInfo, type PropagationFormat, type SamplingStrategy, type TracingConfig } from './types';
 import { parseBool, parseDurationMs, parseEnum, parseHeaders, parseList, parseNumber, parseOtelHeaders, shown } from '../../config/values';
 
@@ -39,35 +39,6 @@ const KEYS = {
 } as const;
 type Key = keyof typeof KEYS;
 
-/** One setting's value and the name to blame if it is bad: the env variable, or the YAML path. */
-interface Source {
-  readonly value: unknown;
-  readonly key: string;
-}
-
-function readYaml(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError('CONFIG_FILE', `cannot read ${shown(path)}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
-  let doc: unknown;
-  try {
-    doc = loadYaml(text);
-  } catch (error) {
-    throw new ConfigError('CONFIG_FILE', `${shown(path)} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
-  const tracing = (doc as { observability?: { tracing?: unknown } } | null)?.observability?.tracing;
-  if (tracing === undefined) return {};
-  if (!tracing || typeof tracing !== 'object' || Array.isArray(tracing)) {
-    throw new ConfigError('observability.tracing', 'must be a map of settings');
-  }
-  for (const k of Object.keys(tracing)) {
-    if (!(k in KEYS)) throw new ConfigError(`observability.tracing.${k}`, `is not a setting; known: ${Object.keys(KEYS).join(', ')}`);
-  }
-  return tracing as Record<string, unknown>;
-}
 
 /** OTEL_TRACES_SAMPLER(_ARG), mapped onto our strategies (ours are all parent-based). */
 function otelSampler(env: Env): { strategy?: Source; rate?: Source } {
@@ -124,7 +95,7 @@ function lambdaInfo(env: Env): LambdaInfo | null {
  * then the default. Any bad value fails here, naming its key and the accepted values.
  */
 export function parseTracingConfig(env: Env = process.env): TracingConfig {
-  const yaml = env.CONFIG_FILE ? readYaml(env.CONFIG_FILE) : {};
+  const yaml = fileSection(readConfigFile(env), 'observability.tracing', Object.keys(KEYS)) ?? {};
   const pick = (key: Key, fallback?: Source): Source | undefined => {
     const envValue = env[KEYS[key]];
     if (envValue !== undefined && envValue.trim() !== '') return { value: envValue, key: KEYS[key] };

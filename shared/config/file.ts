@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { load as loadYaml } from 'js-yaml';
+import { ConfigError } from './errors';
+import { shown } from './values';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Top-level sections of the YAML file; anything else is a typo to report, not to ignore. */
+export const FILE_SECTIONS = ['observability', 'redis', 'queue', 'poller', 'jobs', 'aws', 'dlq', 'admin', 'local'] as const;
+
+const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * The YAML file named by CONFIG_FILE, as a plain document ({} when unset). Read afresh by each parser:
+ * they run once per cold start, and a cache would hide edits from tests.
+ */
+export function readConfigFile(env: Env): Record<string, unknown> {
+  const path = env.CONFIG_FILE?.trim();
+  if (!path) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError('CONFIG_FILE', `cannot read ${shown(path)}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  let doc: unknown;
+  try {
+    doc = loadYaml(text);
+  } catch (error) {
+    throw new ConfigError('CONFIG_FILE', `${shown(path)} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (doc === undefined || doc === null) return {};
+  if (!isMap(doc)) throw new ConfigError('CONFIG_FILE', `${shown(path)} must hold a map of sections`);
+  for (const key of Object.keys(doc)) {
+    if (!(FILE_SECTIONS as readonly string[]).includes(key)) throw new ConfigError(key, `is not a section; known: ${FILE_SECTIONS.join(', ')}`);
+  }
+  return doc;
+}
+
+/** The map at a dotted path (`observability.tracing`), undefined when absent; `known` lists its settings. */
+export function fileSection(doc: Record<string, unknown>, path: string, known: readonly string[]): Record<string, unknown> | undefined {
+  let node: unknown = doc;
+  for (const part of path.split('.')) node = isMap(node) ? node[part] : undefined;
+  if (node === undefined || node === null) return undefined;
+  if (!isMap(node)) throw new ConfigError(path, 'must be a map of settings');
+  for (const key of Object.keys(node)) {
+    if (!known.includes(key)) throw new ConfigError(`${path}.${key}`, `is not a setting; known: ${known.join(', ')}`);
+  }
+  return node;
+}
+
+/** The value at a dotted path (`observability.tracing.endpoint`), undefined when absent or null. */
+export function fileValue(doc: Record<string, unknown>, path: string): unknown {
+  let node: unknown = doc;
+  for (const part of path.split('.')) node = isMap(node) ? node[part] : undefined;
+  return node === null ? undefined : node;
+}

@@ -1,0 +1,193 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import type { SpanNode, TraceTree } from '../../shared/local/traces/tree';
+import { QueueAdmin } from '../../shared/queue';
+import { connect } from '../support/redis';
+import { eventually, startPipeline, type RunningPipeline } from '../support/local-pipeline';
+
+const run = promisify(execFile);
+const CLI = join(__dirname, '..', '..', 'shared', 'cli', 'queue-admin.cjs');
+
+jest.setTimeout(60_000);
+
+let p: RunningPipeline;
+
+beforeAll(async () => {
+  // Fast retries, so a failing job reaches the dead-letter queue within the test.
+  p = await startPipeline({ QUEUE_BACKOFF_BASE_MS: '50', QUEUE_BACKOFF_CAP_MS: '100', POLLER_IDLE_MS: '500', LOCAL_POLLER_EVERY_MS: '200' });
+});
+
+afterAll(async () => {
+  await p?.stop('SIGKILL');
+});
+
+const flatten = (nodes: readonly SpanNode[]): SpanNode[] => nodes.flatMap((n) => [n, ...flatten(n.children)]);
+
+async function enqueue(body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${p.url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  expect(res.status).toBe(202);
+  return (await res.json()) as { id: string; traceId: string; traceUrl?: string };
+}
+
+/** The trace once `ready` holds for its spans. */
+function traceWhen(traceId: string, ready: (spans: SpanNode[]) => boolean): Promise<{ tree: TraceTree; spans: SpanNode[] }> {
+  return eventually(async () => {
+    const res = await fetch(`${p.url}/traces/${traceId}`);
+    if (res.status !== 200) return undefined;
+    const tree = (await res.json()) as TraceTree;
+    const spans = flatten(tree.spans);
+    return ready(spans) ? { tree, spans } : undefined;
+  }, 20_000, `trace ${traceId}`);
+}
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, LOCAL_STATE_FILE: p.stateFile, QUEUE_ADMIN_URL: '', QUEUE_ADMIN_TOKEN: '' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('npm start: the local pipeline', () => {
+  it('turns a job sent with a traceparent into one trace with its enqueue, dequeue and process spans', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const job = await enqueue({ type: 'sleep', payload: { ms: 20 } }, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+    expect(job.traceId).toBe(traceId);
+    expect(job.traceUrl).toBe(`${p.url}/traces/${traceId}`);
+
+    const { tree, spans } = await traceWhen(traceId, (s) => s.some((x) => x.name === 'job.process'));
+    const [root] = tree.spans;
+    expect(tree.spans).toHaveLength(1); // one tree: everything hangs below the request
+    expect(root).toMatchObject({ name: 'POST /jobs', kind: 'SERVER', service: 'tq-local-enqueue', parentSpanId: '00f067aa0ba902b7', missingParent: true });
+    const enqueueSpan = root!.children.find((c) => c.name === 'queue.enqueue')!;
+    expect(enqueueSpan.attributes['job.id']).toBe(job.id);
+    const below = enqueueSpan.children.map((c) => c.name);
+    expect(below).toEqual(expect.arrayContaining(['queue.dequeue', 'job.process']));
+    const processSpan = spans.find((s) => s.name === 'job.process')!;
+    expect(processSpan.service).toBe('tq-local-worker-poller');
+    expect(processSpan.events.map((e) => e.name)).toContain('job.processing.completed');
+    expect(tree.jobIds).toEqual([job.id]);
+  });
+
+  it('retries a failing job and runs the dlq function in the same trace', async () => {
+    const job = await enqueue({ type: 'fail', maxAttempts: 2, payload: { message: 'upstream down' } });
+    // Each function exports its spans on its own schedule (the poller's when its batch is due): wait for all.
+    const { spans } = await traceWhen(job.traceId, (s) => s.some((x) => x.service === 'tq-local-dlq') && s.filter((x) => x.name === 'job.process').length === 2 && s.some((x) => x.name === 'invoke tq-local-dlq'));
+    const attempts = spans.filter((s) => s.name === 'job.process');
+    expect(attempts).toHaveLength(2);
+    expect(attempts.every((a) => a.status.code === 'ERROR' && a.status.message === 'upstream down')).toBe(true);
+    expect(attempts[0]!.events.map((e) => e.name)).toContain('job.retrying');
+    expect(attempts[1]!.events.map((e) => e.name)).toContain('job.dead_lettered');
+    // The poller invoked the dlq function through the Lambda API; the dlq invocation restored the job's trace.
+    const dlq = spans.find((s) => s.service === 'tq-local-dlq' && s.parentSpanId)!;
+    const invoke = spans.find((s) => s.spanId === dlq.parentSpanId)!;
+    expect(invoke.service).toBe('tq-local-worker-poller');
+    expect(attempts[1]!.children.map((c) => c.spanId)).toContain(invoke.spanId);
+    expect(dlq.events.map((e) => e.name)).toContain('job.dead_lettered');
+  });
+
+  it('serves the Invoke API to the real Lambda client: the example target answers, an unknown function is not found', async () => {
+    const lambda = new LambdaClient({ endpoint: p.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const out = await lambda.send(new InvokeCommand({ FunctionName: 'tq-local-echo', Payload: JSON.stringify({ job: { id: 'x', type: 'echo', payload: { n: 1 } } }) }));
+    expect(out.StatusCode).toBe(200);
+    expect(out.FunctionError).toBeUndefined();
+    expect(JSON.parse(Buffer.from(out.Payload!).toString())).toEqual({ echoed: { id: 'x', type: 'echo', payload: { n: 1 } } });
+    await expect(lambda.send(new InvokeCommand({ FunctionName: 'tq-local-nope' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    lambda.destroy();
+  });
+
+  it('runs echo jobs in the example Lambda target, inside the job trace', async () => {
+    const job = await enqueue({ type: 'echo', payload: { hello: 'world' } });
+    const { spans } = await traceWhen(job.traceId, (s) => s.some((x) => x.service === 'tq-local-echo') && s.some((x) => x.name === 'invoke tq-local-echo'));
+    const target = spans.find((s) => s.service === 'tq-local-echo')!;
+    expect(spans.find((s) => s.spanId === target.parentSpanId)?.name).toBe('invoke tq-local-echo');
+  });
+
+  it('never opens the admin routes: no token or a wrong one is refused', async () => {
+    const none = await fetch(`${p.url}/admin/stats`);
+    expect(none.status).toBe(403);
+    const wrong = await fetch(`${p.url}/admin/stats`, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(403);
+    expect(await wrong.json()).toEqual({ message: 'The security token included in the request is invalid.' });
+  });
+
+  it('answers bad input with the field at fault, through the gateway as deployed', async () => {
+    const res = await fetch(`${p.url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'noop', priority: 'urgent' }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { field?: string }).field).toBe('priority');
+    expect((await fetch(`${p.url}/nowhere`)).status).toBe(404);
+    const bad = await fetch(`${p.url}/traces/not-a-trace-id`);
+    expect(bad.status).toBe(400);
+  });
+
+  it('refuses OTLP bodies it cannot read, naming why', async () => {
+    const json = await fetch(`${p.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(json.status).toBe(415);
+    const garbage = await fetch(`${p.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0x0a, 0xff, 0x01]) });
+    expect(garbage.status).toBe(400);
+    expect(((await garbage.json()) as { message: string }).message).toMatch(/truncated/);
+  });
+
+  it('gives the CLI parseable --json for stats, peek, info, dlq, trace and audit, and refuses an unconfirmed purge', async () => {
+    const job = await enqueue({ type: 'fail', maxAttempts: 1, payload: { message: 'bad input', retryable: false } });
+    await traceWhen(job.traceId, (s) => s.some((x) => x.service === 'tq-local-dlq'));
+
+    const stats = await cli('stats', '--json');
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.stdout)).toMatchObject({ queues: expect.any(Array), dead: expect.any(Number) });
+
+    const peek = await cli('peek', 'default', '-n', '5', '--json');
+    expect(JSON.parse(peek.stdout)).toMatchObject({ queue: 'default', jobs: expect.any(Array) });
+
+    const info = JSON.parse((await cli('info', job.id, '--json', '--platform', 'win32')).stdout);
+    expect(info).toMatchObject({ state: 'dead', job: { id: job.id, trace: { traceId: job.traceId, url: `${p.url}/traces/${job.traceId}` } } });
+    expect(info.job.trace.actions.find((a: { type: string }) => a.type === 'open').command).toContain('Start-Process');
+
+    const dlq = JSON.parse((await cli('dlq', '--json')).stdout) as { jobs: { job: { id: string } }[] };
+    expect(dlq.jobs.map((j) => j.job.id)).toContain(job.id);
+
+    const trace = JSON.parse((await cli('trace', job.id, '--json')).stdout);
+    expect(trace.trace.traceId).toBe(job.traceId);
+    expect(trace.tree.traceId).toBe(job.traceId);
+
+    const unconfirmed = await cli('purge', 'dlq', '--reason', 'clean up');
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/--yes/);
+
+    const requeued = JSON.parse((await cli('requeue', job.id, '--reason', 'fixed upstream', '--json')).stdout);
+    expect(requeued.requeued).toBe(1);
+    const audit = JSON.parse((await cli('audit', '--json')).stdout) as { entries: { operation: string; principal: string }[] };
+    expect(audit.entries[0]).toMatchObject({ operation: 'requeue', principal: 'arn:aws:iam::000000000000:user/local-admin' });
+
+    const badQueue = await cli('peek', 'no such queue', '--json');
+    expect(badQueue.code).toBe(1);
+    expect(JSON.parse(badQueue.stdout).error).toMatchObject({ status: 400, field: 'queue' });
+  });
+});
+
+describe('npm start: Ctrl-C', () => {
+  it('stops cleanly: the running job finishes, the state file goes, the process exits 0', async () => {
+    const q = await startPipeline({ LOCAL_STOP_TIMEOUT_MS: '10000' });
+    const redis = connect();
+    try {
+      const res = await fetch(`${q.url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'sleep', payload: { ms: 1500 } }) });
+      const { id } = (await res.json()) as { id: string };
+      const admin = new QueueAdmin(redis, { namespace: q.namespace });
+      await eventually(async () => ((await admin.info(id)).state === 'active' ? true : undefined), 10_000, 'the job to start');
+      expect(existsSync(q.stateFile)).toBe(true);
+      expect(await q.stop('SIGINT')).toBe(0);
+      expect((await admin.info(id)).state).toBe('completed');
+      expect(existsSync(q.stateFile)).toBe(false);
+      expect(q.output()).toMatch(/SIGINT: stopping[\s\S]*stopped/);
+      await admin.purgeAll();
+    } finally {
+      redis.disconnect();
+      await q.stop('SIGKILL');
+    }
+  });
+});

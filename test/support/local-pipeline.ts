@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { redisUrl } from './redis';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface RunningPipeline {
+  readonly url: string;
+  readonly namespace: string;
+  readonly stateFile: string;
+  readonly child: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Sends a signal and resolves with the exit code once the process is gone. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** `npm start`'s entry point in a child process, on a free port, against the test Redis, in a namespace of its own. */
+export async function startPipeline(env: Record<string, string> = {}): Promise<RunningPipeline> {
+  const namespace = `t-local-${randomBytes(4).toString('hex')}`;
+  const stateFile = join(mkdtempSync(join(tmpdir(), 'tq-local-')), 'local.json');
+  // One process (tsx's CLI would run the script in a child of its own, which a kill would orphan).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'shared/local/start.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', REDIS_URL: redisUrl(), QUEUE_NAMESPACE: namespace, LOCAL_STATE_FILE: stateFile, NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up in 30 s:\n${output}`)), 30_000);
+    const check = () => {
+      const m = /API \(API Gateway\)\s+(http:\/\/127\.0\.0\.1:\d+)\/jobs/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url, namespace, stateFile, child,
+    output: () => output,
+    stop(signal = 'SIGINT') {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `ms` with what it last saw. */
+export async function eventually<T>(check: () => Promise<T | undefined>, ms = 15_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
