@@ -54,7 +54,8 @@ export class DataStack extends Stack {
     });
 
     const securityGroup = new ec2.SecurityGroup(this, 'Redis', { vpc: props.vpc, description: 'traced-queue Redis', allowAllOutbound: false });
-    securityGroup.addIngressRule(props.clients, ec2.Port.tcp(REDIS_PORT), 'the functions');
+    // Both directions: the functions' group allows no outbound traffic by default, so it needs the egress rule too.
+    securityGroup.connections.allowFrom(props.clients, ec2.Port.tcp(REDIS_PORT), 'the functions');
     const subnets = new elasticache.CfnSubnetGroup(this, 'Subnets', {
       description: 'traced-queue Redis',
       subnetIds: props.vpc.selectSubnets({ subnetType: props.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,

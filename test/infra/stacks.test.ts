@@ -65,6 +65,9 @@ describe('data stack', () => {
   it('admits only the functions, on the Redis port', () => {
     const ingress = Object.values(propertiesOf(q.templates.data, 'AWS::EC2::SecurityGroupIngress'));
     expect(ingress).toEqual([expect.objectContaining({ FromPort: 6380, ToPort: 6380, SourceSecurityGroupId: expect.anything() })]);
+    // The functions' group allows nothing outbound by default: without this rule they could never reach Redis.
+    const egress = Object.values(propertiesOf(q.templates.data, 'AWS::EC2::SecurityGroupEgress'));
+    expect(egress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 6380, ToPort: 6380, DestinationSecurityGroupId: expect.anything() })]);
   });
 });
 
