@@ -51,40 +51,21 @@ export class ProtoReader {
     return BigInt.asIntN(64, this.varint());
   }
 
-  uint32(): number {
-    return Number(BigInt.asUintN(32, this.varint()));
-  }
-
   bool(): boolean {
     return this.varint() !== 0n;
   }
 
   fixed64(): bigint {
-    this.need(8);
-    const value = this.view.getBigUint64(this.pos, true);
-    this.pos += 8;
-    return value;
+    return this.view.getBigUint64(this.take(8), true);
   }
 
   double(): number {
-    this.need(8);
-    const value = this.view.getFloat64(this.pos, true);
-    this.pos += 8;
-    return value;
-  }
-
-  fixed32(): number {
-    this.need(4);
-    const value = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return value;
+    return this.view.getFloat64(this.take(8), true);
   }
 
   bytes(): Uint8Array {
-    const length = this.length();
-    const value = this.buf.subarray(this.pos, this.pos + length);
-    this.pos += length;
-    return value;
+    const start = this.take(this.length());
+    return this.buf.subarray(start, this.pos);
   }
 
   string(): string {
@@ -93,39 +74,33 @@ export class ProtoReader {
 
   /** A reader over the next length-delimited field (an embedded message). */
   message(): ProtoReader {
-    const length = this.length();
-    const reader = new ProtoReader(this.buf, this.pos, this.pos + length);
-    this.pos += length;
-    return reader;
+    const start = this.take(this.length());
+    return new ProtoReader(this.buf, start, this.pos);
   }
 
   /** Skips a field this decoder does not use (protobuf's rule for unknown fields). */
   skip(wire: number): void {
     if (wire === WireType.varint) this.varint();
-    else if (wire === WireType.fixed64) this.advance(8);
-    else if (wire === WireType.len) this.advance(this.length());
-    else if (wire === WireType.fixed32) this.advance(4);
+    else if (wire === WireType.fixed64) this.take(8);
+    else if (wire === WireType.len) this.take(this.length());
+    else if (wire === WireType.fixed32) this.take(4);
     else throw new ProtoDecodeError(`unsupported wire type ${wire}`);
   }
 
   private length(): number {
-    const length = Number(this.varint());
-    this.need(length);
-    return length;
+    return Number(this.varint());
   }
 
-  private advance(n: number): void {
-    this.need(n);
+  /** Moves past `n` bytes, returning where they start; past the end of the message is an error. */
+  private take(n: number): number {
+    if (this.pos + n > this.end) throw new ProtoDecodeError('message is truncated');
+    const start = this.pos;
     this.pos += n;
+    return start;
   }
 
   private byte(): number {
-    this.need(1);
-    return this.buf[this.pos++]!;
-  }
-
-  private need(n: number): void {
-    if (this.pos + n > this.end) throw new ProtoDecodeError('message is truncated');
+    return this.buf[this.take(1)]!;
   }
 }
 
