@@ -74,7 +74,7 @@ async function ours(kind: 'enqueue' | 'poller', redisUrl: string, endpoint: stri
   } else {
     for (let i = 0; i < JOBS; i += 1000) await rt.queue.enqueueBatch(Array.from({ length: Math.min(1000, JOBS - i) }, () => ({ type: 'noop' })));
     const lambda = lambdaClient(parseAppConfig(env));
-    const handler = createPollerHandler({ tracing, runtime: async () => rt, lambda });
+    const handler = createPollerHandler({ tracing, runtime: async () => rt, lambda: () => lambda });
     const started = performance.now();
     const summary = await handler(scheduledEvent(), lambdaContext({ remainingMs: 900_000 }));
     if (summary.succeeded !== JOBS) throw new Error(`poller processed ${summary.succeeded}/${JOBS}`);

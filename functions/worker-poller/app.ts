@@ -27,8 +27,8 @@ export interface PollerSummary {
 export interface PollerDeps {
   readonly tracing: Tracing;
   readonly runtime: () => Promise<Runtime>;
-  /** Invokes Lambda targets, fanned-out pollers and the dlq function. */
-  readonly lambda: LambdaClient;
+  /** Invokes Lambda targets, fanned-out pollers and the dlq function; made from the runtime's config. */
+  readonly lambda: (rt: Runtime) => LambdaClient;
   /** Extra in-process processors (tests, embedding). */
   readonly processors?: Readonly<Record<string, Processor>>;
 }
@@ -43,7 +43,7 @@ export function createPollerHandler(deps: PollerDeps) {
     // A schedule event, or `{ fanOut: true, trace }` from a poller that fanned out.
     async (event: object | undefined, lambdaContext: LambdaContext): Promise<PollerSummary> => {
       const rt = await deps.runtime();
-      const aws = { lambda: deps.lambda, tracing: rt.tracing };
+      const aws = { lambda: deps.lambda(rt), tracing: rt.tracing };
       const { poller, dlq } = rt.config;
       const deadline = Date.now() + lambdaContext.getRemainingTimeInMillis() - (poller.jobTimeoutMs + poller.safetyMarginMs);
       // Only the scheduled poller fans out; the ones it starts just drain, so pollers never multiply.

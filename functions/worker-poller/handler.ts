@@ -1,4 +1,4 @@
-import { parseAppConfig } from '../../shared/config';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { lazyRuntime } from '../../shared/runtime';
 import { lambdaClient } from '../../shared/runtime/aws';
 import { initTracing, parseTracingConfig } from '../../shared/tracing';
@@ -9,4 +9,7 @@ import { createPollerHandler } from './app';
 export const tracing = initTracing(parseTracingConfig());
 export const runtime = lazyRuntime({ role: 'consumer', tracing });
 
-export const handler = createPollerHandler({ tracing, runtime, lambda: lambdaClient(parseAppConfig()) });
+let lambda: LambdaClient | undefined;
+
+// The client is made from the runtime's config on first use: no second parse of the settings at cold start.
+export const handler = createPollerHandler({ tracing, runtime, lambda: (rt) => (lambda ??= lambdaClient(rt.config)) });

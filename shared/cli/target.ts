@@ -1,5 +1,5 @@
 import { isLoopback } from '../config/values';
-import { defaultStateFile, parseLocalConfig } from '../config/local';
+import { localStateFile } from '../config/local';
 import { readState } from '../local/pipeline/state-file';
 import { regionOfApiHost, signedHeaders } from './sigv4';
 
@@ -21,13 +21,7 @@ export class UsageError extends Error {
  * API, reached over TLS only and signed with SigV4.
  */
 export function resolveTarget(flags: { url?: string; region?: string }, env: Env = process.env): Target {
-  const stateFile = (() => {
-    try {
-      return parseLocalConfig(env).stateFile;
-    } catch {
-      return defaultStateFile(env);
-    }
-  })();
+  const stateFile = localStateFile(env);
   const state = readState(stateFile);
   const raw = flags.url ?? (env.QUEUE_ADMIN_URL?.trim() || undefined) ?? state?.url;
   if (!raw) throw new UsageError(`no local pipeline is running (no ${stateFile}): start one with npm start, or pass --url <API URL>`);

@@ -1,7 +1,7 @@
 import type { QueueOptions } from '../queue';
 import { ConfigError } from './errors';
 import { settingReader, type SettingKeys, type Source } from './source';
-import { isLoopback, parseBool, parseEnum, parseList, parseNumber, shown } from './values';
+import { deepFreeze, isLoopback, parseBool, parseEnum, parseList, parseNumber, shown } from './values';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -148,14 +148,6 @@ function parseTargets(source: Source | undefined): Record<string, string> {
     targets[type] = functionName(key, fn)!;
   }
   return targets;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 function hostOf(key: string, value: string): string {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { load as loadYaml } from 'js-yaml';
 import { ConfigError } from './errors';
-import { shown } from './values';
+import { deepFreeze, shown } from './values';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -10,19 +10,33 @@ export const FILE_SECTIONS = ['observability', 'redis', 'queue', 'poller', 'jobs
 
 const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
+/** Parsed files by path, kept while the file's mtime and size stay the same. */
+const parsed = new Map<string, { readonly mtimeMs: number; readonly size: number; readonly doc: Record<string, unknown> }>();
+
 /**
- * The YAML file named by CONFIG_FILE, as a plain document ({} when unset). Read afresh by each parser:
- * they run once per cold start, and a cache would hide edits from tests.
+ * The YAML file named by CONFIG_FILE, as a plain frozen document ({} when unset). Every settings parser
+ * reads it (tracing, app, local; once per function in the local pipeline): it is parsed once and parsed
+ * again only when the file changes.
  */
 export function readConfigFile(env: Env): Record<string, unknown> {
   const path = env.CONFIG_FILE?.trim();
   if (!path) return {};
+  let stat: { mtimeMs: number; size: number };
   let text: string;
   try {
+    stat = statSync(path);
+    const cached = parsed.get(path);
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.doc;
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigError('CONFIG_FILE', `cannot read ${shown(path)}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
+  const doc = parseDocument(path, text);
+  parsed.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, doc });
+  return doc;
+}
+
+function parseDocument(path: string, text: string): Record<string, unknown> {
   let doc: unknown;
   try {
     doc = loadYaml(text);
@@ -34,14 +48,13 @@ export function readConfigFile(env: Env): Record<string, unknown> {
   for (const key of Object.keys(doc)) {
     if (!(FILE_SECTIONS as readonly string[]).includes(key)) throw new ConfigError(key, `is not a section; known: ${FILE_SECTIONS.join(', ')}`);
   }
-  return doc;
+  return deepFreeze(doc);
 }
 
 /** The map at a dotted path (`observability.tracing`), undefined when absent; `known` lists its settings. */
 export function fileSection(doc: Record<string, unknown>, path: string, known: readonly string[]): Record<string, unknown> | undefined {
-  let node: unknown = doc;
-  for (const part of path.split('.')) node = isMap(node) ? node[part] : undefined;
-  if (node === undefined || node === null) return undefined;
+  const node = fileValue(doc, path);
+  if (node === undefined) return undefined;
   if (!isMap(node)) throw new ConfigError(path, 'must be a map of settings');
   for (const key of Object.keys(node)) {
     if (!known.includes(key)) throw new ConfigError(`${path}.${key}`, `is not a setting; known: ${known.join(', ')}`);

@@ -40,8 +40,14 @@ export interface LocalConfig {
 
 export const DEFAULT_LOCAL_PORT = 3000;
 
-export function defaultStateFile(env: Env = process.env): string {
+function defaultStateFile(env: Env = process.env): string {
   return join(env.HOME?.trim() || homedir(), '.traced-queue', 'local.json');
+}
+
+/** Where a running pipeline leaves its state: all `queue-admin` needs of the local settings. */
+export function localStateFile(env: Env = process.env): string {
+  const source = settingReader(env, LOCAL_SETTINGS)('LOCAL_STATE_FILE');
+  return source ? String(source.value) : defaultStateFile(env);
 }
 
 export function parseLocalConfig(env: Env = process.env): LocalConfig {
@@ -50,7 +56,6 @@ export function parseLocalConfig(env: Env = process.env): LocalConfig {
     const source = read(key);
     return source === undefined ? fallback : parseNumber(source.key, source.value, min, max, integer);
   };
-  const stateFile = read('LOCAL_STATE_FILE');
   const adminToken = read('LOCAL_ADMIN_TOKEN');
   return Object.freeze({
     port: num('PORT', DEFAULT_LOCAL_PORT, 0, 65_535),
@@ -60,7 +65,7 @@ export function parseLocalConfig(env: Env = process.env): LocalConfig {
     tracesMax: num('LOCAL_TRACES_MAX', 1000, 1, 1_000_000),
     traceSpansMax: num('LOCAL_TRACE_SPANS_MAX', 2000, 10, 1_000_000),
     stopTimeoutMs: num('LOCAL_STOP_TIMEOUT_MS', 10_000, 0, 900_000),
-    stateFile: stateFile ? String(stateFile.value) : defaultStateFile(env),
+    stateFile: localStateFile(env),
     ...(adminToken ? { adminToken: String(adminToken.value) } : {}),
   });
 }

@@ -113,3 +113,12 @@ export function parseOtelHeaders(key: string, value: string): Record<string, str
   }
   return out;
 }
+
+/** Freezes a parsed configuration all the way down: nothing may change it after start-up. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

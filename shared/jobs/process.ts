@@ -1,4 +1,4 @@
-import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Job, JobHandler, JobOutcome } from '../queue';
 import { Attr, EventAttr, Events, SpanNames, type Tracing } from '../tracing';
 import type { Carrier } from '../tracing/propagation';
@@ -28,13 +28,18 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
  */
 export function tracedProcessing(options: TracedProcessingOptions) {
   const { tracing, workerId } = options;
-  const open = new Map<string, Span>();
+  // The attempt's span and context, from its start until its result is recorded.
+  const open = new Map<string, { readonly span: Span; readonly ctx: Context }>();
+  // Each job's parent, extracted once when it arrives (the consumer hands the same job object on).
+  const parents = new WeakMap<Job, Context>();
+  const parentOf = (job: Job): Context => parents.get(job) ?? tracing.extract(job.trace);
   const notices = new Set<Promise<void>>();
 
   const onDequeued = (jobs: readonly Job[], requestedAt: number): void => {
     const now = Date.now();
     for (const job of jobs) {
       const parent = tracing.extract(job.trace);
+      parents.set(job, parent);
       const span = tracing.startSpan(SpanNames.dequeue, { kind: SpanKind.CONSUMER, startTime: requestedAt }, parent);
       if (span.isRecording()) {
         span.setAttributes({
@@ -50,9 +55,10 @@ export function tracedProcessing(options: TracedProcessingOptions) {
   };
 
   const handler: JobHandler = (job, jobContext) => {
-    const parent = tracing.extract(job.trace);
+    const parent = parentOf(job);
     const span = tracing.startSpan(SpanNames.process, { kind: SpanKind.CONSUMER }, parent);
-    open.set(key(job), span);
+    const ctx = trace.setSpan(parent, span);
+    open.set(key(job), { span, ctx });
     options.invocation?.addLink({ context: span.spanContext(), attributes: { [Attr.jobId]: job.id } });
     if (span.isRecording()) {
       span.setAttributes({
@@ -64,14 +70,15 @@ export function tracedProcessing(options: TracedProcessingOptions) {
       span.addEvent(Events.processingStarted, { [EventAttr.attempt]: job.attempts });
     }
     // The processor runs inside the attempt's context: whatever it traces (a Lambda call) nests here.
-    return context.with(trace.setSpan(parent, span), () => options.processorFor(job.type)(job, jobContext));
+    return context.with(ctx, () => options.processorFor(job.type)(job, jobContext));
   };
 
   const onSettled = (job: Job, outcome: JobOutcome): void => {
-    const span = open.get(key(job));
-    open.delete(key(job));
-    if (!span) return;
-    const ctx = trace.setSpan(tracing.extract(job.trace), span);
+    const k = key(job);
+    const attempt = open.get(k);
+    open.delete(k);
+    if (!attempt) return;
+    const { span, ctx } = attempt;
     const success = outcome.status === 'succeeded';
     if (span.isRecording()) {
       span.setAttributes({ [Attr.processingDurationMs]: outcome.durationMs, [Attr.processingSuccess]: success });

@@ -20,10 +20,8 @@ interface InvocationState {
 
 const stateOf = (request: Request): InvocationState | undefined => (request.internal as Record<string, unknown>)[STATE] as InvocationState | undefined;
 
-export interface TracingMiddlewareOptions<R = unknown> {
+export interface TracingMiddlewareOptions {
   readonly tracing: Tracing;
-  /** Sets attributes of the invocation span from the response (the HTTP status is set already). */
-  readonly onResponse?: (span: Span, response: R) => void;
 }
 
 /**
@@ -88,7 +86,7 @@ const flushed = (): void => undefined;
  * Not async: most invocations have nothing to flush, and then return no promise at all (each promise costs
  * the context manager's hooks on Node 20). Resolves to nothing: middy reads any value as a response.
  */
-function finish(request: Request, tracing: Tracing, onResponse?: (span: Span, response: never) => void): Promise<void> | undefined {
+function finish(request: Request, tracing: Tracing): Promise<void> | undefined {
   const state = stateOf(request);
   if (!state || state.ended) return undefined;
   state.ended = true;
@@ -102,13 +100,6 @@ function finish(request: Request, tracing: Tracing, onResponse?: (span: Span, re
       recordFailure(span, request.error);
     } else if (failed) {
       span.setStatus({ code: SpanStatusCode.ERROR });
-    }
-    if (response !== undefined && onResponse) {
-      try {
-        onResponse(span, response as never);
-      } catch {
-        // an attribute callback must never break the response
-      }
     }
   }
   span.end();
@@ -127,8 +118,8 @@ function finish(request: Request, tracing: Tracing, onResponse?: (span: Span, re
  * which also makes the span's context active for the handler and closes the span when another middleware
  * answers early (middy then skips every `after` hook).
  */
-export function tracingMiddleware<R = unknown>(options: TracingMiddlewareOptions<R>): MiddlewareObj {
-  const { tracing, onResponse } = options;
+export function tracingMiddleware(options: TracingMiddlewareOptions): MiddlewareObj {
+  const { tracing } = options;
 
   const tracingMiddlewareBefore = (request: Request): void => {
     try {
@@ -148,9 +139,9 @@ export function tracingMiddleware<R = unknown>(options: TracingMiddlewareOptions
     }
   };
 
-  const tracingMiddlewareAfter = (request: Request) => finish(request, tracing, onResponse as never);
+  const tracingMiddlewareAfter = (request: Request) => finish(request, tracing);
   // Records the error and flushes; the response (or the error) is left to whoever set it.
-  const tracingMiddlewareOnError = (request: Request) => finish(request, tracing, onResponse as never);
+  const tracingMiddlewareOnError = (request: Request) => finish(request, tracing);
 
   return { before: tracingMiddlewareBefore, after: tracingMiddlewareAfter, onError: tracingMiddlewareOnError };
 }
@@ -170,10 +161,10 @@ function withInvocationContext<E, R>(handler: (event: E, context: LambdaContext,
  */
 export function traced<E, R>(
   handler: (event: E, context: LambdaContext, opts: { signal: AbortSignal }) => Promise<R>,
-  options: TracingMiddlewareOptions<R>,
+  options: TracingMiddlewareOptions,
 ): MiddyfiedHandler<E, R> {
   return middy<E, R>(withInvocationContext(handler), {
-    requestEnd: (request: Request) => finish(request, options.tracing, options.onResponse as never),
+    requestEnd: (request: Request) => finish(request, options.tracing),
     // No early-timeout timer per invocation: the flush already keeps within the time left.
     timeoutEarlyInMillis: 0,
   }).use(tracingMiddleware(options));

@@ -1,5 +1,6 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { logOnce, type OnceLogger } from './log-once';
 
 export type Log = (message: string) => void;
 
@@ -16,13 +17,15 @@ function failureKind(error: unknown): string {
  * (endpoint and reason, never header values) and swallowed; a throwing exporter counts as a failure.
  */
 export class GuardedSpanExporter implements SpanExporter {
-  private readonly logged = new Set<string>();
+  private readonly logged: OnceLogger;
 
   constructor(
     private readonly inner: SpanExporter,
     private readonly endpoint: string,
-    private readonly log: Log,
-  ) {}
+    log: Log,
+  ) {
+    this.logged = logOnce(log);
+  }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     const done = (result: ExportResult) => {
@@ -46,9 +49,7 @@ export class GuardedSpanExporter implements SpanExporter {
 
   private report(error: unknown): void {
     const kind = failureKind(error);
-    if (this.logged.has(kind)) return;
-    this.logged.add(kind);
-    this.log(`span export to ${this.endpoint} failed (${kind}); spans of this batch are dropped, jobs are unaffected. Further failures of this kind are not logged.`);
+    this.logged(kind, `span export to ${this.endpoint} failed (${kind}); spans of this batch are dropped, jobs are unaffected. Further failures of this kind are not logged.`);
   }
 }
 

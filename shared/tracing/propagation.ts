@@ -3,7 +3,7 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
-import type { PropagationFormat } from './config';
+import { PROPAGATION_FORMATS, type PropagationFormat } from './config';
 
 /** A propagation carrier: header-style keys to string values (what a job stores as `trace`). */
 export type Carrier = Record<string, string>;
@@ -91,6 +91,6 @@ export function extractContext(propagators: readonly TextMapPropagator[], carrie
 
 /** Every format's propagator, the configured one first: the extraction order. */
 export function extractionOrder(format: PropagationFormat): TextMapPropagator[] {
-  const formats: PropagationFormat[] = [format, ...(['w3c', 'xray', 'b3', 'jaeger'] as const).filter((f) => f !== format)];
+  const formats: PropagationFormat[] = [format, ...PROPAGATION_FORMATS.filter((f) => f !== format)];
   return formats.map(createPropagator);
 }

@@ -85,9 +85,17 @@ export interface RedactionPolicy {
   readonly allowlist: readonly string[] | null;
 }
 
-/** Applies the policy to attributes; returns the same object when nothing would change. */
+/** The allowlist as a set, made once per list rather than once per span, event and link. */
+const allowSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function allowSet(list: readonly string[]): ReadonlySet<string> {
+  let set = allowSets.get(list);
+  if (!set) allowSets.set(list, (set = new Set(list)));
+  return set;
+}
+
+/** Applies the policy to attributes, into a new object. */
 export function redactAttributes(attributes: Attributes, policy: RedactionPolicy): Attributes {
-  const allowed = policy.allowlist ? new Set(policy.allowlist) : null;
+  const allowed = policy.allowlist ? allowSet(policy.allowlist) : null;
   const out: Attributes = {};
   for (const [key, value] of Object.entries(attributes)) {
     if (value === undefined || (allowed && !allowed.has(key))) continue;

@@ -7,7 +7,7 @@ import type { TracingConfig } from './config';
 import { FlushBudget, GuardedSpanExporter, type Log } from './export-guard';
 import { createNoopQueueMetrics, createQueueMetrics, type QueueMetrics } from './metrics';
 import { INSTRUMENTATION_SCOPE } from './names';
-import { createPropagator, extractContext, extractionOrder, injectCarrier, type Carrier } from './propagation';
+import { extractContext, extractionOrder, injectCarrier, type Carrier } from './propagation';
 import { PendingSpans } from './pending-spans';
 import { RedactingSpanExporter } from './redacting-exporter';
 import { buildResource } from './resource';
@@ -87,8 +87,8 @@ export function ensureContextManager(): void {
  * cheap and need no SDK), so a trace passes through a service with tracing off and ids stay visible.
  */
 function disabledTracing(config: TracingConfig): Tracing {
-  const propagator = createPropagator(config.propagationFormat);
   const readers = extractionOrder(config.propagationFormat);
+  const propagator = readers[0]!; // the configured format's
   return {
     enabled: false,
     config,
@@ -115,10 +115,12 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
   const { sampler, adaptive } = createSampler(config, options.clock);
 
   const otlp = new OTLPTraceExporter({ url: config.endpoints.traces, headers: { ...config.headers }, timeoutMillis: config.exportTimeoutMs });
-  const exporter = new RedactingSpanExporter(
-    new GuardedSpanExporter(options.exporter ?? otlp, config.endpoints.traces, log),
-    { redactSensitive: config.redactSensitive, allowlist: config.attributeAllowlist },
-  );
+  const guarded = new GuardedSpanExporter(options.exporter ?? otlp, config.endpoints.traces, log);
+  // With redaction off and no allowlist there is nothing to rewrite: no view of each span.
+  const exporter =
+    config.redactSensitive || config.attributeAllowlist
+      ? new RedactingSpanExporter(guarded, { redactSensitive: config.redactSensitive, allowlist: config.attributeAllowlist })
+      : guarded;
   const processor =
     options.processor === 'simple'
       ? new SimpleSpanProcessor(exporter)
@@ -137,12 +139,12 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
     ...(config.propagationFormat === 'xray' || config.lambda ? { idGenerator: new AWSXRayIdGenerator() } : {}),
     spanLimits: { attributeValueLengthLimit: 4096 },
   });
-  const propagator = createPropagator(config.propagationFormat);
+  const readers = extractionOrder(config.propagationFormat);
+  const propagator = readers[0]!; // the configured format's
   if (options.register ?? true) {
     trace.setGlobalTracerProvider(provider);
     propagation.setGlobalPropagator(propagator);
   }
-  const readers = extractionOrder(config.propagationFormat);
   const metrics = createQueueMetrics({
     url: config.endpoints.metrics,
     headers: { ...config.headers },

@@ -50,7 +50,7 @@ function setup(env: Record<string, string> = {}) {
   return {
     dlq,
     enqueue: createEnqueueHandler({ tracing: t.tracing, runtime: t.runtime }),
-    poller: createPollerHandler({ tracing: t.tracing, runtime: t.runtime, lambda: t.lambda() }),
+    poller: createPollerHandler({ tracing: t.tracing, runtime: t.runtime, lambda: () => t.lambda() }),
   };
 }
 

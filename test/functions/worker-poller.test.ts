@@ -36,7 +36,7 @@ function setup(env: Record<string, string> = {}) {
   });
   return {
     enqueue: createEnqueueHandler({ tracing: t.tracing, runtime: t.runtime }),
-    poller: createPollerHandler({ tracing: t.tracing, runtime: t.runtime, lambda: t.lambda() }),
+    poller: createPollerHandler({ tracing: t.tracing, runtime: t.runtime, lambda: () => t.lambda() }),
   };
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseAppConfig } from '../../config';
 import { parseLocalConfig, type LocalConfig } from '../../config/local';
-import { redactUrl, ensureRedis } from '../ensure-redis';
+import { ensureRedis, redactUrl } from '../ensure-redis';
 import { apiGateway } from '../gateway';
 import { GatewaySampler } from '../gateway/trace-header';
 import { sendJson } from '../http';
@@ -20,13 +20,13 @@ import { removeState, writeState } from './state-file';
 export interface LocalPipeline {
   /** `http://127.0.0.1:<port>`: the API, the traces, the Lambda API and the OTLP receiver. */
   readonly url: string;
+  /** With any password masked: for printing. */
   readonly redisUrl: string;
   /** A throwaway redis-server was started (none answered at the configured URL). */
   readonly ownRedis: boolean;
   /** Where traces go: this pipeline's `/v1/traces`, or the TRACING_ENDPOINT the user set. */
   readonly tracesTo: string;
   readonly ownReceiver: boolean;
-  readonly adminToken: string;
   readonly config: LocalConfig;
   /** Clean stop: no new pollers or requests, running jobs finish (bounded), traces flushed, connections closed. */
   stop(): Promise<void>;
@@ -80,14 +80,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     throw error;
   }
   for (const fn of functions) api.register(fn);
-  const tracesTo = process.env.TRACING_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '(CONFIG_FILE)';
+  // Where the functions really export, as their own tracing config resolved it (env, file or OTEL_*).
+  const tracesTo = functions[0]!.tracing.config.endpoints.traces;
   const gateway = apiGateway({
     api,
     functions: { enqueue: LOCAL_FUNCTIONS.enqueue, admin: LOCAL_FUNCTIONS.admin },
     adminToken,
     sampler: new GatewaySampler(config.gatewaySamplingRate),
   });
-  const traces = traceRoutes(store, () => (environment.ownReceiver ? `${url}/v1/traces` : redactUrl(tracesTo)));
+  const traces = traceRoutes(store, () => tracesTo);
 
   const routes = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const u = new URL(req.url ?? '/', url);
@@ -147,8 +148,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     })());
 
   return {
-    url, redisUrl: redis.url, ownRedis: redis.own !== undefined, tracesTo: environment.ownReceiver ? `${url}/v1/traces` : redactUrl(tracesTo),
-    ownReceiver: environment.ownReceiver, adminToken, config, stop,
+    url, redisUrl: redactUrl(redis.url), ownRedis: redis.own !== undefined, tracesTo,
+    ownReceiver: environment.ownReceiver, config, stop,
   };
 }
 

@@ -1,10 +1,9 @@
 import { parseTraceViewer, TraceViewerConfigError, type TraceViewer } from '../links';
 import { resolveEndpoints } from './endpoint';
 import { ConfigError } from '../../config/errors';
-import { fileSection, readConfigFile } from '../../config/file';
-import type { Source } from '../../config/source';
+import { settingReader, type SettingKeys, type Source } from '../../config/source';
 import { PROPAGATION_FORMATS, SAMPLING_STRATEGIES, type Env, type LambdaInfo, type PropagationFormat, type SamplingStrategy, type TracingConfig } from './types';
-import { parseBool, parseDurationMs, parseEnum, parseHeaders, parseList, parseNumber, parseOtelHeaders, shown } from '../../config/values';
+import { deepFreeze, parseBool, parseDurationMs, parseEnum, parseHeaders, parseList, parseNumber, parseOtelHeaders, shown } from '../../config/values';
 
 export { ConfigError } from '../../config/errors';
 export { resolveEndpoints, TLS_PORTS, type ExportEndpoints } from './endpoint';
@@ -38,6 +37,8 @@ const KEYS = {
   viewer_template: 'TRACING_VIEWER_TEMPLATE',
 } as const;
 type Key = keyof typeof KEYS;
+/** The same settings as the shared reader takes them: variable → YAML path. */
+const TRACING_SETTINGS: SettingKeys = Object.fromEntries(Object.entries(KEYS).map(([key, variable]) => [variable, `observability.tracing.${key}`]));
 
 
 /** OTEL_TRACES_SAMPLER(_ARG), mapped onto our strategies (ours are all parent-based). */
@@ -95,13 +96,8 @@ function lambdaInfo(env: Env): LambdaInfo | null {
  * then the default. Any bad value fails here, naming its key and the accepted values.
  */
 export function parseTracingConfig(env: Env = process.env): TracingConfig {
-  const yaml = fileSection(readConfigFile(env), 'observability.tracing', Object.keys(KEYS)) ?? {};
-  const pick = (key: Key, fallback?: Source): Source | undefined => {
-    const envValue = env[KEYS[key]];
-    if (envValue !== undefined && envValue.trim() !== '') return { value: envValue, key: KEYS[key] };
-    if (yaml[key] !== undefined && yaml[key] !== null) return { value: yaml[key], key: `observability.tracing.${key}` };
-    return fallback;
-  };
+  const read = settingReader(env, TRACING_SETTINGS);
+  const pick = (key: Key, fallback?: Source): Source | undefined => read(KEYS[key]) ?? fallback;
   const get = <T>(key: Key, parse: (s: Source) => T, fallback: T, otel?: Source): T => {
     const source = pick(key, otel);
     return source ? parse(source) : fallback;
@@ -139,9 +135,9 @@ export function parseTracingConfig(env: Env = process.env): TracingConfig {
     flushTimeoutMs: get('flush_timeout', (s) => parseDurationMs(s.key, s.value, 10, 30_000), 500),
     metricsIntervalMs: get('metrics_interval', (s) => parseDurationMs(s.key, s.value, 0, 3_600_000), 10_000),
     redactSensitive: get('redact_sensitive', (s) => parseBool(s.key, s.value), true),
-    attributeAllowlist: allowlist.length > 0 ? Object.freeze(allowlist) : null,
+    attributeAllowlist: allowlist.length > 0 ? allowlist : null,
     metricExemplars: get('enable_metric_exemplars', (s) => parseBool(s.key, s.value), true),
-    lambda: lambda ? Object.freeze(lambda) : null,
+    lambda,
     viewer: viewerConfig(pick, lambda),
   };
   return deepFreeze(config);
@@ -156,7 +152,7 @@ function viewerConfig(pick: (key: Key) => Source | undefined, lambda: LambdaInfo
   const url = pick('viewer_url');
   const region = pick('viewer_region');
   const template = pick('viewer_template');
-  const sources: Record<string, Source | undefined> = { viewer, baseUrl: url, region, template };
+  const sources: Record<string, [Source | undefined, Key]> = { viewer: [viewer, 'viewer'], baseUrl: [url, 'viewer_url'], region: [region, 'viewer_region'], template: [template, 'viewer_template'] };
   const text = (s: Source | undefined) => (s === undefined ? undefined : String(s.value).trim());
   try {
     return parseTraceViewer({
@@ -167,16 +163,7 @@ function viewerConfig(pick: (key: Key) => Source | undefined, lambda: LambdaInfo
     });
   } catch (error) {
     if (!(error instanceof TraceViewerConfigError)) throw error;
-    const source = sources[error.field];
-    const key = source?.key ?? `${KEYS.viewer}${error.field === 'viewer' ? '' : `_${error.field === 'baseUrl' ? 'URL' : error.field.toUpperCase()}`}`;
-    throw new ConfigError(key, `expected ${error.accepted}`);
+    const [source, key] = sources[error.field] ?? [undefined, 'viewer'];
+    throw new ConfigError(source?.key ?? KEYS[key], `expected ${error.accepted}`);
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }

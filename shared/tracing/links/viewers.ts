@@ -20,8 +20,17 @@ const ACCEPTED = {
   template: `an absolute http(s) URL with {traceID}, {trace_id} or {xray_trace_id}, without credentials, ${URL_CHARS}`,
 } as const;
 
+/** Viewers made by parseTraceViewer: valid and frozen, so traceUrl need not check them again. */
+const validated = new WeakSet<TraceViewer>();
+
 /** Validates viewer settings once, at configuration time; a missing `viewer` means none. */
 export function parseTraceViewer(input: TraceViewerInput = {}): TraceViewer {
+  const viewer = parseViewer(input);
+  validated.add(viewer);
+  return viewer;
+}
+
+function parseViewer(input: TraceViewerInput): TraceViewer {
   const kind = parseKind(input.viewer);
   switch (kind) {
     case 'none':
@@ -128,6 +137,7 @@ function parseHttpUrl(s: string): URL | undefined {
 }
 
 function recheck(viewer: TraceViewer): TraceViewer {
+  if (validated.has(viewer)) return viewer;
   const v: Partial<Record<'kind' | 'baseUrl' | 'region' | 'template', unknown>> = viewer ?? {};
   if (typeof v.kind !== 'string' || v.kind === '') throw new TraceViewerConfigError('viewer', ACCEPTED.viewer, v.kind);
   return parseTraceViewer({ viewer: v.kind, ...pickStrings(v) });

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { MetricsBatch } from './data-model';
 import { ExportRequestError } from './errors';
 import { agentFor, postProtobuf } from './http-post';
-import { logOnce, type OnceLogger } from './log-once';
+import { logOnce, type OnceLogger } from '../log-once';
 import { encodeMetricsRequest } from './otlp-encoder';
 
 export interface OtlpHttpMetricExporterOptions {

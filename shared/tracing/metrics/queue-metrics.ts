@@ -2,7 +2,7 @@ import type { Resource } from '@opentelemetry/resources';
 import { INSTRUMENTATION_SCOPE } from '../names';
 import type { ResourceData } from './data-model';
 import { createInstruments } from './instruments';
-import { logOnce } from './log-once';
+import { logOnce } from '../log-once';
 import { OtlpHttpMetricExporter } from './otlp-http-exporter';
 import type { QueueMetrics, QueueMetricsOptions } from './types';
 
