@@ -1,7 +1,6 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { Validations } from 'aws-cdk-lib';
+import { buildApp } from '../../infra/build-app';
 import { ConfigError } from '../../shared/config';
 import { readSettings } from '../../infra/settings';
 import { propertiesOf, synthApp } from '../support/cdk';
@@ -85,10 +84,10 @@ describe('deployment variants', () => {
 
 describe('cdk-nag', () => {
   it('runs its AWS Solutions checks in the synth: an unacknowledged finding fails it', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Careless');
-    new s3.Bucket(stack, 'Open'); // no access logs, no SSL-only policy
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    // The project's own app (buildApp adds the checks): a careless resource in one of its stacks fails the synth.
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const built = buildApp(app);
+    new s3.Bucket(built.data, 'Open'); // no access logs, no SSL-only policy
     expect(() => app.synth()).toThrow(/AwsSolutions-S1|AwsSolutions-S10/);
   });
 });

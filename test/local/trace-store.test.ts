@@ -1,6 +1,6 @@
 import type { ReceivedSpan } from '../../shared/local/otlp/traces';
 import { TraceStore } from '../../shared/local/traces/store';
-import { toTree } from '../../shared/local/traces/tree';
+import { toTree, type SpanNode } from '../../shared/local/traces/tree';
 
 const T1 = '0af7651916cd43dd8448eb211c80319c';
 let clock = 1_700_000_000_000;
@@ -47,6 +47,8 @@ describe('the local trace store', () => {
     const tree = toTree(store.get(T1)!);
     expect(tree.spans[0]).toMatchObject({ spanId: root, missingParent: true });
     expect(tree.spans[0]!.children[0]!.children[0]!.spanId).toBe('c'.repeat(16));
+    const all = (nodes: readonly SpanNode[]): string[] => nodes.flatMap((n) => [n.spanId, ...all(n.children)]);
+    expect(all(tree.spans).sort()).toEqual(['a', 'b', 'c', 'd', 'e'].map((c) => c.repeat(16))); // every span, none lost to the cycle
     expect(JSON.stringify(tree)).toBeTruthy(); // no cycle in the output
     expect(tree).toMatchObject({ spanCount: 5, errorCount: 1, jobIds: ['01JOB'], xrayTraceId: `1-${T1.slice(0, 8)}-${T1.slice(8)}` });
   });
