@@ -23,6 +23,7 @@ import { lambdaClient } from '../shared/runtime/aws';
 import { parseAppConfig } from '../shared/config';
 import { initTracing, parseTracingConfig } from '../shared/tracing';
 import { buildFunction, FUNCTIONS, ROOT } from '../scripts/build';
+import { ESBUILD_TARGET } from '../scripts/node-target';
 import { apiGatewayEvent, lambdaContext, scheduledEvent } from '../test/support/lambda-events';
 import { startCollector } from './lib/collector';
 import { benchRedis } from './lib/redis';
@@ -132,18 +133,18 @@ async function main(): Promise<void> {
     return [fn, file];
   }));
   const coldDir = join(ROOT, 'dist', 'bench', 'cold');
-  buildSync({ entryPoints: [join(ROOT, 'bench/cold/run-bundle.ts'), join(ROOT, 'bench/cold/bare-handler.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outdir: coldDir, logLevel: 'warning' });
+  buildSync({ entryPoints: [join(ROOT, 'bench/cold/run-bundle.ts'), join(ROOT, 'bench/cold/bare-handler.ts')], bundle: true, platform: 'node', target: ESBUILD_TARGET, format: 'cjs', outExtension: { '.js': '.cjs' }, outdir: coldDir, logLevel: 'warning' });
 
   // Cold starts.
   const env = { ...process.env, ...envFor(redis.url, endpoint, 'bench-cold') };
-  const runner = join(coldDir, 'run-bundle.js');
+  const runner = join(coldDir, 'run-bundle.cjs');
   // The same bundle with TRACING_ENABLED=false isolates what the tracing setup adds to a cold start.
   const envOff = { ...env, TRACING_ENABLED: 'false' };
   const bare = [] as number[];
   const cold = new Map<string, Array<{ readyMs: number; firstResponseMs: number }>>();
   const coldOff = new Map<string, number[]>();
   for (let i = 0; i < COLD_RUNS; i++) {
-    bare.push((await coldStart(runner, join(coldDir, 'bare-handler.js'), 'bare', env)).firstResponseMs);
+    bare.push((await coldStart(runner, join(coldDir, 'bare-handler.cjs'), 'bare', env)).firstResponseMs);
     for (const fn of FUNCTIONS) {
       cold.set(fn, [...(cold.get(fn) ?? []), await coldStart(runner, bundles[fn]!, fn, env)]);
       coldOff.set(fn, [...(coldOff.get(fn) ?? []), (await coldStart(runner, bundles[fn]!, fn, envOff)).firstResponseMs]);

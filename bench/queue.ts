@@ -11,6 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { Queue as BullQueue, Worker as BullWorker } from 'bullmq';
 import { consume, JobQueue, QueueAdmin } from '../shared/queue';
@@ -18,7 +19,7 @@ import { createRedisClient } from '../shared/redis';
 import { benchRedis } from './lib/redis';
 import { emit, median, round } from './lib/report';
 
-const bullmqVersion = (JSON.parse(readFileSync(require.resolve('bullmq/package.json'), 'utf8')) as { version: string }).version;
+const bullmqVersion = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('bullmq/package.json'), 'utf8')) as { version: string }).version;
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const ONLY = process.env.FIGURES?.split(','); // run a subset, e.g. FIGURES=drain_c50
 const JOBS = Number(process.env.JOBS ?? 20_000);

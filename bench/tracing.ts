@@ -170,12 +170,12 @@ async function main(): Promise<void> {
     }
   }
 
-  const dir = join(__dirname, 'cold');
+  const dir = join(import.meta.dirname, 'cold');
   const env = { ...process.env, TRACING_ENDPOINT: `${endpoint}/v1/traces`, TRACING_SAMPLING_STRATEGY: 'always' };
   const runs: Record<'bare' | 'traced', ColdRun[]> = { bare: [], traced: [] };
   for (let i = 0; i < COLD_RUNS; i++) {
-    runs.bare.push(await coldStart(join(dir, 'bare.js'), env));
-    runs.traced.push(await coldStart(join(dir, 'traced.js'), env));
+    runs.bare.push(await coldStart(join(dir, 'bare.cjs'), env));
+    runs.traced.push(await coldStart(join(dir, 'traced.cjs'), env));
   }
   const m = (kind: 'bare' | 'traced', f: keyof ColdRun) => round(median(runs[kind].map((r) => r[f])), 1);
   emit({

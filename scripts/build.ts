@@ -1,13 +1,14 @@
 /**
  * npm run build — one bundle per function (functions/<name>/handler.ts → dist/functions/<name>/index.js):
- * minified, with a source map, for Lambda's Node 22 runtime. ESM builds of dependencies are preferred
+ * minified, with a source map, for Lambda's Node 24 runtime. ESM builds of dependencies are preferred
  * (`mainFields: module, main`) so unused parts are shaken out (OpenTelemetry's semantic conventions alone
  * would add ~80 KB otherwise). The AWS SDK is bundled, not taken from the runtime, so the versions tested
  * here are the versions deployed. Prints each bundle's size as a JSON line.
  */
 import { buildSync } from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ESBUILD_TARGET } from './node-target';
 
 /** The project root: the nearest folder above this file with a package.json (this file may run bundled). */
 function findRoot(dir: string): string {
@@ -19,7 +20,7 @@ function findRoot(dir: string): string {
   return dir;
 }
 
-export const ROOT = findRoot(__dirname);
+export const ROOT = findRoot(import.meta.dirname);
 export const FUNCTIONS = readdirSync(join(ROOT, 'functions')).filter((name) => existsSync(join(ROOT, 'functions', name, 'handler.ts')));
 
 export function buildFunction(name: string, outdir = join(ROOT, 'dist', 'functions', name)): { file: string; bytes: number } {
@@ -30,7 +31,7 @@ export function buildFunction(name: string, outdir = join(ROOT, 'dist', 'functio
     minify: true,
     sourcemap: true,
     platform: 'node',
-    target: 'node22',
+    target: ESBUILD_TARGET,
     format: 'cjs',
     mainFields: ['module', 'main'],
     outfile: file,
@@ -38,10 +39,13 @@ export function buildFunction(name: string, outdir = join(ROOT, 'dist', 'functio
     logLevel: 'warning',
     legalComments: 'none',
   });
+  // The bundle is CommonJS, as Lambda loads an index.js with no package.json beside it; this project's own
+  // package.json says "module", so the folder says otherwise for Node here.
+  writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
   return { file, bytes: result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('index.js'))!]!.bytes };
 }
 
-if (require.main === module) {
+if (process.argv[1] === import.meta.filename) {
   for (const name of FUNCTIONS) {
     const { file, bytes } = buildFunction(name);
     console.log(JSON.stringify({ function: name, bundle: file.replace(`${ROOT}/`, ''), bytes, kib: Math.round(bytes / 1024) }));

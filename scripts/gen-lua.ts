@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SCRIPTS_DIR = join(__dirname, '..', 'shared', 'queue', 'scripts');
+export const SCRIPTS_DIR = join(import.meta.dirname, '..', 'shared', 'queue', 'scripts');
 export const GENERATED_FILE = join(SCRIPTS_DIR, 'generated.ts');
 const INCLUDE = /^-- @include "([a-z-]+)"\s*$/gm;
 
@@ -43,7 +43,7 @@ export function renderScripts(dir = SCRIPTS_DIR): string {
   ].join('\n');
 }
 
-if (require.main === module) {
+if (process.argv[1] === import.meta.filename) {
   writeFileSync(GENERATED_FILE, renderScripts());
   console.log(`wrote ${GENERATED_FILE}`);
 }

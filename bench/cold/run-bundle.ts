@@ -3,6 +3,7 @@
  * start (performance.now() counts from there, so module loading is included). argv: bundle path, event kind.
  */
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 
 const [bundle, kind] = process.argv.slice(2) as [string, string];
 const events: Record<string, unknown> = {
@@ -27,8 +28,8 @@ const context = {
   getRemainingTimeInMillis: () => deadline - Date.now(),
 };
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle's path is only known at run time
-const { handler } = require(bundle) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+// Required, as Lambda's runtime loads a CommonJS bundle: synchronously, and timed from process start.
+const { handler } = createRequire(import.meta.url)(bundle) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
 const readyMs = performance.now();
 void handler(events[kind], context).then(
   (response) => {

@@ -83,8 +83,8 @@ const flushed = (): void => undefined;
 
 /**
  * Ends the invocation span once, records the outcome, and flushes within the time the invocation has left.
- * Not async: most invocations have nothing to flush, and then return no promise at all (each promise costs
- * the context manager's hooks on Node 20). Resolves to nothing: middy reads any value as a response.
+ * Not async: most invocations have nothing to flush, and then return no promise at all (no allocation or
+ * extra microtask on the common path). Resolves to nothing: middy reads any value as a response.
  */
 function finish(request: Request, tracing: Tracing): Promise<void> | undefined {
   const state = stateOf(request);

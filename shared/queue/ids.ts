@@ -8,9 +8,6 @@ import { randomFillSync } from 'node:crypto';
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const JOB_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-const random = new Uint8Array(10);
-let lastTime = -1;
-
 function encodeTime(ms: number): string {
   let out = '';
   for (let i = 0; i < 10; i++) {
@@ -37,22 +34,45 @@ function encodeRandom(bytes: Uint8Array): string {
   return out;
 }
 
-function incrementRandom(): void {
-  for (let i = random.length - 1; i >= 0; i--) {
-    random[i] = (random[i]! + 1) & 0xff;
-    if (random[i] !== 0) return;
+/** Fills the buffer with random bytes (crypto's by default; a test passes its own). */
+export type RandomSource = (bytes: Uint8Array) => void;
+
+/**
+ * Makes ids in creation order. Holds the last time and random part it used, so an id never sorts before
+ * an earlier one from the same generator: in the same millisecond, or when the clock steps back, the time
+ * stays and the random part is incremented.
+ */
+export class JobIdGenerator {
+  private readonly random = new Uint8Array(10);
+  private lastTime = -1;
+
+  constructor(private readonly fill: RandomSource = randomFillSync) {}
+
+  /** A new id for a job created at `now` (ms since the epoch). */
+  next(now: number): string {
+    if (now <= this.lastTime) {
+      this.increment();
+      now = this.lastTime;
+    } else {
+      this.fill(this.random);
+      this.lastTime = now;
+    }
+    return encodeTime(now) + encodeRandom(this.random);
+  }
+
+  private increment(): void {
+    for (let i = this.random.length - 1; i >= 0; i--) {
+      this.random[i] = (this.random[i]! + 1) & 0xff;
+      if (this.random[i] !== 0) return;
+    }
   }
 }
 
+/** The process's generator: every producer in one process shares its ordering. */
+const processIds = new JobIdGenerator();
+
 export function newJobId(now: number = Date.now()): string {
-  if (now <= lastTime) {
-    incrementRandom();
-    now = lastTime;
-  } else {
-    randomFillSync(random);
-    lastTime = now;
-  }
-  return encodeTime(now) + encodeRandom(random);
+  return processIds.next(now);
 }
 
 /** Creation time (ms) encoded in a job id. */

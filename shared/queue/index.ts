@@ -1,7 +1,7 @@
 export { QueueAdmin } from './admin';
 export { backoffDelay, type BackoffPolicy } from './backoff';
 export * from './errors';
-export { JOB_ID_PATTERN, jobIdTime, newJobId } from './ids';
+export { JOB_ID_PATTERN, JobIdGenerator, jobIdTime, newJobId } from './ids';
 export { JobQueue } from './job-queue';
 export { queueKeys, type QueueKeys } from './keys';
 export { NAME_PATTERN, resolveQueueOptions, type HistoryPolicy, type QueueOptions, type ResolvedQueueOptions } from './options';

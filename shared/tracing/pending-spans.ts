@@ -1,5 +1,5 @@
 import { createContextKey, type Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /** Spans recorded under one scope (an invocation): its flush need not wait when there are none. */
 class Tally {

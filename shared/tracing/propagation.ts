@@ -2,8 +2,8 @@ import { context as api, ROOT_CONTEXT, trace, type Context, type TextMapGetter, 
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
-import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
 import { PROPAGATION_FORMATS, type PropagationFormat } from './config';
+import { JaegerPropagator, UBER_BAGGAGE_PREFIX, UBER_TRACE_ID } from './jaeger-propagator';
 
 /** A propagation carrier: header-style keys to string values (what a job stores as `trace`). */
 export type Carrier = Record<string, string>;
@@ -43,7 +43,7 @@ function lowerCased(carrier: Record<string, unknown>): Map<string, string | stri
 /** Whether any format's header is there at all: most requests carry none, and then no propagator need look. */
 function hasTraceHeader(view: Map<string, unknown>): boolean {
   for (const key of view.keys()) {
-    if (key === 'traceparent' || key === 'x-amzn-trace-id' || key === 'b3' || key === 'x-b3-traceid' || key === 'uber-trace-id' || key === 'baggage' || key.startsWith('uberctx-')) return true;
+    if (key === 'traceparent' || key === 'x-amzn-trace-id' || key === 'b3' || key === 'x-b3-traceid' || key === UBER_TRACE_ID || key === 'baggage' || key.startsWith(UBER_BAGGAGE_PREFIX)) return true;
   }
   return false;
 }

@@ -1,8 +1,7 @@
 import { context as contextApi, propagation, trace, TraceFlags, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { AWSXRayIdGenerator } from '@opentelemetry/id-generator-aws-xray';
-import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TracingConfig } from './config';
 import { FlushBudget, GuardedSpanExporter, type Log } from './export-guard';
 import { createNoopQueueMetrics, createQueueMetrics, type QueueMetrics } from './metrics';
@@ -12,6 +11,7 @@ import { PendingSpans } from './pending-spans';
 import { RedactingSpanExporter } from './redacting-exporter';
 import { buildResource } from './resource';
 import { createSampler } from './sampling';
+import { XRayIdGenerator } from './xray-id-generator';
 
 export interface TracingOptions {
   /** Export here instead of OTLP (tests: an InMemorySpanExporter). Redaction still applies. */
@@ -123,20 +123,21 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
       : guarded;
   const processor =
     options.processor === 'simple'
-      ? new SimpleSpanProcessor(exporter)
-      : new BatchSpanProcessor(exporter, {
+      ? new SimpleSpanProcessor({ exporter })
+      : new BatchSpanProcessor({
+          exporter,
           maxQueueSize: config.maxQueueSize,
           maxExportBatchSize: config.maxExportBatchSize,
           scheduledDelayMillis: config.batchTimeoutMs,
           exportTimeoutMillis: config.exportTimeoutMs,
         });
   const pending = new PendingSpans(processor);
-  const provider = new NodeTracerProvider({
+  const provider = new TracerProvider({
     resource,
     sampler,
     spanProcessors: [pending],
     // X-Ray ids carry their start time; the X-Ray backend rejects ids that do not. Valid W3C ids too.
-    ...(config.propagationFormat === 'xray' || config.lambda ? { idGenerator: new AWSXRayIdGenerator() } : {}),
+    ...(config.propagationFormat === 'xray' || config.lambda ? { idGenerator: new XRayIdGenerator() } : {}),
     spanLimits: { attributeValueLengthLimit: 4096 },
   });
   const readers = extractionOrder(config.propagationFormat);

@@ -94,7 +94,7 @@ describe('app configuration from the YAML file (CONFIG_FILE)', () => {
 
 describe('the README configuration reference', () => {
   it('documents every setting the functions and the local pipeline read', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
     const missing = [...Object.keys(APP_SETTINGS), ...Object.keys(LOCAL_SETTINGS)].filter((key) => !readme.includes(`\`${key}\``));
     expect(missing).toEqual([]);
     const paths = ([...Object.values(APP_SETTINGS), ...Object.values(LOCAL_SETTINGS)] as (string | null)[]).filter((p): p is string => p !== null);

@@ -1,3 +1,4 @@
+import type { MockInstance } from 'vitest';
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createAdminHandler } from '../../functions/admin/app';
@@ -15,9 +16,9 @@ const UNKNOWN_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 let t: TestRuntime;
 let rt: Runtime;
 let admin: ReturnType<typeof createAdminHandler>;
-let logs: jest.SpyInstance;
+let logs: MockInstance;
 beforeEach(async () => {
-  logs = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  logs = vi.spyOn(console, 'log').mockImplementation(() => undefined);
   t = testRuntime('producer', { TRACING_VIEWER: 'jaeger', TRACING_VIEWER_URL: JAEGER });
   admin = createAdminHandler({ tracing: t.tracing, runtime: t.runtime });
   rt = await t.runtime();
@@ -268,7 +269,7 @@ describe('admin function: purges and requeues', () => {
   it('audits a purge that failed, and answers 500 saying nothing of the cause', async () => {
     const broken = Object.assign(Object.create(rt.admin) as Runtime['admin'], { purgeQueue: () => Promise.reject(new Error('ERR at /var/task/secret.lua')) });
     admin = createAdminHandler({ tracing: t.tracing, runtime: async () => ({ ...rt, admin: broken }) });
-    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const { status, body } = await purgeDefault(confirm());
     errors.mockRestore();
     expect([status, body]).toEqual([500, { error: 'internal', message: 'internal error' }]);

@@ -1,5 +1,6 @@
+import type { MockInstance } from 'vitest';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createDlqHandler } from '../../functions/dlq/app';
 import { createEnqueueHandler } from '../../functions/enqueue/app';
 import { createPollerHandler } from '../../functions/worker-poller/app';
@@ -24,11 +25,11 @@ afterAll(async () => {
   await sns.stop();
 });
 let t: TestRuntime;
-let logs: jest.SpyInstance;
-let warnings: jest.SpyInstance;
+let logs: MockInstance;
+let warnings: MockInstance;
 beforeEach(() => {
-  logs = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  warnings = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  logs = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  warnings = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 });
 afterEach(async () => {
   logs.mockRestore();
@@ -36,7 +37,7 @@ afterEach(async () => {
   sns.published.length = 0;
   await t.close();
 });
-const logged = (spy: jest.SpyInstance) => spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+const logged = (spy: MockInstance) => spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
 
 function setup(env: Record<string, string> = {}) {
   t = testRuntime('consumer', {

@@ -117,14 +117,14 @@ describe('enqueue function', () => {
   it('answers 503 without details when Redis cannot be reached', async () => {
     const down = testRuntime('producer', { REDIS_URL: 'redis://127.0.0.1:9', QUEUE_NAMESPACE: 'down' });
     const h = createEnqueueHandler({ tracing: down.tracing, runtime: down.runtime });
-    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const response = await h(apiGatewayEvent({ body: JSON.stringify({ type: 'noop' }) }), lambdaContext());
     errors.mockRestore();
     expect(response.statusCode).toBe(503);
     expect(parse(response)).toEqual({ error: 'unavailable', message: 'the queue is unavailable; retry later' });
     expect(down.span('POST /jobs')?.status.code).toBe(2);
     const rt = await down.runtime();
-    // ioredis keeps the failed command's timeout timer (redis/ioredis#1535), so jest may wait up to 2 s to exit.
+    // ioredis keeps the failed command's timeout timer (redis/ioredis#1535), so a test process may wait up to 2 s to exit.
     rt.redis.disconnect();
   });
 });

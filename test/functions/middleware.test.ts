@@ -1,7 +1,7 @@
 import { trace, type Span } from '@opentelemetry/api';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ExportResultCode } from '@opentelemetry/core';
-import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { traced } from '../../shared/middleware/tracing';
 import { parseTracingConfig, type Env } from '../../shared/tracing/config';
 import { initTracing, type Tracing } from '../../shared/tracing/tracing';
@@ -95,11 +95,8 @@ describe('Middleware: tracing', () => {
 
   it('marks only the first invocation of the environment as a cold start', async () => {
     const { tracing, spans } = setup();
-    let fresh!: typeof import('../../shared/middleware/tracing');
-    jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules needs a synchronous load
-      fresh = require('../../shared/middleware/tracing'); // a new environment: module state starts over
-    });
+    vi.resetModules(); // a new environment: module state starts over
+    const fresh = await import('../../shared/middleware/tracing');
     const handler = fresh.traced(childSpanHandler(tracing), { tracing });
     await handler(scheduledEvent(), lambdaContext({ functionName: 'first' }));
     await handler(scheduledEvent(), lambdaContext({ functionName: 'second' }));

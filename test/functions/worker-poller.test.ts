@@ -1,5 +1,5 @@
 import { SpanKind, trace } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createEnqueueHandler } from '../../functions/enqueue/app';
 import { createPollerHandler } from '../../functions/worker-poller/app';
 import { startLambdaInvokeServer, type LambdaInvokeServer } from '../../shared/local/lambda';
@@ -119,7 +119,7 @@ describe('worker-poller function', () => {
   });
 
   it('logs the queue health as CloudWatch metrics (EMF) when QUEUE_HEALTH_METRICS=emf (deployed)', async () => {
-    const logs = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const logs = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const { enqueue, poller } = setup({ QUEUE_HEALTH_METRICS: 'emf' });
     await enqueue(enqueueBody({ type: 'fail', maxAttempts: 1, payload: { retryable: false } }), lambdaContext());
     await enqueue(enqueueBody({ type: 'noop', queue: 'later' }), lambdaContext()); // a queue this poller does not take

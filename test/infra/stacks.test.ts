@@ -72,10 +72,10 @@ describe('data stack', () => {
 });
 
 describe('pipeline stack: functions', () => {
-  it('runs four functions on Node 22 ARM64 with active tracing, the collector layer and its configuration', () => {
+  it('runs four functions on Node 24 ARM64 with active tracing, the collector layer and its configuration', () => {
     expect(functions().map((f) => f.FunctionName).sort()).toEqual(['tq-dev-admin', 'tq-dev-dlq', 'tq-dev-enqueue', 'tq-dev-worker-poller']);
     for (const f of functions()) {
-      expect(f).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, VpcConfig: expect.anything() });
+      expect(f).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, VpcConfig: expect.anything() });
       expect(JSON.stringify(f.Layers)).toContain(':184161586896:layer:opentelemetry-collector-arm64-');
       expect(f.Environment.Variables).toMatchObject({
         OPENTELEMETRY_COLLECTOR_CONFIG_URI: COLLECTOR_CONFIG_URI, TRACING_PROPAGATION_FORMAT: 'xray', TRACING_SAMPLING_STRATEGY: 'probabilistic',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 
 describe('cdk synth through the CLI', () => {
   it('synthesizes the three stacks offline, with no AWS credentials or account', async () => {

@@ -9,9 +9,9 @@ import { connect } from '../support/redis';
 import { eventually, startPipeline, type RunningPipeline } from '../support/local-pipeline';
 
 const run = promisify(execFile);
-const CLI = join(__dirname, '..', '..', 'shared', 'cli', 'queue-admin.cjs');
+const CLI = join(import.meta.dirname, '..', '..', 'shared', 'cli', 'queue-admin.mjs');
 
-jest.setTimeout(60_000);
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let p: RunningPipeline;
 

@@ -26,7 +26,7 @@ describe('key builder', () => {
   });
 
   it('agrees with the layout the Lua scripts build', async () => {
-    const lua = readFileSync(join(__dirname, '../../shared/queue/scripts/includes/keys.lua'), 'utf8');
+    const lua = readFileSync(join(import.meta.dirname, '../../shared/queue/scripts/includes/keys.lua'), 'utf8');
     const redis = connect();
     const fromLua = await redis.eval(
       `${lua}\nlocal p = ARGV[1]\nreturn { jobKey(p, 'ID'), waitKey(p, 'mail', 'high'), wakeKey(p, 'mail'), activeKey(p, 'mail'), delayedKey(p, 'mail'), idempotencyKey(p, 'k') }`,

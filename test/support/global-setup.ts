@@ -1,17 +1,14 @@
-import { join } from 'node:path';
-import { startRedisServer, type LocalRedis } from '../../shared/local/redis-server';
-import { bundleEsmOnlyDependencies } from './esm-deps';
+import { startRedisServer } from '../../shared/local/redis-server';
 
-declare global {
-  var __TEST_REDIS__: LocalRedis | undefined;
-}
-
-/** One real redis-server for the whole run, on a free loopback port — unless REDIS_URL names one. */
-export default async function globalSetup(): Promise<void> {
-  bundleEsmOnlyDependencies(join(__dirname, '..', '..'));
-  if (process.env.REDIS_URL) return;
+/**
+ * One real redis-server for the whole run, on a free loopback port — unless REDIS_URL names one. Test
+ * workers are forked after this and inherit the variable. Returns the teardown.
+ */
+export default async function globalSetup(): Promise<(() => Promise<void>) | undefined> {
+  if (process.env.REDIS_URL) return undefined;
   const redis = await startRedisServer();
-  globalThis.__TEST_REDIS__ = redis;
-  // Test workers are forked after this and inherit the variable.
   process.env.REDIS_URL = redis.url;
+  return async () => {
+    await redis.stop();
+  };
 }

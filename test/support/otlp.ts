@@ -1,15 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ExportMetricsServiceRequest, ExportTraceServiceRequest } from './otlp-schema';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-// The official OTLP protobuf definitions, compiled by protobufjs: @opentelemetry/otlp-transformer 0.52.x
-// ships them as a generated root (installed under the `otlp-proto` alias). Untyped: decode to plain data.
-const root = require('otlp-proto/build/src/generated/root') as {
-  opentelemetry: { proto: { collector: Record<string, Record<string, Record<string, { decode(b: Uint8Array): unknown; toObject(m: unknown, o: object): unknown }>>> } };
-};
-/* eslint-enable @typescript-eslint/no-require-imports */
-
-const collector = root.opentelemetry.proto.collector;
 const toObject = { longs: String, enums: Number, bytes: String, defaults: false, arrays: true, oneofs: true };
 
 export interface DecodedAttribute {
@@ -35,7 +27,7 @@ const hex = (base64: unknown) => (typeof base64 === 'string' && base64 ? Buffer.
 
 /** Decodes an OTLP/protobuf ExportTraceServiceRequest into flat spans, ids as hex. */
 export function decodeTraceRequest(body: Uint8Array): DecodedSpan[] {
-  const type = collector.trace!.v1!.ExportTraceServiceRequest!;
+  const type = ExportTraceServiceRequest;
   const request = type.toObject(type.decode(body), toObject) as {
     resourceSpans?: Array<{ resource?: { attributes?: DecodedAttribute[] }; scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }> }>;
   };
@@ -101,7 +93,7 @@ export interface MetricsRequest {
 }
 
 export function decodeMetricsRequest(body: Uint8Array): MetricsRequest {
-  const type = collector.metrics!.v1!.ExportMetricsServiceRequest!;
+  const type = ExportMetricsServiceRequest;
   return type.toObject(type.decode(body), { longs: String, bytes: String }) as MetricsRequest;
 }
 

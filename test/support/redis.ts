@@ -4,7 +4,7 @@ import { JobQueue, QueueAdmin, type QueueOptions } from '../../shared/queue';
 
 export function redisUrl(): string {
   const url = process.env.REDIS_URL;
-  if (!url) throw new Error('REDIS_URL is not set: run the tests through jest (its global setup starts redis-server)');
+  if (!url) throw new Error('REDIS_URL is not set: run the tests through vitest (its global setup starts redis-server)');
   return url;
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { parseAppConfig } from '../../shared/config';
 import { QueueAdmin } from '../../shared/queue';

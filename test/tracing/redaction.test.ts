@@ -1,4 +1,4 @@
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { parseTracingConfig } from '../../shared/tracing/config';
 import { anonymizePath, applyTextRules, redactAttributes, redactText } from '../../shared/tracing/redaction';
 import { initTracing } from '../../shared/tracing/tracing';

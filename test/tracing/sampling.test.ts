@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
-import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
+import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import { parseTracingConfig } from '../../shared/tracing/config';
 import { AdaptiveSampler, createSampler, traceIdRatio } from '../../shared/tracing/sampling';
 

@@ -18,31 +18,29 @@ interface HandlerModule {
 }
 
 /*
- * The deployed handler modules, each loaded once. Required, not imported: they read their settings as they
- * load, like a cold start, so they must load only after process.env holds the local ones.
+ * The deployed handler modules, each loaded once. Imported on demand, not statically: they read their
+ * settings as they load, like a cold start, so they must load only after process.env holds the local ones.
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
-const MODULES: Readonly<Record<FunctionName, () => HandlerModule>> = {
-  enqueue: () => require('../../../functions/enqueue/handler') as HandlerModule,
-  'worker-poller': () => require('../../../functions/worker-poller/handler') as HandlerModule,
-  admin: () => require('../../../functions/admin/handler') as HandlerModule,
-  dlq: () => require('../../../functions/dlq/handler') as HandlerModule,
+const MODULES: Readonly<Record<FunctionName, () => Promise<HandlerModule>>> = {
+  enqueue: () => import('../../../functions/enqueue/handler'),
+  'worker-poller': () => import('../../../functions/worker-poller/handler'),
+  admin: () => import('../../../functions/admin/handler'),
+  dlq: () => import('../../../functions/dlq/handler'),
 };
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Imports each handler module with its own service name (the function's, as on Lambda, unless
  * OTEL_SERVICE_NAME is set), so a local trace shows which function each span came from. process.env
  * must already hold the local settings: the modules read it as they load.
  */
-export function loadFunctions(): LoadedFunction[] {
+export async function loadFunctions(): Promise<LoadedFunction[]> {
   const userServiceName = process.env.OTEL_SERVICE_NAME;
   const loaded: LoadedFunction[] = [];
   try {
-    for (const [key, load] of Object.entries(MODULES) as [FunctionName, () => HandlerModule][]) {
+    for (const [key, load] of Object.entries(MODULES) as [FunctionName, () => Promise<HandlerModule>][]) {
       const name = LOCAL_FUNCTIONS[key];
       if (!userServiceName) process.env.OTEL_SERVICE_NAME = name;
-      const mod = load();
+      const mod = await load(); // one at a time: each reads OTEL_SERVICE_NAME as it loads
       loaded.push({ name, handler: mod.handler, tracing: mod.tracing, runtime: mod.runtime, memoryMb: FUNCTION_SIZES[key].memoryMb, timeoutMs: FUNCTION_SIZES[key].timeoutMs });
     }
     if (!userServiceName) process.env.OTEL_SERVICE_NAME = ECHO_FUNCTION;

@@ -73,7 +73,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
   Object.assign(process.env, environment.defaults);
   let functions: LoadedFunction[];
   try {
-    functions = loadFunctions();
+    functions = await loadFunctions();
   } catch (error) {
     await closeServer(server);
     await redis.own?.stop();

@@ -1,14 +1,14 @@
 import { context, trace, TraceFlags, type Span } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, AlwaysOnSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import { MetricNames } from '../../../shared/tracing/names';
 import { createQueueMetrics, type QueueMetrics } from '../../../shared/tracing/metrics';
 import { AlignedHistogramReservoir, FixedSizeReservoir } from '../../../shared/tracing/metrics/reservoirs';
 import { b64ToHex, metricNamed, startReceiver, type HistogramPoint, type Receiver } from './otlp-receiver';
 
-const sampledTracer = new BasicTracerProvider({ sampler: new AlwaysOnSampler() }).getTracer('test');
-const unsampledTracer = new BasicTracerProvider({ sampler: new AlwaysOffSampler() }).getTracer('test');
+const sampledTracer = new TracerProvider({ sampler: new AlwaysOnSampler() }).getTracer('test');
+const unsampledTracer = new TracerProvider({ sampler: new AlwaysOffSampler() }).getTracer('test');
 
 /** Runs `fn` with `span` active, the way instrumented queue code does. */
 function inside<T>(span: Span, fn: () => T): T {
@@ -41,7 +41,7 @@ describe('Queue metrics: exemplars', () => {
   afterEach(async () => {
     await metrics.shutdown();
     await receiver.close();
-    jest.restoreAllMocks();
+    vi.restoreAllMocks();
   });
 
   it("attaches the sampled span's trace and span id to the bucket it lands in", async () => {
@@ -170,8 +170,8 @@ describe('Queue metrics: exemplars', () => {
   it('sends no exemplars, does no reservoir work and never reads the active context when exemplars are off', async () => {
     start(false);
     const ctx = trace.setSpan(context.active(), sampledTracer.startSpan('job.process'));
-    const offers = [jest.spyOn(AlignedHistogramReservoir.prototype, 'offer'), jest.spyOn(FixedSizeReservoir.prototype, 'offer')];
-    const active = jest.spyOn(context, 'active');
+    const offers = [vi.spyOn(AlignedHistogramReservoir.prototype, 'offer'), vi.spyOn(FixedSizeReservoir.prototype, 'offer')];
+    const active = vi.spyOn(context, 'active');
     context.with(ctx, () => {
       metrics.recordEnqueueDuration(3, { queue: 'q', priority: 'p' });
       metrics.countError('timeout', { queue: 'q' });
