@@ -79,8 +79,10 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
     const [a, b] = contexts;
     expect(a).toMatchObject({
       awsRequestId: first.$metadata.requestId, functionName: 'ctx', functionVersion: '$LATEST', invokedFunctionArn: `${ARN_PREFIX}ctx`,
-      memoryLimitInMB: '256', logGroupName: '/aws/lambda/ctx', callbackWaitsForEmptyEventLoop: true, identity: undefined, clientContext: undefined,
+      memoryLimitInMB: '256', logGroupName: '/aws/lambda/ctx', identity: undefined, clientContext: undefined,
     });
+    // What nodejs24.x removed with callback handlers is absent, as there.
+    for (const removed of ['callbackWaitsForEmptyEventLoop', 'done', 'fail', 'succeed']) expect(a).not.toHaveProperty(removed);
     expect(a!.logStreamName).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
     expect(b!.awsRequestId).toBe(second.$metadata.requestId);
     expect(b!.awsRequestId).not.toBe(a!.awsRequestId);
@@ -234,6 +236,13 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
   it('rejects a registration Lambda would not accept, naming the field', () => {
     expect(() => server.register(fn('has space', async () => null))).toThrow(LocalFunctionConfigError);
     expect(() => server.register(fn('big', async () => null, { timeoutMs: 16 * 60_000 }))).toThrow(/timeoutMs/);
+  });
+
+  it('refuses a callback handler, as nodejs24.x does, and takes the middy handlers the functions export', async () => {
+    const callbackStyle = (_event: unknown, _context: unknown, _callback: unknown) => undefined;
+    expect(() => server.register(fn('callback', callbackStyle))).toThrow(/^handler: declares a callback parameter/);
+    const { handler } = await import('../../functions/dlq/handler');
+    expect(() => server.register(fn('middy', handler))).not.toThrow();
   });
 
   it('stops promptly with a keep-alive connection and an invocation still in flight', async () => {

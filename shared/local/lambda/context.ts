@@ -1,6 +1,9 @@
 import type { ClientContext } from 'aws-lambda';
 import type { LambdaContextLike } from './types';
 
+/** What nodejs24.x removed from the context along with callback handlers. */
+type RemovedContextMembers = 'callbackWaitsForEmptyEventLoop' | 'done' | 'fail' | 'succeed';
+
 export interface ContextInit {
   readonly requestId: string;
   readonly functionName: string;
@@ -15,15 +18,13 @@ export interface ContextInit {
   readonly stopSignal?: AbortSignal;
 }
 
-/** How the deprecated `succeed`/`fail`/`done` end an invocation, as in the Node.js runtime up to nodejs22.x. */
-export interface Settle {
-  succeed(result: unknown): void;
-  fail(error: unknown): void;
-}
-
-/** A fresh context per invocation, so concurrent invocations never share or overwrite one another's fields. */
-export function createContext(init: ContextInit, settle: Settle): LambdaContextLike {
-  const context: LambdaContextLike = {
+/**
+ * A fresh context per invocation, so concurrent invocations never share or overwrite one another's fields.
+ * Shaped as nodejs24.x's: no `callbackWaitsForEmptyEventLoop`, `done`, `fail` or `succeed` (that runtime
+ * removed them with callback handlers), though aws-lambda's `Context` type still declares them.
+ */
+export function createContext(init: ContextInit): LambdaContextLike {
+  const context: Omit<LambdaContextLike, RemovedContextMembers> = {
     awsRequestId: init.requestId,
     functionName: init.functionName,
     functionVersion: '$LATEST',
@@ -31,17 +32,13 @@ export function createContext(init: ContextInit, settle: Settle): LambdaContextL
     memoryLimitInMB: String(init.memoryMb),
     logGroupName: `/aws/lambda/${init.functionName}`,
     logStreamName: init.logStreamName,
-    callbackWaitsForEmptyEventLoop: true,
     clientContext: init.clientContext,
     identity: undefined,
     getRemainingTimeInMillis: () => Math.max(0, init.deadline - Date.now()),
-    succeed: (result: unknown) => settle.succeed(result),
-    fail: (error: Error | string) => settle.fail(error),
-    done: (error?: Error, result?: unknown) => (error ? settle.fail(error) : settle.succeed(result)),
   };
   if (init.traceHeader !== undefined) context.traceHeader = init.traceHeader;
   if (init.stopSignal !== undefined) context.stopSignal = init.stopSignal;
-  return context;
+  return context as LambdaContextLike;
 }
 
 /** Lambda's stream name shape, `YYYY/MM/DD/[$LATEST]<32 hex>`: one per execution environment. */

@@ -28,6 +28,11 @@ function validate(fn: LocalFunction): RegisteredFunction {
     throw new LocalFunctionConfigError('name', `must be 1-64 letters, digits, '-' or '_' (got ${JSON.stringify(fn.name)})`);
   }
   if (typeof fn.handler !== 'function') throw new LocalFunctionConfigError('handler', 'must be a function');
+  // nodejs24.x judges a handler by the parameters it declares: a third one (a callback) fails its init
+  // with Runtime.CallbackHandlerDeprecated, before any invocation.
+  if (fn.handler.length >= 3) {
+    throw new LocalFunctionConfigError('handler', 'declares a callback parameter: nodejs24.x runs only async handlers, (event, context) => Promise');
+  }
   const timeoutMs = fn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // 15 minutes is Lambda's maximum timeout; 128-10240 MB its memory range.
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 900_000) {

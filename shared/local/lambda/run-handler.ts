@@ -14,8 +14,8 @@ export type Outcome =
   | { readonly ok: false; readonly error: FunctionErrorBody; readonly timedOut: boolean };
 
 /**
- * Runs one invocation and settles with the first of: the handler's promise, a deprecated context callback,
- * a synchronous throw, or the timeout. Nothing can be killed in-process, so a handler that outlives its
+ * Runs one invocation and settles with the first of: the handler's result (a promise's value, or a plain
+ * value as nodejs24.x takes it), a synchronous throw, or the timeout. Nothing can be killed in-process, so a handler that outlives its
  * timeout keeps running; its late result is ignored, as Lambda would have frozen or discarded it.
  */
 export function runHandler(fn: Required<LocalFunction>, event: unknown, init: Omit<ContextInit, 'deadline'>): Promise<Outcome> {
@@ -32,9 +32,8 @@ export function runHandler(fn: Required<LocalFunction>, event: unknown, init: Om
     const timer = setTimeout(() => finish({ ok: false, error: timeoutError(init.requestId, fn.timeoutMs), timedOut: true }), fn.timeoutMs);
     // Unref'd so a handler that never settles cannot keep a finished test or script alive.
     timer.unref();
-    const context = createContext({ ...init, deadline: Date.now() + fn.timeoutMs }, { succeed, fail });
+    const context = createContext({ ...init, deadline: Date.now() + fn.timeoutMs });
     try {
-      // Promise.resolve also accepts a plain return value, where the runtime would wait for a callback instead.
       Promise.resolve(fn.handler(event, context)).then(succeed, fail);
     } catch (error) {
       fail(error);

@@ -4,8 +4,10 @@ import type { ClientContext, Context } from 'aws-lambda';
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 
 /**
- * What a local handler receives: a complete aws-lambda `Context`, so real handlers run unchanged,
- * plus `traceHeader`.
+ * What a local handler receives: the context of Lambda's nodejs24.x runtime, so real handlers run
+ * unchanged, plus `traceHeader` and `stopSignal`. Typed as aws-lambda's `Context`, which handlers declare,
+ * though that runtime removed `callbackWaitsForEmptyEventLoop`, `done`, `fail` and `succeed` with callback
+ * handlers: as there, they are absent (see createContext).
  */
 export interface LambdaContextLike extends Context {
   /** Always undefined: there is no Cognito caller locally. */
@@ -31,7 +33,7 @@ export interface LocalFunction {
   name: string;
   /**
    * The function's handler. Its event type is the caller's business (Lambda passes whatever JSON was
-   * sent), and middy handlers declare an optional third argument; both are accepted as they are.
+   * sent). At most two declared parameters: nodejs24.x refuses callback handlers, and so does `register()`.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any handler shape, as Lambda itself takes
   handler: (event: any, context: LambdaContextLike, ...rest: any[]) => unknown;
