@@ -28,8 +28,9 @@ const context = {
   getRemainingTimeInMillis: () => deadline - Date.now(),
 };
 
-// Required, as Lambda's runtime loads a CommonJS bundle: synchronously, and timed from process start.
-const { handler } = createRequire(import.meta.url)(bundle) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+// Required, as Lambda's runtime loads a CommonJS bundle: synchronously, timed from process start. This
+// file is itself bundled as CommonJS (no import.meta): resolve from its own path, argv[1].
+const { handler } = createRequire(process.argv[1]!)(bundle) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
 const readyMs = performance.now();
 void handler(events[kind], context).then(
   (response) => {
