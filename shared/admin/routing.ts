@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { HttpError } from '../http/errors';
+import { hasDotSegment } from '../http/request';
 
 /** One route: a method and an API Gateway resource template such as `/admin/queues/{queue}/peek`. */
 export interface Route<H> {
@@ -66,6 +67,8 @@ function matchResource(template: string, path: string, pathParameters: APIGatewa
 /** The route for a request; 404 when no resource matches, 405 (with the allowed methods) for another method. */
 export function matchRoute<H>(routes: readonly Route<H>[], event: APIGatewayProxyEvent): RouteMatch<H> {
   const path = requestedPath(event);
+  // Refused, not resolved: a proxy path of `queues/../purge` must never reach another route.
+  if (hasDotSegment(path) || hasDotSegment(event.path ?? '')) throw new HttpError(400, 'invalid_path', 'path: must not hold . or .. segments', 'path');
   const candidates: Array<{ route: Route<H>; params: Record<string, string> }> = [];
   for (const route of routes) {
     const params = matchResource(route.resource, path, event.pathParameters);

@@ -28,3 +28,12 @@ export function jsonBody(event: APIGatewayProxyEvent, maxBytes: number): unknown
     throw new HttpError(400, 'invalid_json', `the body is not valid JSON: ${(error as Error).message}`, 'body');
   }
 }
+
+/**
+ * Whether a path holds a `.` or `..` segment, literal or percent-encoded (`%2e`, `.%2E`), with `/` or `\`
+ * between segments. Such a path is refused, never resolved: `/admin/queues/%2e%2e/purge` must not become
+ * `/admin/purge`.
+ */
+export function hasDotSegment(path: string): boolean {
+  return path.split(/[/\\]/).some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
+}

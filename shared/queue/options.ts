@@ -35,6 +35,13 @@ export interface QueueOptions {
   history?: Partial<HistoryPolicy>;
   /** Most expired leases reaped, and most due retries promoted, per queue per dequeue. Default 100. */
   housekeepingLimit?: number;
+  /**
+   * Redis refuses an enqueue it runs more than this long after it was sent (by its own clock), and writes
+   * nothing: an enqueue that waited out a disconnection in the client's offline queue, or a slow server.
+   * Set it below the client's command timeout, so that a caller whose command timed out knows the job was
+   * not written. Default 0: no deadline.
+   */
+  enqueueDeadlineMs?: number;
 }
 
 export interface ResolvedQueueOptions {
@@ -51,10 +58,11 @@ export interface ResolvedQueueOptions {
   readonly backoff: BackoffPolicy;
   readonly history: HistoryPolicy;
   readonly housekeepingLimit: number;
+  readonly enqueueDeadlineMs: number;
 }
 
-/** Queue and priority names: safe inside Redis keys (no `:`), URLs and log lines. */
-export const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Queue and priority names: safe inside Redis keys (no `:`), URLs (not `.` or `..`) and log lines. */
+export const NAME_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,64}$/;
 export const MAX_ATTEMPTS_LIMIT = 1000;
 
 function positiveInt(name: string, value: number, min = 1): number {
@@ -99,6 +107,7 @@ export function resolveQueueOptions(options: QueueOptions = {}): ResolvedQueueOp
       maxAgeMs: positiveInt('history.maxAgeMs', history.maxAgeMs, 0),
     }),
     housekeepingLimit: positiveInt('housekeepingLimit', options.housekeepingLimit ?? 100),
+    enqueueDeadlineMs: positiveInt('enqueueDeadlineMs', options.enqueueDeadlineMs ?? 0, 0),
   };
   if (resolved.defaultMaxAttempts > MAX_ATTEMPTS_LIMIT) {
     throw new QueueArgumentError('defaultMaxAttempts', `must be at most ${MAX_ATTEMPTS_LIMIT}`);

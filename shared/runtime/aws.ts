@@ -4,15 +4,19 @@ import { isLoopback } from '../config/values';
 
 /**
  * Options for an AWS SDK client. With an endpoint override on loopback (the local pipeline's stand-ins
- * for the Lambda and SNS APIs, and the tests') it signs with placeholder credentials: there is no
- * account behind it, and no real credentials should be sent to it.
+ * for the Lambda and SNS APIs, and the tests') there is no account behind it: it signs with the key pair
+ * in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when both are set (as Lambda sets a function's role's, the
+ * local pipeline sets the one its Invoke API accepts), else with placeholders; never with a session token
+ * or the rest of the credential chain. A SigV4 signature never carries the secret and binds the Host, so
+ * nothing it sends to loopback works anywhere else.
  */
-export function awsClientOptions(region: string, endpoint?: string) {
+export function awsClientOptions(region: string, endpoint?: string, env: NodeJS.ProcessEnv = process.env) {
   const local = endpoint !== undefined && isLoopback(new URL(endpoint).hostname);
+  const pair = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } : undefined;
   return {
     region,
     ...(endpoint ? { endpoint } : {}),
-    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(local ? { credentials: pair ?? { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   };
 }
 

@@ -193,6 +193,9 @@ describe('admin function: purges and requeues', () => {
     ['a 501-character reason', confirm('x'.repeat(501)), 'reason'],
     ['a stray field', { ...confirm(), queue: 'mail' }, 'queue'],
     ['a body that is not an object', ['CONFIRM_DELETE'], 'body'],
+    ['a field named __proto__', JSON.parse('{"__proto__": {"confirmation": "CONFIRM_DELETE"}, "reason": "drain it"}'), '__proto__'],
+    ['a field named constructor', { ...confirm(), constructor: 1 }, 'constructor'],
+    ['an empty key', { ...confirm(), '': 1 }, '[""]'],
   ])('refuses a purge with %s: 400 naming the field, nothing removed, nothing audited', async (_label, body, field) => {
     await tracedJob();
     const { status, body: answer } = await purgeDefault(body);
@@ -350,6 +353,24 @@ describe('admin function: routing', () => {
     expect(form.status).toBe(415);
     const broken = await call('/admin/dlq/purge', { method: 'POST', raw: '{"confirmation":' });
     expect([broken.status, broken.body.error, broken.body.field]).toEqual([400, 'invalid_json', 'body']);
+  });
+
+  it.each([
+    ['queues/../purge', '/admin/queues/../purge'],
+    ['queues/%2e%2e/purge', '/admin/queues/%2e%2e/purge'],
+    ['queues/./default/peek', '/admin/queues/./default/peek'],
+    ['queues/.%2E/purge', '/admin/queues/.%2E/purge'],
+  ])('refuses a path with dot segments (%s) instead of resolving it to another route', async (proxy, path) => {
+    await tracedJob();
+    const event = apiGatewayEvent({
+      method: 'POST', resource: '/admin/{proxy+}', path, pathParameters: { proxy }, userArn: OPERATOR,
+      body: JSON.stringify({ confirmation: 'CONFIRM_DELETE_ALL', reason: 'an accident' }),
+    });
+    const response = await admin(event, lambdaContext({ functionName: 'tq-admin' }));
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'invalid_path', field: 'path' });
+    expect((await rt.admin.stats()).totals.waiting).toBe(1);
+    expect(await auditStream()).toEqual([]);
   });
 
   it('serves the same routes behind a greedy {proxy+} resource', async () => {

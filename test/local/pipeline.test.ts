@@ -6,7 +6,8 @@ import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk
 import type { SpanNode, TraceTree } from '../../shared/local/traces/tree';
 import { QueueAdmin } from '../../shared/queue';
 import { connect } from '../support/redis';
-import { eventually, startPipeline, type RunningPipeline } from '../support/local-pipeline';
+import { LOCAL_INVOKE_KEY_ID } from '../../shared/local/pipeline/names';
+import { adminTokenOf, eventually, rawRequest, startPipeline, type RunningPipeline } from '../support/local-pipeline';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', '..', 'shared', 'cli', 'queue-admin.mjs');
@@ -92,7 +93,8 @@ describe('npm start: the local pipeline', () => {
   });
 
   it('serves the Invoke API to the real Lambda client: the example target answers, an unknown function is not found', async () => {
-    const lambda = new LambdaClient({ endpoint: p.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    // Signed with the pipeline's key pair: the admin token is its secret.
+    const lambda = new LambdaClient({ endpoint: p.url, region: 'us-east-1', credentials: { accessKeyId: LOCAL_INVOKE_KEY_ID, secretAccessKey: adminTokenOf(p) } });
     const out = await lambda.send(new InvokeCommand({ FunctionName: 'tq-local-echo', Payload: JSON.stringify({ job: { id: 'x', type: 'echo', payload: { n: 1 } } }) }));
     expect(out.StatusCode).toBe(200);
     expect(out.FunctionError).toBeUndefined();
@@ -114,6 +116,73 @@ describe('npm start: the local pipeline', () => {
     const wrong = await fetch(`${p.url}/admin/stats`, { headers: { authorization: 'Bearer nope' } });
     expect(wrong.status).toBe(403);
     expect(await wrong.json()).toEqual({ message: 'The security token included in the request is invalid.' });
+  });
+
+  it('lets nobody without the token invoke a function: not a page posting text/plain, not another key', async () => {
+    const queue = `inv-${Date.now().toString(36)}`;
+    await enqueue({ type: 'sleep', queue, payload: { ms: 1 } });
+    // What a web page open on this machine can send without a preflight: an admin purge with a made-up identity.
+    const forged = JSON.stringify({
+      resource: '/admin/{proxy+}', path: '/admin/purge', httpMethod: 'POST', headers: { 'content-type': 'application/json' },
+      pathParameters: { proxy: 'purge' }, body: JSON.stringify({ confirmation: 'CONFIRM_DELETE_ALL', reason: 'made up' }),
+      requestContext: { requestId: 'x', identity: { userArn: 'arn:aws:iam::000000000000:user/made-up', sourceIp: '127.0.0.1' } },
+    });
+    const unsigned = await rawRequest(p.url, {
+      method: 'POST', path: '/2015-03-31/functions/tq-local-admin/invocations', body: forged,
+      headers: { host: new URL(p.url).host, 'content-type': 'text/plain' },
+    });
+    expect(unsigned.status).toBe(403);
+    expect(JSON.parse(unsigned.body)).toMatchObject({ message: 'Missing Authentication Token' });
+    const otherKey = new LambdaClient({ endpoint: p.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    await expect(otherKey.send(new InvokeCommand({ FunctionName: 'tq-local-admin', Payload: forged }))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    const wrongSecret = new LambdaClient({ endpoint: p.url, region: 'us-east-1', credentials: { accessKeyId: LOCAL_INVOKE_KEY_ID, secretAccessKey: 'guess' }, maxAttempts: 1 });
+    await expect(wrongSecret.send(new InvokeCommand({ FunctionName: 'tq-local-admin', Payload: forged }))).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+    otherKey.destroy();
+    wrongSecret.destroy();
+    // Nothing was purged, and nothing audited under the made-up principal.
+    const redis = connect();
+    const admin = new QueueAdmin(redis, { namespace: p.namespace });
+    const stats = await admin.stats();
+    expect(stats.totals.waiting).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(await redis.xrevrange(admin.keys.audit, '+', '-'))).not.toContain('made-up');
+    redis.disconnect();
+  });
+
+  it('answers only requests addressed to it: another Host (DNS rebinding) or a foreign Origin gets 403', async () => {
+    const port = new URL(p.url).port;
+    const body = JSON.stringify({ type: 'noop' });
+    const json = { 'content-type': 'application/json' };
+    for (const host of [`evil.example:${port}`, `127.0.0.1:1`, `127.0.0.1.nip.io:${port}`]) {
+      const res = await rawRequest(p.url, { method: 'POST', path: '/jobs', body, headers: { ...json, host } });
+      expect([host, res.status]).toEqual([host, 403]);
+    }
+    for (const path of ['/traces', '/v1/traces', '/2015-03-31/functions/tq-local-echo/invocations']) {
+      expect((await rawRequest(p.url, { method: 'POST', path, headers: { host: `rebound.example:${port}` } })).status).toBe(403);
+    }
+    for (const origin of ['http://evil.example', 'null', `https://127.0.0.1:${port}`, `http://127.0.0.1:${Number(port) + 1}`]) {
+      const res = await rawRequest(p.url, { method: 'POST', path: '/jobs', body, headers: { ...json, host: `127.0.0.1:${port}`, origin } });
+      expect([origin, res.status]).toEqual([origin, 403]);
+    }
+    // Its own origin, under either loopback name, and no Origin at all (curl, the SDK) are served.
+    for (const headers of [{ host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` }, { host: `localhost:${port}`, origin: `http://localhost:${port}` }, { host: `localhost:${port}` }] as Record<string, string>[]) {
+      expect((await rawRequest(p.url, { method: 'POST', path: '/jobs', body, headers: { ...json, ...headers } })).status).toBe(202);
+    }
+  });
+
+  it('routes on the path as received: dot segments, plain or encoded, are refused, never resolved', async () => {
+    const queue = `dots-${Date.now().toString(36)}`;
+    await enqueue({ type: 'sleep', queue, payload: { ms: 1 } });
+    const token = adminTokenOf(p);
+    const host = new URL(p.url).host;
+    const purgeAll = JSON.stringify({ confirmation: 'CONFIRM_DELETE_ALL', reason: 'an accident' });
+    for (const path of ['/admin/queues/%2e%2e/purge', '/admin/queues/../purge', '/admin/queues/%2E./purge', '/admin/x/../../admin/purge', '/jobs/../admin/purge']) {
+      const res = await rawRequest(p.url, { method: 'POST', path, body: purgeAll, headers: { host, authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+      expect([path, res.status]).toEqual([path, 400]);
+      expect(JSON.parse(res.body)).toMatchObject({ field: 'path' });
+    }
+    const redis = connect();
+    expect((await new QueueAdmin(redis, { namespace: p.namespace }).stats()).totals.waiting).toBeGreaterThanOrEqual(1);
+    redis.disconnect();
   });
 
   it('answers bad input with the field at fault, through the gateway as deployed', async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redisUrl } from './redis';
@@ -66,4 +67,27 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 15
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The admin token the pipeline wrote to its state file (as `npx queue-admin` reads it). */
+export function adminTokenOf(p: RunningPipeline): string {
+  return (JSON.parse(readFileSync(p.stateFile, 'utf8')) as { adminToken: string }).adminToken;
+}
+
+/**
+ * One HTTP request exactly as given: the path is not normalized (fetch would resolve `..` and `%2e%2e`),
+ * and Host and Origin may be anything, as a browser page or a DNS-rebound name would send them.
+ */
+export function rawRequest(base: string, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, method: options.method ?? 'GET', path: options.path, headers: options.headers ?? {} }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.once('error', reject);
+    req.end(options.body);
+  });
 }

@@ -9,6 +9,8 @@ export const LOCAL_STAGE = 'local';
 export interface ProxyRequest {
   readonly req: IncomingMessage;
   readonly url: URL;
+  /** The path as received (API Gateway's `path`): not resolved, unlike `url.pathname`. */
+  readonly path: string;
   readonly body: string;
   /** API Gateway's resource template: `/jobs`, `/jobs/batch`, `/admin/{proxy+}`. */
   readonly resource: string;
@@ -64,7 +66,7 @@ export function toProxyEvent(p: ProxyRequest): APIGatewayProxyEvent {
   const userAgent = p.req.headers['user-agent'] ?? null;
   return {
     resource: p.resource,
-    path: p.url.pathname,
+    path: p.path,
     httpMethod: method,
     headers: lastOf(multiValueHeaders),
     multiValueHeaders,
@@ -81,7 +83,7 @@ export function toProxyEvent(p: ProxyRequest): APIGatewayProxyEvent {
       domainName: p.req.headers.host ?? '127.0.0.1',
       extendedRequestId: requestId,
       httpMethod: method,
-      path: `/${LOCAL_STAGE}${p.url.pathname}`,
+      path: `/${LOCAL_STAGE}${p.path}`,
       protocol: `HTTP/${p.req.httpVersion}`,
       requestId,
       requestTime: requestTime(now),

@@ -47,8 +47,9 @@ function tokenMatches(header: string | undefined, token: string): boolean {
  * Admin routes need the local admin token, standing in for IAM: never open. Returns false for other paths.
  */
 export function apiGateway(options: GatewayOptions) {
-  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
-    const route = routeOf(url.pathname, options.functions);
+  /** `path`: as received, not resolved (the caller refused dot segments). */
+  return async (req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<boolean> => {
+    const route = routeOf(path, options.functions);
     if (!route) return false;
     const headers = gatewayTraceHeaders(firstHeader(req, 'x-amzn-trace-id'), options.sampler);
     const requestHeaders = { 'X-Amzn-Trace-Id': headers.response };
@@ -67,7 +68,7 @@ export function apiGateway(options: GatewayOptions) {
       return true;
     }
     const request: ProxyRequest = {
-      req, url, body: body.toString('utf8'), resource: route.resource, pathParameters: route.pathParameters, traceHeader: headers.event,
+      req, url, path, body: body.toString('utf8'), resource: route.resource, pathParameters: route.pathParameters, traceHeader: headers.event,
       identity: route.admin ? LOCAL_ADMIN : null,
       // The token is the gateway's business, as a SigV4 signature is API Gateway's: it never reaches the function.
       ...(route.admin ? { dropHeaders: ['authorization'] } : {}),

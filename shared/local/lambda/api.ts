@@ -6,7 +6,8 @@ import { InvokeApiError } from './errors';
 import { functionArn } from './function-name';
 import { LOCAL_ACCOUNT_ID, SYNC_RESPONSE_LIMIT_BYTES } from './limits';
 import { FunctionRegistry, type RegisteredFunction } from './registry';
-import { header, parseInvokeTarget, readClientContext, readEvent } from './request';
+import { verifyInvokeSignature, type InvokeCredentials } from './auth';
+import { header, parseEvent, parseInvokeTarget, readClientContext, readPayload } from './request';
 import { runHandler, toErrorBody, type FunctionErrorBody, type Outcome } from './run-handler';
 import type { InvocationType, LocalFunction } from './types';
 
@@ -16,6 +17,13 @@ export interface LambdaInvokeApiOptions {
   readonly region?: string;
   /** Receives errors of Event invocations. Default: console.error. */
   readonly log?: (line: string) => void;
+  /**
+   * When set, `handle` serves only requests SigV4-signed with this key pair (as Lambda serves only signed
+   * ones); others get 403 before anything else is looked at. In-process `invoke` needs none.
+   */
+  readonly credentials?: InvokeCredentials;
+  /** The clock signatures are checked against. Default Date.now. */
+  readonly now?: () => number;
 }
 
 export interface InProcessInvoke {
@@ -75,9 +83,12 @@ export function createLambdaInvokeApi(options: LambdaInvokeApiOptions = {}): Lam
     try {
       const target = parseInvokeTarget(req);
       const arn = functionArn(target.ref, { region, accountId: LOCAL_ACCOUNT_ID });
+      const payload = await readPayload(req, target.invocationType);
+      // Before the function is looked up: an unsigned caller learns nothing, not even which functions exist.
+      if (options.credentials) await verifyInvokeSignature(req, payload, options.credentials, (options.now ?? Date.now)());
       const fn = registry.get(target.ref.name);
       if (!fn) throw InvokeApiError.functionNotFound(arn);
-      const event = await readEvent(req, target.invocationType);
+      const event = parseEvent(payload);
       const clientContext = readClientContext(req);
       const init = initFor(fn, requestId, arn, {
         // Lambda passes ClientContext to synchronous invocations only.

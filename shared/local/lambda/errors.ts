@@ -50,6 +50,10 @@ export class InvokeApiError extends Error {
 
 export type InvokeApiErrorCode =
   | 'ResourceNotFoundException'
+  | 'MissingAuthenticationTokenException'
+  | 'UnrecognizedClientException'
+  | 'InvalidSignatureException'
+  | 'IncompleteSignatureException'
   | 'RequestTooLargeException'
   | 'InvalidRequestContentException'
   | 'ValidationException'

@@ -35,13 +35,16 @@ export function parseInvokeTarget(req: IncomingMessage): InvokeTarget {
   return { ref, invocationType: type as InvocationType };
 }
 
-/**
- * Reads the payload and parses it as JSON; an empty body is `{}`, as Lambda passes it. Too large: 413.
- */
-export async function readEvent(req: IncomingMessage, invocationType: InvocationType): Promise<unknown> {
+/** Reads the payload, up to the invocation type's limit. Too large: 413. */
+export async function readPayload(req: IncomingMessage, invocationType: InvocationType): Promise<Buffer> {
   const limit = invocationType === 'Event' ? ASYNC_REQUEST_LIMIT_BYTES : SYNC_REQUEST_LIMIT_BYTES;
   const { body, tooLarge } = await readBody(req, limit);
   if (tooLarge) throw InvokeApiError.requestTooLarge(limit);
+  return body;
+}
+
+/** The payload as JSON; an empty body is `{}`, as Lambda passes it. */
+export function parseEvent(body: Buffer): unknown {
   const text = body.toString('utf8');
   if (text.trim() === '') return {};
   try {

@@ -11,7 +11,13 @@ import type { LambdaInvokeServer, LambdaInvokeServerOptions } from './types';
  */
 export async function startLambdaInvokeServer(options: LambdaInvokeServerOptions = {}): Promise<LambdaInvokeServer> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const api = createLambdaInvokeApi({ ...(options.functions ? { functions: options.functions } : {}), ...(options.region ? { region: options.region } : {}), log });
+  const api = createLambdaInvokeApi({
+    ...(options.functions ? { functions: options.functions } : {}),
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    log,
+  });
   const server = createServer((req, res) => {
     api.handle(req, res).catch((error: unknown) => {
       // Only a broken connection gets here; say so and keep serving.

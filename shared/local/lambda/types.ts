@@ -1,4 +1,5 @@
 import type { ClientContext, Context } from 'aws-lambda';
+import type { InvokeCredentials } from './auth';
 
 /** The Invoke API's `X-Amz-Invocation-Type` values. */
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
@@ -65,4 +66,8 @@ export interface LambdaInvokeServerOptions {
   region?: string;
   /** Receives errors of Event invocations and of the server itself. Default: console.error. */
   log?: (line: string) => void;
+  /** Serve only requests SigV4-signed with this key pair (see LambdaInvokeApiOptions.credentials). */
+  credentials?: InvokeCredentials;
+  /** The clock signatures are checked against. Default Date.now. */
+  now?: () => number;
 }

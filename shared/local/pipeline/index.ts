@@ -5,6 +5,8 @@ import { parseLocalConfig, type LocalConfig } from '../../config/local';
 import { ensureRedis, redactUrl } from '../ensure-redis';
 import { apiGateway } from '../gateway';
 import { GatewaySampler } from '../gateway/trace-header';
+import { hasDotSegment } from '../../http/request';
+import { foreignRequest } from '../guard';
 import { sendJson } from '../http';
 import { createLambdaInvokeApi } from '../lambda';
 import { closeServer, listen } from '../lambda/server';
@@ -13,7 +15,7 @@ import { traceRoutes } from '../traces/routes';
 import { TraceStore } from '../traces/store';
 import { localEnvironment } from './env';
 import { loadFunctions, type LoadedFunction } from './functions';
-import { LOCAL_FUNCTIONS } from './names';
+import { LOCAL_FUNCTIONS, LOCAL_INVOKE_KEY_ID } from './names';
 import { scheduledEvent, startScheduler, type Scheduler } from './scheduler';
 import { removeState, writeState } from './state-file';
 
@@ -53,7 +55,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
 
   const store = new TraceStore({ maxTraces: config.tracesMax, maxSpansPerTrace: config.traceSpansMax });
   const otlp = otlpReceiver(store);
-  const api = createLambdaInvokeApi({ region: app.lambda.region, log });
+  const invokeCredentials = { accessKeyId: LOCAL_INVOKE_KEY_ID, secretAccessKey: adminToken };
+  const api = createLambdaInvokeApi({ region: app.lambda.region, log, credentials: invokeCredentials });
   let stopping = false;
   let ready = false;
   const server = createServer((req, res) => {
@@ -67,10 +70,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     void redis.own?.stop();
     throw error.code === 'EADDRINUSE' ? new Error(`port ${config.port} is in use: set PORT to another (PORT=0 picks a free one)`) : error;
   });
-  const url = `http://${HOST}:${(server.address() as { port: number }).port}`;
+  const port = (server.address() as { port: number }).port;
+  const url = `http://${HOST}:${port}`;
 
   const environment = localEnvironment(process.env, url, redis.url);
-  Object.assign(process.env, environment.defaults);
+  Object.assign(process.env, environment.defaults, {
+    // The key pair the local Invoke API accepts, where Lambda would put the function role's.
+    AWS_ACCESS_KEY_ID: invokeCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: invokeCredentials.secretAccessKey,
+  });
   let functions: LoadedFunction[];
   try {
     functions = await loadFunctions();
@@ -91,8 +99,19 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
   const traces = traceRoutes(store, () => tracesTo);
 
   const routes = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const refused = foreignRequest(req, port);
+    if (refused) {
+      req.resume();
+      return sendJson(res, 403, { message: refused });
+    }
+    // Routed on the path as received: URL parsing would resolve `%2e%2e` and `..` into another route.
+    const target = req.url ?? '/';
+    const path = target.startsWith('/') ? target.split('?', 1)[0]! : '';
+    if (!path || hasDotSegment(path)) {
+      req.resume();
+      return sendJson(res, 400, { message: 'the path must be absolute, without . or .. segments', field: 'path' });
+    }
     const u = new URL(req.url ?? '/', url);
-    const path = u.pathname;
     if (path.startsWith('/2015-03-31/functions/')) return api.handle(req, res);
     if (path === '/v1/traces' || path === '/v1/metrics') return otlp.handle(req, res, path === '/v1/traces' ? 'traces' : 'metrics');
     if (path === '/traces' || path.startsWith('/traces/')) return traces(req, res, u);
@@ -100,7 +119,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       req.resume();
       return sendJson(res, 503, { message: 'the local pipeline is shutting down' }, { Connection: 'close' });
     }
-    if (await gateway(req, res, u)) return;
+    if (await gateway(req, res, u, path)) return;
     req.resume();
     sendJson(res, 404, {
       message: `no route ${req.method} ${path}`,
