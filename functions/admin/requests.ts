@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Actor, RequeueTarget } from '../../shared/admin';
 import { HttpError } from '../../shared/http/errors';
 import { jsonBody } from '../../shared/http/request';
-import { JOB_ID_PATTERN, NAME_PATTERN } from '../../shared/queue';
+import { fieldPath, JOB_ID_PATTERN, NAME_PATTERN, RESERVED_FIELD_NAMES } from '../../shared/queue';
 import type { ActionPlatform } from '../../shared/tracing';
 
 /** 1000 job ids and a reason fit in well under this. */
@@ -71,7 +71,10 @@ export function actorOf(event: APIGatewayProxyEvent): Actor {
 function objectBody(event: APIGatewayProxyEvent, allowed: readonly string[]): Record<string, unknown> {
   const body = jsonBody(event, MAX_BODY_BYTES);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('body', 'must be a JSON object');
-  for (const key of Object.keys(body)) if (!allowed.includes(key)) throw invalid(key, 'is not a field of this request');
+  for (const key of Object.keys(body)) {
+    if (RESERVED_FIELD_NAMES.has(key)) throw invalid(fieldPath('', key), 'is a reserved name, never a field');
+    if (!allowed.includes(key)) throw invalid(fieldPath('', key), 'is not a field of this request');
+  }
   return body as Record<string, unknown>;
 }
 

@@ -1,5 +1,5 @@
 import { context, isSpanContextValid, SpanKind, trace, TraceFlags, type Span } from '@opentelemetry/api';
-import type { EnqueueResult, JobInput, JobQueue } from '../queue';
+import { reservedKeyOf, type EnqueueResult, type JobInput, type JobQueue } from '../queue';
 import { Attr, EventAttr, Events, recordFailure, SpanNames, traceUrl, type Tracing } from '../tracing';
 
 /** What a producer learns about each job it enqueued. */
@@ -65,8 +65,11 @@ export async function enqueueTraced(
   const spans = inputs.map((input) => startEnqueueSpan(tracing, input, defaults));
   const contexts = spans.map((span) => trace.setSpan(context.active(), span));
   const jobs: JobInput[] = inputs.map((input, i) => {
-    // Object.assign, not spread: V8 gives spread copies shapes that make validation twice as slow.
-    const job: JobInput = Object.assign({}, input, { trace: tracing.inject(contexts[i]) });
+    const carrier = { trace: tracing.inject(contexts[i]) };
+    // Object.assign, not spread: V8 gives spread copies shapes that make validation twice as slow. But
+    // Object.assign would turn an own `__proto__` key into the copy's prototype (and lose it): spread keeps
+    // it a key, which validation then refuses by name.
+    const job: JobInput = reservedKeyOf(input) === undefined ? Object.assign({}, input, carrier) : { ...input, ...carrier };
     // One key per job of a batch, derived from the request's key, so a retried batch replays job by job.
     if (options.idempotencyKey) job.idempotencyKey = options.batch ? `${options.idempotencyKey}:${i}` : options.idempotencyKey;
     return job;

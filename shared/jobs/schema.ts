@@ -1,4 +1,6 @@
 import { HttpError } from '../http/errors';
+import { fieldPath, RESERVED_FIELD_NAMES } from '../queue/field-names';
+import { NAME_PATTERN } from '../queue/options';
 
 /**
  * The enqueue API's request bodies as JSON Schema (draft 2020-12), data that API Gateway request models
@@ -21,7 +23,7 @@ export type Schema = {
   readonly description?: string;
 };
 
-const name = { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } as const;
+const name = { type: 'string', pattern: NAME_PATTERN.source } as const;
 
 export const jobBodySchema: Schema = {
   type: 'object',
@@ -83,12 +85,14 @@ export function checkSchema(value: unknown, schema: Schema, path = ''): unknown 
   if (kind(value) === 'object' && schema.type === 'object') {
     const object = value as Record<string, unknown>;
     for (const key of schema.required ?? []) {
-      const subPath = path ? `${path}.${key}` : key;
-      if (!(key in object)) throw new HttpError(400, 'invalid_job', `${subPath}: is required`, subPath);
+      const subPath = fieldPath(path, key);
+      // Own keys only, here and below: `in` and a plain lookup would find `constructor` on every object.
+      if (!Object.hasOwn(object, key)) throw new HttpError(400, 'invalid_job', `${subPath}: is required`, subPath);
     }
     for (const [key, v] of Object.entries(object)) {
-      const sub = schema.properties?.[key];
-      const subPath = path ? `${path}.${key}` : key;
+      const subPath = fieldPath(path, key);
+      if (RESERVED_FIELD_NAMES.has(key)) throw new HttpError(400, 'invalid_job', `${subPath}: is a reserved name, never a field`, subPath);
+      const sub = schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
       if (!sub) {
         if (schema.additionalProperties === false) throw new HttpError(400, 'invalid_job', `${subPath}: is not a field of this request`, subPath);
         continue;

@@ -1,6 +1,7 @@
 export { QueueAdmin } from './admin';
 export { backoffDelay, type BackoffPolicy } from './backoff';
 export * from './errors';
+export { fieldPath, RESERVED_FIELD_NAMES, reservedKeyOf } from './field-names';
 export { JOB_ID_PATTERN, JobIdGenerator, jobIdTime, newJobId } from './ids';
 export { JobQueue } from './job-queue';
 export { queueKeys, type QueueKeys } from './keys';

@@ -1,4 +1,5 @@
 import { JobValidationError, PayloadTooLargeError } from './errors';
+import { fieldPath, RESERVED_FIELD_NAMES } from './field-names';
 import { newJobId } from './ids';
 import { MAX_ATTEMPTS_LIMIT, NAME_PATTERN, type ResolvedQueueOptions } from './options';
 import type { Job, JobSpec, TraceCarrier } from './types';
@@ -88,7 +89,8 @@ function validateCarrier(field: string, value: unknown): TraceCarrier {
 export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '', now = Date.now()): PreparedJob {
   if (!isPlainObject(input)) throw new JobValidationError(at ? at.slice(0, -1) : 'job', 'must be a JSON object');
   for (const key of Object.keys(input)) {
-    if (!FIELDS.has(key)) throw new JobValidationError(at + key, 'is not a job field');
+    if (RESERVED_FIELD_NAMES.has(key)) throw new JobValidationError(fieldPath(at.slice(0, -1), key), 'is a reserved name, never a job field');
+    if (!FIELDS.has(key)) throw new JobValidationError(fieldPath(at.slice(0, -1), key), 'is not a job field');
   }
   const { type, queue = options.defaultQueue, priority = options.defaultPriority } = input;
   if (typeof type !== 'string' || !TYPE_PATTERN.test(type)) {

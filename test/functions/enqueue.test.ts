@@ -68,11 +68,49 @@ describe('enqueue function', () => {
     [{ type: 'noop', priority: 'urgent' }, 'priority'],
     [{ type: 'noop', filesize: -1 }, 'filesize'],
     [{ type: 'noop', trace: { traceparent: 'x' } }, 'trace'],
+    [{ type: 'noop', queue: '..' }, 'queue'], // a queue must be addressable in a URL path
+    [{ type: 'noop', queue: '.' }, 'queue'],
     ['a string', 'body'],
   ])('answers 400 naming the field at fault for %j', async (body, field) => {
     const response = await post(body);
     expect(response.statusCode).toBe(400);
     expect(parse(response)).toMatchObject({ field });
+  });
+
+  it.each([
+    ['constructor', '{"constructor": {}, "type": "noop"}', 'constructor'],
+    ['hasOwnProperty', '{"hasOwnProperty": 1, "type": "noop"}', 'hasOwnProperty'],
+    ['toString', '{"toString": "x", "type": "noop"}', 'toString'],
+    ['__proto__ with a value that is no object', '{"__proto__": 1, "type": "noop"}', '__proto__'],
+    ['__proto__ with an object', '{"__proto__": {"type": "evil"}, "type": "noop"}', '__proto__'],
+    ['prototype', '{"prototype": {}, "type": "noop"}', 'prototype'],
+    ['an empty key', '{"": 1, "type": "noop"}', '[""]'],
+  ])('refuses a field named after a built-in object property or odd key (%s), naming it, and writes nothing', async (_what, raw, field) => {
+    const response = await post(null, { raw });
+    expect(response.statusCode).toBe(400);
+    expect(parse(response)).toMatchObject({ error: 'invalid_job', field });
+    expect((await (await t.runtime()).admin.stats()).totals.waiting).toBe(0);
+  });
+
+  it('refuses those names at the top of a batch and inside its jobs, naming the job', async () => {
+    for (const [raw, field] of [
+      ['{"jobs": [{"type": "a"}], "constructor": 1}', 'constructor'],
+      ['{"jobs": [{"type": "a"}], "toString": 1}', 'toString'],
+      ['{"jobs": [{"type": "a"}, {"type": "b", "__proto__": {"x": 1}}]}', 'jobs[1].__proto__'],
+      ['{"jobs": [{"type": "a", "": 2}]}', 'jobs[0][""]'],
+    ] as const) {
+      const response = await post(null, { raw, path: '/jobs/batch' });
+      expect(response.statusCode).toBe(400);
+      expect(parse(response)).toMatchObject({ field });
+    }
+    expect((await (await t.runtime()).admin.stats()).totals.waiting).toBe(0);
+  });
+
+  it('still takes such names inside a payload, which is the job’s own data', async () => {
+    const response = await post(null, { raw: '{"type": "noop", "payload": {"constructor": "Bob", "toString": 1}}' });
+    expect(response.statusCode).toBe(202);
+    const info = await (await t.runtime()).admin.info(parse(response).id as string);
+    expect(info.job.payload).toEqual({ constructor: 'Bob', toString: 1 });
   });
 
   it('names the job at fault in a batch and writes none of it', async () => {
