@@ -1,5 +1,14 @@
 import Redis, { type RedisOptions } from 'ioredis';
 
+/** How long a producer's command may take, connecting included, before the caller is told 503. */
+export const PRODUCER_COMMAND_TIMEOUT_MS = 2000;
+/**
+ * A producer's enqueue deadline (QueueOptions.enqueueDeadlineMs): Redis refuses an enqueue it receives
+ * later, so none is written after its caller's command timed out. 250 ms below the timeout: room for the
+ * clocks of the client and of Redis to disagree (NTP keeps Lambda's and ElastiCache's within a few ms).
+ */
+export const PRODUCER_ENQUEUE_DEADLINE_MS = PRODUCER_COMMAND_TIMEOUT_MS - 250;
+
 export interface RedisClientOptions {
   /** `redis://` or `rediss://` (TLS) URL; user and password in it are used for AUTH. */
   readonly url: string;
@@ -7,7 +16,9 @@ export interface RedisClientOptions {
   readonly authToken?: string;
   /**
    * Producers fail fast: every command gives up after `commandTimeoutMs` (default 2 s), whether Redis
-   * is slow, down, or still being connected to, and is not retried across reconnects.
+   * is slow, down, or still being connected to, and is not retried across reconnects. A command that
+   * timed out may still wait in the offline queue and be sent on reconnect: enqueues carry a deadline
+   * (PRODUCER_ENQUEUE_DEADLINE_MS) so Redis refuses them then.
    */
   readonly failFast?: boolean;
   readonly connectTimeoutMs?: number;
@@ -32,7 +43,7 @@ export function createRedisClient(options: RedisClientOptions): Redis {
     ...(options.failFast
       ? // The offline queue stays on, so the first command after a cold start waits for the connection
         // instead of failing; the command timeout starts when the command is issued, so it still bounds it.
-        { commandTimeout: options.commandTimeoutMs ?? 2000, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false }
+        { commandTimeout: options.commandTimeoutMs ?? PRODUCER_COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false }
       : { maxRetriesPerRequest: null, ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}) }),
   };
   return new Redis(options.url, redisOptions);

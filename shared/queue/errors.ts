@@ -62,6 +62,16 @@ export class QueueArgumentError extends QueueError {
   }
 }
 
+/**
+ * Redis received an enqueue after its deadline (a command that waited out a disconnection, or a slow
+ * server) and wrote nothing. Temporary: the caller may retry.
+ */
+export class EnqueueTooLateError extends QueueError {
+  constructor() {
+    super('ENQUEUE_TOO_LATE', 'the enqueue reached Redis after its deadline; nothing was written');
+  }
+}
+
 export class QueueClosedError extends QueueError {
   constructor() {
     super('QUEUE_CLOSED', 'the queue was closed');

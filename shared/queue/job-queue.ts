@@ -2,7 +2,7 @@ import { backoffDelay } from './backoff';
 import { Coalescer } from './coalescer';
 import { AckCode, NackCode } from './codes';
 import { decodeJob, decodeJobGroups, type Reply } from './codec';
-import { BatchTooLargeError, JobValidationError, LeaseLostError, QueueArgumentError, QueueClosedError } from './errors';
+import { BatchTooLargeError, EnqueueTooLateError, JobValidationError, LeaseLostError, QueueArgumentError, QueueClosedError } from './errors';
 import { NAME_PATTERN, type QueueOptions } from './options';
 import { QueueClient } from './queue-client';
 import { runScript, type RedisClient, type ScriptArg } from './scripts';
@@ -197,9 +197,16 @@ export class JobQueue extends QueueClient {
   }
 
   private async writeJobs(jobs: readonly PreparedJob[]): Promise<EnqueueResult[]> {
-    const args: ScriptArg[] = [this.keys.prefix, this.options.idempotencyTtlMs];
+    // Taken as the command is issued, which is when the client's command timeout starts too.
+    const deadline = this.options.enqueueDeadlineMs > 0 ? Date.now() + this.options.enqueueDeadlineMs : 0;
+    const args: ScriptArg[] = [this.keys.prefix, this.options.idempotencyTtlMs, deadline];
     for (const { job, json } of jobs) args.push(job.id, job.queue, job.priority, job.maxAttempts, job.idempotencyKey ?? '', json);
-    const reply = (await runScript(this.redis, 'enqueue', [this.keys.queues, this.keys.counters], args)) as Reply[];
+    let reply: Reply[];
+    try {
+      reply = (await runScript(this.redis, 'enqueue', [this.keys.queues, this.keys.counters], args)) as Reply[];
+    } catch (error) {
+      throw (error as Error)?.message?.startsWith('TQ_TOO_LATE') ? new EnqueueTooLateError() : error;
+    }
     return jobs.map(({ job }, i) => {
       const o = i * 6;
       if (reply[o + 1] === 0) {

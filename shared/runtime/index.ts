@@ -1,6 +1,6 @@
 import { parseAppConfig, type AppConfig } from '../config';
 import { JobQueue, QueueAdmin, type RedisClient } from '../queue';
-import { createRedisClient } from '../redis';
+import { createRedisClient, PRODUCER_ENQUEUE_DEADLINE_MS } from '../redis';
 import { initTracing, parseTracingConfig, type Tracing } from '../tracing';
 import { redisAuthToken } from './secrets';
 
@@ -44,7 +44,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     config,
     tracing,
     redis,
-    queue: new JobQueue(redis, config.queue),
+    // A producer's enqueue that timed out must never be written later (a 503 means nothing was accepted).
+    queue: new JobQueue(redis, options.role === 'producer' ? { ...config.queue, enqueueDeadlineMs: PRODUCER_ENQUEUE_DEADLINE_MS } : config.queue),
     admin: new QueueAdmin(redis, config.queue),
   });
 }

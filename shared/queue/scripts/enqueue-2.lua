@@ -4,7 +4,9 @@
   KEYS[2] counters  hash of per-queue counters
   ARGV[1] prefix    namespace key prefix `{ns}:`
   ARGV[2] idempotency TTL, ms
-  ARGV[3..] per job, 6 values: id, queue, priority, maxAttempts, idempotency key ('' for none), spec JSON
+  ARGV[3] deadline, epoch ms (0: none): arriving later, by this server's clock, the batch is refused whole
+          with a TQ_TOO_LATE error, so a caller whose command timed out knows nothing was written
+  ARGV[4..] per job, 6 values: id, queue, priority, maxAttempts, idempotency key ('' for none), spec JSON
   Returns per job, 6 values: id, duplicate (0|1), attempts, enqueuedAt, spec JSON, lastError
   (spec JSON and lastError only for duplicates: the fields of the original job).
   Validation happened in the client and nothing below can fail on input, so no batch is half-written.
@@ -16,12 +18,16 @@
 
 local prefix = ARGV[1]
 local ttl = ARGV[2]
+local deadline = tonumber(ARGV[3])
 local now = nowMs()
+if deadline > 0 and now > deadline then
+  return redis.error_reply('TQ_TOO_LATE the enqueue reached Redis after its deadline; nothing was written')
+end
 local out = {}
 local perQueue = {}
 local lists, listOrder = {}, {} -- ids per waiting list, pushed with one variadic RPUSH each
 
-for i = 3, #ARGV, 6 do
+for i = 4, #ARGV, 6 do
   local id, queue, priority, maxAttempts, idem, spec = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   local original = false
   if idem ~= '' then

@@ -1,0 +1,71 @@
+import Redis from 'ioredis';
+import { EnqueueTooLateError, JobQueue, QueueAdmin } from '../../shared/queue';
+import { startRedisServer, type LocalRedis } from '../../shared/local/redis-server';
+import { createRedisClient } from '../../shared/redis';
+import { sleep } from '../support/redis';
+
+/*
+ * A producer's enqueue that timed out (the caller answered 503) must never be written later, whatever
+ * delivers it to Redis late: a paused or busy server, a command sent on reconnect. Redis refuses it by its
+ * own clock. Each test has a redis-server of its own, to pause (CLIENT PAUSE … WRITE holds scripts as a
+ * busy or restarting server would).
+ */
+const COMMAND_TIMEOUT_MS = 300;
+const DEADLINE_MS = 200;
+const servers: LocalRedis[] = [];
+const clients: Redis[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.disconnect();
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+async function producer(url: string, enqueueDeadlineMs = DEADLINE_MS) {
+  const redis = createRedisClient({ url, failFast: true, commandTimeoutMs: COMMAND_TIMEOUT_MS });
+  clients.push(redis);
+  const queue = new JobQueue(redis, { namespace: 'deadline', enqueueDeadlineMs });
+  await queue.enqueue({ type: 'warm-up' }); // connected, scripts loaded
+  return queue;
+}
+
+async function jobsIn(url: string): Promise<string[]> {
+  const redis = new Redis(url);
+  clients.push(redis);
+  const admin = new QueueAdmin(redis, { namespace: 'deadline' });
+  return (await admin.peek('default', 100)).map((j) => j.type);
+}
+
+describe('an enqueue that timed out', () => {
+  it('is not written when a slow Redis gets to it after the caller gave up', async () => {
+    const server = await startRedisServer();
+    servers.push(server);
+    const queue = await producer(server.url);
+    const other = new Redis(server.url);
+    clients.push(other);
+    await other.call('CLIENT', 'PAUSE', String(COMMAND_TIMEOUT_MS + 400), 'WRITE');
+    await expect(queue.enqueue({ type: 'while-paused' })).rejects.toThrow(/timed out/i);
+    await sleep(600); // the pause ends and Redis runs the script it held
+    expect(await jobsIn(server.url)).toEqual(['warm-up']);
+  });
+
+  it('is refused with a typed error when it reaches Redis late but before the caller gives up', async () => {
+    const server = await startRedisServer();
+    servers.push(server);
+    const queue = await producer(server.url, 50);
+    const other = new Redis(server.url);
+    clients.push(other);
+    await other.call('CLIENT', 'PAUSE', '150', 'WRITE'); // later than the deadline, sooner than the timeout
+    await expect(queue.enqueue({ type: 'late' })).rejects.toBeInstanceOf(EnqueueTooLateError);
+    expect(await jobsIn(server.url)).toEqual(['warm-up']);
+  });
+
+  it('without a deadline, waits out a pause and is written (what the deadline is for)', async () => {
+    const server = await startRedisServer();
+    servers.push(server);
+    const queue = await producer(server.url, 0);
+    const other = new Redis(server.url);
+    clients.push(other);
+    await other.call('CLIENT', 'PAUSE', '150', 'WRITE');
+    await expect(queue.enqueue({ type: 'late' })).resolves.toMatchObject({ duplicate: false });
+    expect(await jobsIn(server.url)).toEqual(['warm-up', 'late']);
+  });
+});
