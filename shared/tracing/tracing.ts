@@ -1,12 +1,12 @@
 import { context as contextApi, propagation, trace, TraceFlags, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TracingConfig } from './config';
 import { FlushBudget, GuardedSpanExporter, type Log } from './export-guard';
 import { createNoopQueueMetrics, createQueueMetrics, type QueueMetrics } from './metrics';
 import { INSTRUMENTATION_SCOPE } from './names';
 import { extractContext, extractionOrder, injectCarrier, type Carrier } from './propagation';
+import { OtlpHttpSpanExporter } from './otlp-http/span-exporter';
 import { PendingSpans } from './pending-spans';
 import { RedactingSpanExporter } from './redacting-exporter';
 import { buildResource } from './resource';
@@ -114,8 +114,11 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
   const resource = buildResource(config);
   const { sampler, adaptive } = createSampler(config, options.clock);
 
-  const otlp = new OTLPTraceExporter({ url: config.endpoints.traces, headers: { ...config.headers }, timeoutMillis: config.exportTimeoutMs });
-  const guarded = new GuardedSpanExporter(options.exporter ?? otlp, config.endpoints.traces, log);
+  const guarded = new GuardedSpanExporter(
+    options.exporter ?? new OtlpHttpSpanExporter({ url: config.endpoints.traces, headers: { ...config.headers }, timeoutMs: config.exportTimeoutMs }),
+    config.endpoints.traces,
+    log,
+  );
   // With redaction off and no allowlist there is nothing to rewrite: no view of each span.
   const exporter =
     config.redactSensitive || config.attributeAllowlist

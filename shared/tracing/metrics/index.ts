@@ -1,5 +1,5 @@
 export { createQueueMetrics } from './queue-metrics';
 export { createNoopQueueMetrics } from './noop';
 export { DURATION_BUCKETS_MS } from './instruments';
-export { ExportHttpStatusError, ExportRequestError, ExportTimeoutError, MetricsExportError } from './errors';
+export { ExportHttpStatusError, ExportRequestError, ExportTimeoutError, OtlpExportError } from '../otlp-http/errors';
 export type * from './types';

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { MetricsBatch } from './data-model';
-import { ExportRequestError } from './errors';
-import { agentFor, postProtobuf } from './http-post';
+import { ExportRequestError } from '../otlp-http/errors';
+import { agentFor, postProtobuf } from '../otlp-http/post';
 import { logOnce, type OnceLogger } from '../log-once';
 import { encodeMetricsRequest } from './otlp-encoder';
 

@@ -14,7 +14,7 @@ export function agentFor(url: URL): http.Agent {
 }
 
 /**
- * POSTs a protobuf body. Resolves on 2xx; otherwise rejects with a MetricsExportError, and never later
+ * POSTs a protobuf body. Resolves on 2xx; otherwise rejects with a OtlpExportError, and never later
  * than `timeoutMs` after the call, however the collector misbehaves (silent, slow, half an answer).
  */
 export function postProtobuf(url: URL, body: Uint8Array, options: PostOptions): Promise<void> {
