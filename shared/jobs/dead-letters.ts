@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
 import { errorFields, log } from '../log';
 import { logHealth } from './health';
 import { JobNotFoundError, type JobInfo } from '../queue';
@@ -51,21 +51,31 @@ async function publish(sns: SNSClient, rt: Runtime, info: JobInfo, category: str
   }
 }
 
+/** Starts the span of one redrive, under the active context (the job's trace). */
+function startRedriveSpan(rt: Runtime) {
+  return rt.tracing.startSpan(SpanNames.redrive, { kind: SpanKind.INTERNAL });
+}
+
+/** Ends a redrive's span: which job, which of its redrives, when it is due. */
+function endRedriveSpan(span: Span, rt: Runtime, info: JobInfo, dueAt: number | null): void {
+  if (dueAt !== null && span.isRecording()) {
+    span.setAttributes({ [Attr.jobId]: info.job.id, [DlqAttr.redriveCount]: info.requeues + 1, [DlqAttr.redriveMax]: rt.config.dlq.maxRedrives, [DlqAttr.redriveDue]: new Date(dueAt).toISOString() });
+  }
+  span.end();
+}
+
 /** Requeues a dead job after the policy's delay, at most `maxRedrives` times, under a span in its trace. */
 async function redrive(rt: Runtime, info: JobInfo, delayMs: number): Promise<number | null> {
   const { maxRedrives } = rt.config.dlq;
   if (maxRedrives <= 0 || info.requeues >= maxRedrives) return null;
-  const span = rt.tracing.startSpan(SpanNames.redrive, { kind: SpanKind.INTERNAL });
+  const span = startRedriveSpan(rt);
+  let dueAt: number | null = null;
   try {
     const result = await rt.admin.requeue({ ids: [info.job.id] }, { delayMs });
-    if (result.requeued === 0) return null; // someone else got there first (an operator, a sweep)
-    const dueAt = Date.now() + delayMs;
-    if (span.isRecording()) {
-      span.setAttributes({ [Attr.jobId]: info.job.id, [DlqAttr.redriveCount]: info.requeues + 1, [DlqAttr.redriveMax]: maxRedrives, [DlqAttr.redriveDue]: new Date(dueAt).toISOString() });
-    }
+    if (result.requeued > 0) dueAt = Date.now() + delayMs; // else someone else got there first (an operator, a sweep)
     return dueAt;
   } finally {
-    span.end();
+    endRedriveSpan(span, rt, info, dueAt);
   }
 }
 
@@ -101,25 +111,39 @@ export async function handleDeadLetter(rt: Runtime, sns: SNSClient, notice: Dead
 
 /**
  * The scheduled sweep: dead letters that were never handled (no dlq function configured, a lost
- * invocation) and are due for a redrive get one, each under a span in the job's own trace.
+ * invocation) and are due for a redrive get one — found by one scan that steps over jobs with no redrives
+ * left, requeued by one call — each under a span in the job's own trace.
  */
 export async function sweepDeadLetters(rt: Runtime): Promise<{ examined: number; redriven: number }> {
   const { maxRedrives, redriveDelayMs, sweepBatch } = rt.config.dlq;
   // The health metrics every sweep, so the alarms see the dead-letter queue even when no poller runs.
   if (rt.config.healthMetrics === 'emf') logHealth(await rt.admin.stats(), rt.queue.options.namespace);
   if (maxRedrives <= 0) return { examined: 0, redriven: 0 };
-  const dead = await rt.admin.deadLetters(sweepBatch);
+  const due = await rt.admin.redrivable({ maxRedrives, minAgeMs: redriveDelayMs, limit: sweepBatch });
+  if (due.length === 0) return { examined: 0, redriven: 0 };
+  // Read before the requeue: each redrive span goes into its job's trace, and counts its redrives.
+  const infos = (await Promise.all(due.map((id) => rt.admin.info(id).catch(() => null)))).filter((i): i is JobInfo => i !== null);
+  const started = infos.map((info) => {
+    const parent = rt.tracing.extract(info.job.trace);
+    return { info, parent, span: context.with(parent, () => startRedriveSpan(rt)) };
+  });
+  let missing: ReadonlySet<string> | undefined;
+  try {
+    missing = new Set((await rt.admin.requeue({ ids: due })).missing);
+  } catch (error) {
+    log('warn', 'redrive failed', errorFields(error));
+  }
   let redriven = 0;
   const now = Date.now();
-  for (const info of dead) {
-    if (info.requeues >= maxRedrives || (info.since ?? 0) > now - redriveDelayMs) continue;
-    const parent = rt.tracing.extract(info.job.trace);
-    const due = await context.with(parent, () => redrive(rt, info, 0)).catch((error: unknown) => (log('warn', 'redrive failed', errorFields(error)), null));
-    if (due === null) continue;
+  for (const { info, parent, span } of started) {
+    // Missing: someone else got there first (an operator, the dlq function).
+    const done = missing !== undefined && !missing.has(info.job.id);
+    endRedriveSpan(span, rt, info, done ? now : null);
+    if (!done) continue;
     redriven++;
     // The sweep's own invocation points at each job's trace it touched.
     const jobTrace = trace.getSpanContext(parent);
     if (jobTrace) trace.getActiveSpan()?.addLink({ context: jobTrace, attributes: { [Attr.jobId]: info.job.id } });
   }
-  return { examined: dead.length, redriven };
+  return { examined: due.length, redriven };
 }

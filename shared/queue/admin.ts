@@ -111,6 +111,31 @@ export class QueueAdmin extends QueueClient {
     return infos.filter((i): i is JobInfo => i !== null && i.state === 'dead');
   }
 
+  /**
+   * Dead-lettered jobs due for an automatic redrive, oldest first: dead for at least `minAgeMs` and
+   * requeued fewer than `maxRedrives` times. Jobs that used all their redrives are stepped over (at most
+   * `scanLimit` entries are examined in all), so they can never hold later jobs back.
+   */
+  async redrivable(options: { maxRedrives: number; minAgeMs: number; limit: number; scanLimit?: number }): Promise<string[]> {
+    const { maxRedrives, minAgeMs, limit, scanLimit = 10_000 } = options;
+    for (const [name, value] of Object.entries({ maxRedrives, minAgeMs, limit, scanLimit })) {
+      if (!Number.isSafeInteger(value) || value < 0) throw new QueueArgumentError(name, 'must be an integer >= 0');
+    }
+    const found: string[] = [];
+    let offset = 0;
+    let scanned = 0;
+    while (found.length < limit && offset >= 0 && scanned < scanLimit) {
+      const scan = Math.min(CHUNK, scanLimit - scanned);
+      const [next, ...ids] = (await runScript(this.redis, 'redrivable', [this.keys.dead], [
+        this.keys.prefix, minAgeMs, maxRedrives, limit - found.length, offset, scan,
+      ])) as [number, ...string[]];
+      found.push(...ids.map(String));
+      scanned += next < 0 ? scan : Number(next) - offset;
+      offset = Number(next);
+    }
+    return found;
+  }
+
   /** Removes a queue's waiting and delayed jobs; jobs in flight finish normally. */
   async purgeQueue(queue: string): Promise<PurgeResult> {
     assertName('queue', queue);

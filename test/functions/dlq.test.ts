@@ -104,7 +104,7 @@ describe('dlq function', () => {
     const { enqueue, poller, dlq } = setup({ DLQ_FUNCTION_NAME: '', DLQ_REDRIVE_DELAY_MS: '700' });
     const { id } = JSON.parse((await enqueue(enqueueEvent({ type: 'fail', maxAttempts: 1, payload: { failTimes: 1 } }), lambdaContext())).body) as { id: string };
     await poller(scheduledEvent(), lambdaContext());
-    expect(await dlq(scheduledEvent(), lambdaContext({ functionName: 'sweep' }))).toEqual({ examined: 1, redriven: 0 }); // not due yet
+    expect(await dlq(scheduledEvent(), lambdaContext({ functionName: 'sweep' }))).toEqual({ examined: 0, redriven: 0 }); // not due yet
     await sleep(750);
     expect(await dlq(scheduledEvent(), lambdaContext({ functionName: 'sweep' }))).toEqual({ examined: 1, redriven: 1 });
     const rt = await t.runtime();
@@ -112,6 +112,24 @@ describe('dlq function', () => {
     const [redrive] = inTrace('dlq.redrive');
     expect(redrive).toBeDefined(); // in the job's own trace, though the sweep started its own
     expect(t.spans().filter((s) => s.name === 'sweep').some((s) => s.links.some((l) => l.context.traceId === TRACE_ID))).toBe(true);
+  });
+
+  it('keeps redriving later dead letters when a whole sweep batch of exhausted ones sits at the head', async () => {
+    const { dlq } = setup({ DLQ_FUNCTION_NAME: '', DLQ_REDRIVE_DELAY_MS: '0', DLQ_MAX_REDRIVES: '1', DLQ_SWEEP_BATCH: '2' });
+    const rt = await t.runtime();
+    const dead = async () => {
+      const { id } = await rt.queue.enqueue({ type: 'noop', maxAttempts: 1 });
+      const [job] = await rt.queue.dequeue({});
+      await rt.queue.nack(job!, 'boom');
+      return id;
+    };
+    const exhausted = [await dead(), await dead(), await dead()];
+    for (const id of exhausted) await rt.redis.hset(rt.queue.keys.job(id), 'r', 1); // redriven once already
+    const later = [await dead(), await dead(), await dead()];
+    expect(await dlq(scheduledEvent(), lambdaContext({ functionName: 'sweep' }))).toEqual({ examined: 2, redriven: 2 });
+    expect(await dlq(scheduledEvent(), lambdaContext({ functionName: 'sweep' }))).toEqual({ examined: 1, redriven: 1 });
+    for (const id of later) expect((await rt.admin.info(id)).state).toBe('waiting');
+    for (const id of exhausted) expect((await rt.admin.info(id)).state).toBe('dead');
   });
 
   it('does nothing for a job that is no longer dead-lettered', async () => {

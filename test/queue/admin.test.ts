@@ -146,6 +146,21 @@ describe('requeue from the dead-letter queue', () => {
     expect((await admin.stats()).dead).toBe(1);
   });
 
+  it('finds dead letters due for a redrive past any number of jobs with none left, oldest first', async () => {
+    const { admin, redis, queue, ids } = await deadJobs(8);
+    // The six oldest used all their redrives (2): a sweep that only looked at the head would stall on them.
+    for (const id of ids.slice(0, 6)) await redis.hset(queue.keys.job(id), 'r', 2);
+    await redis.hset(queue.keys.job(ids[6]!), 'r', 1);
+    expect(await admin.redrivable({ maxRedrives: 2, minAgeMs: 0, limit: 5 })).toEqual([ids[6], ids[7]]);
+    expect(await admin.redrivable({ maxRedrives: 2, minAgeMs: 0, limit: 1 })).toEqual([ids[6]]);
+    // A scan limit bounds the whole search: 7 entries reach the seventh job, not the eighth.
+    expect(await admin.redrivable({ maxRedrives: 2, minAgeMs: 0, limit: 5, scanLimit: 7 })).toEqual([ids[6]]);
+    expect(await admin.redrivable({ maxRedrives: 3, minAgeMs: 0, limit: 2 })).toEqual([ids[0], ids[1]]);
+    // Not dead long enough: none due.
+    expect(await admin.redrivable({ maxRedrives: 2, minAgeMs: 60_000, limit: 5 })).toEqual([]);
+    await expect(admin.redrivable({ maxRedrives: -1, minAgeMs: 0, limit: 5 })).rejects.toBeInstanceOf(QueueArgumentError);
+  });
+
   it('lists dead letters oldest first with their reason and failures', async () => {
     const { admin, ids } = await deadJobs(3);
     const dead = await admin.deadLetters(2);
