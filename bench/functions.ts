@@ -18,8 +18,8 @@ import { buildSync } from 'esbuild';
 import { createEnqueueHandler } from '../functions/enqueue/app';
 import { createPollerHandler } from '../functions/worker-poller/app';
 import { QueueAdmin } from '../shared/queue';
-import { createRuntime } from '../shared/runtime';
-import { lambdaClient } from '../shared/runtime/aws';
+import { createServices } from '../shared/services';
+import { lambdaClient } from '../shared/services/aws';
 import { parseAppConfig } from '../shared/config';
 import { initTracing, parseTracingConfig } from '../shared/tracing';
 import { buildFunction, FUNCTIONS, ROOT } from '../scripts/build';
@@ -54,7 +54,7 @@ async function ours(kind: 'enqueue' | 'poller', redisUrl: string, endpoint: stri
   const namespace = `bench-${randomBytes(4).toString('hex')}`;
   const env = envFor(redisUrl, endpoint, namespace, { POLLER_CONCURRENCY: '50', POLLER_PREFETCH: '50', QUEUE_MAX_BATCH_SIZE: '1000', TRACING_ENABLED: String(tracingOn) });
   const tracing = initTracing(parseTracingConfig(env), { register: false });
-  const rt = await createRuntime({ role: kind === 'enqueue' ? 'producer' : 'consumer', env, tracing });
+  const rt = await createServices({ role: kind === 'enqueue' ? 'producer' : 'consumer', env, tracing });
   await rt.redis.ping();
   let rate: number;
   if (kind === 'enqueue') {

@@ -1,4 +1,4 @@
-import { startRedisServer, type LocalRedis } from '../../shared/local/redis-server';
+import { startRedisServer, type LocalRedis } from '../../tools/local/redis-server';
 
 /** The Redis a benchmark runs against: REDIS_URL, or a fresh redis-server of its own. */
 export async function benchRedis(): Promise<{ url: string; port: number; host: string; own: LocalRedis | undefined }> {

@@ -1,10 +1,11 @@
 import { trace } from '@opentelemetry/api';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { audit, deadLetters, info, matchRoute, MethodNotAllowedError, peek, purge, requeue, stats, type Actor, type Route } from '../../shared/admin';
+import { audit, deadLetters, info, peek, purge, requeue, stats, type Actor } from './services';
+import { matchRoute, MethodNotAllowedError, type Route } from '../../shared/http/routing';
 import { errorResponse, json } from '../../shared/http/responses';
 import { errorFields, log } from '../../shared/log';
 import { traced } from '../../shared/middleware/tracing';
-import type { Runtime } from '../../shared/runtime';
+import type { Services } from '../../shared/services';
 import type { Tracing } from '../../shared/tracing';
 import { actorOf, countParam, jobIdParam, platformParam, purgeReason, queueParam, requeueRequest } from './requests';
 
@@ -13,10 +14,10 @@ const MAX_AUDIT = 500;
 
 export interface AdminDeps {
   readonly tracing: Tracing;
-  readonly runtime: () => Promise<Runtime>;
+  readonly runtime: () => Promise<Services>;
 }
 
-type Work = (rt: Runtime) => Promise<unknown>;
+type Work = (rt: Services) => Promise<unknown>;
 /** Parses a request into the work it asks for; a bad request is refused before Redis is touched. */
 type Parse = (event: APIGatewayProxyEvent, params: Readonly<Record<string, string>>, actor: Actor) => Work;
 
@@ -88,7 +89,7 @@ const ROUTES: readonly Route<Parse>[] = [
 /**
  * The operators' API behind API Gateway (IAM-authorised there, and refused here without an authenticated
  * caller, should the API ever be deployed open): stats, peek, job info, dead letters, purges, requeue and
- * the audit trail. Thin: routing and parsing here, the work in shared/admin, each
+ * the audit trail. Thin: routing and parsing here, the work in ./services, each
  * operation in its own `admin.<op>` span below the invocation span.
  */
 export function createAdminHandler(deps: AdminDeps) {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { Actor, RequeueTarget } from '../../shared/admin';
+import type { Actor, RequeueTarget } from './services';
 import { HttpError } from '../../shared/http/errors';
 import { jsonBody } from '../../shared/http/request';
 import { fieldPath, JOB_ID_PATTERN, NAME_PATTERN, RESERVED_FIELD_NAMES } from '../../shared/queue';

@@ -1,15 +1,15 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { handleDeadLetter, sweepDeadLetters, type DeadLetterNotice, type DeadLetterResult } from '../../shared/jobs/dead-letters';
+import { handleDeadLetter, sweepDeadLetters, type DeadLetterNotice, type DeadLetterResult } from './dead-letters';
 import { JOB_ID_PATTERN } from '../../shared/queue';
 import { classify } from '../../shared/middleware/trigger';
 import { traced } from '../../shared/middleware/tracing';
-import type { Runtime } from '../../shared/runtime';
+import type { Services } from '../../shared/services';
 import type { Tracing } from '../../shared/tracing';
 
 export interface DlqDeps {
   readonly tracing: Tracing;
-  readonly runtime: () => Promise<Runtime>;
-  readonly sns: (rt: Runtime) => SNSClient;
+  readonly runtime: () => Promise<Services>;
+  readonly sns: (rt: Services) => SNSClient;
 }
 
 export type DlqResult = DeadLetterResult | { readonly examined: number; readonly redriven: number };

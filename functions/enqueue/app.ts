@@ -3,12 +3,12 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { HttpError } from '../../shared/http/errors';
 import { header, jsonBody } from '../../shared/http/request';
 import { errorResponse, json } from '../../shared/http/responses';
-import { enqueueTraced } from '../../shared/jobs/enqueue';
+import { enqueueTraced } from './enqueue';
 import { batchBodySchema, checkSchema, jobBodySchema } from '../../shared/jobs/schema';
 import { errorFields, log } from '../../shared/log';
 import { traced } from '../../shared/middleware/tracing';
 import type { JobInput } from '../../shared/queue';
-import type { Runtime } from '../../shared/runtime';
+import type { Services } from '../../shared/services';
 import type { Tracing } from '../../shared/tracing';
 
 /** Lambda's synchronous payload limit: no batch body can be bigger than the function may receive. */
@@ -19,7 +19,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export interface EnqueueDeps {
   readonly tracing: Tracing;
-  readonly runtime: () => Promise<Runtime>;
+  readonly runtime: () => Promise<Services>;
 }
 
 function route(event: APIGatewayProxyEvent): 'single' | 'batch' {
@@ -35,7 +35,7 @@ function route(event: APIGatewayProxyEvent): 'single' | 'batch' {
  */
 export function createEnqueueHandler(deps: EnqueueDeps) {
   // Held once made: awaiting the runtime's promise on every request costs two promises on the hot path.
-  let ready: Runtime | undefined;
+  let ready: Services | undefined;
   return traced(
     async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
       try {

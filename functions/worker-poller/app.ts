@@ -1,16 +1,16 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { context, trace } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
-import { invocationStopSignal } from '../../shared/config';
-import { fanOut } from '../../shared/jobs/fan-out';
+import { fanOut } from './fan-out';
 import { logHealth } from '../../shared/jobs/health';
-import { tracedProcessing } from '../../shared/jobs/process';
-import { invokeTraced } from '../../shared/lambda/invoke';
+import { tracedProcessing } from './process';
+import { invokeTraced } from './invoke';
 import { errorFields, log } from '../../shared/log';
+import { outOfTimeSignal } from '../../shared/middleware/invocation';
 import { traced } from '../../shared/middleware/tracing';
-import { processorRegistry, type Processor } from '../../shared/processors';
+import { processorRegistry, type Processor } from './processors';
 import { consume } from '../../shared/queue';
-import type { Runtime } from '../../shared/runtime';
+import type { Services } from '../../shared/services';
 import { Attr, SpanNames, type Tracing } from '../../shared/tracing';
 
 export interface PollerSummary {
@@ -26,9 +26,9 @@ export interface PollerSummary {
 
 export interface PollerDeps {
   readonly tracing: Tracing;
-  readonly runtime: () => Promise<Runtime>;
+  readonly runtime: () => Promise<Services>;
   /** Invokes Lambda targets, fanned-out pollers and the dlq function; made from the runtime's config. */
-  readonly lambda: (rt: Runtime) => LambdaClient;
+  readonly lambda: (rt: Services) => LambdaClient;
   /** Extra in-process processors (tests, embedding). */
   readonly processors?: Readonly<Record<string, Processor>>;
 }
@@ -45,7 +45,9 @@ export function createPollerHandler(deps: PollerDeps) {
       const rt = await deps.runtime();
       const aws = { lambda: deps.lambda(rt), tracing: rt.tracing };
       const { poller, dlq } = rt.config;
-      const deadline = Date.now() + lambdaContext.getRemainingTimeInMillis() - (poller.jobTimeoutMs + poller.safetyMarginMs);
+      // No new job once less than the longest job timeout and the margin is left (watched, not computed
+      // once: a host may cut the time short, as a local one does when it stops).
+      const outOfTime = outOfTimeSignal(lambdaContext, poller.jobTimeoutMs + poller.safetyMarginMs);
       // Only the scheduled poller fans out; the ones it starts just drain, so pollers never multiply.
       const fannedOut = (event as { fanOut?: unknown } | undefined)?.fanOut === true ? 0 : await fanOut(rt, aws, poller.queues).catch((error: unknown) => (log('warn', 'fan-out skipped', errorFields(error)), 0));
       const processing = tracedProcessing({
@@ -68,12 +70,11 @@ export function createPollerHandler(deps: PollerDeps) {
         prefetch: poller.prefetch,
         idleMs: poller.idleMs,
         waitMs: poller.waitMs,
-        deadline,
-        ...(invocationStopSignal(lambdaContext) ? { signal: invocationStopSignal(lambdaContext) } : {}),
+        signal: outOfTime.signal,
         defaultTimeoutMs: poller.jobTimeoutMs,
         onDequeued: processing.onDequeued,
         onSettled: processing.onSettled,
-      });
+      }).finally(() => outOfTime.dispose());
       await processing.drain();
       const stats = await rt.admin.stats().catch(() => undefined);
       for (const q of stats?.queues ?? []) for (const p of q.priorities) rt.tracing.metrics.setQueueDepth(q.name, p.name, p.waiting);

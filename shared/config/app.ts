@@ -5,7 +5,7 @@ import { deepFreeze, isLoopback, parseBool, parseEnum, parseList, parseNumber, s
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Everything the functions and the local pipeline need besides tracing; parsed once, frozen. */
+/** Everything the functions need besides tracing; parsed once, frozen. */
 export interface AppConfig {
   readonly redis: {
     /** `redis://` or `rediss://` (TLS). */
@@ -37,7 +37,7 @@ export interface AppConfig {
     readonly functionName?: string;
   };
   readonly lambda: {
-    /** Lambda API endpoint override (local pipeline, tests). */
+    /** Lambda API endpoint override (a local stand-in, tests). */
     readonly endpoint?: string;
     readonly region: string;
   };
@@ -47,7 +47,7 @@ export interface AppConfig {
     /** The dlq function, invoked asynchronously with each dead-lettered job. */
     readonly functionName?: string;
     readonly snsTopicArn?: string;
-    /** SNS API endpoint override (the local pipeline, tests). */
+    /** SNS API endpoint override (a local stand-in, tests). */
     readonly snsEndpoint?: string;
     /** Automatic redrive: requeue a dead job after `delayMs`, at most `maxRedrives` times. 0: off. */
     readonly maxRedrives: number;

@@ -5,17 +5,26 @@ import { deepFreeze, shown } from './values';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Top-level sections of the YAML file; anything else is a typo to report, not to ignore. */
-export const FILE_SECTIONS = ['observability', 'redis', 'queue', 'poller', 'jobs', 'aws', 'dlq', 'admin', 'local'] as const;
-
-const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-
 /** Parsed files by path, kept while the file's mtime and size stay the same. */
 const parsed = new Map<string, { readonly mtimeMs: number; readonly size: number; readonly doc: Record<string, unknown> }>();
 
+/** Top-level sections of the YAML file the functions read; anything else is a typo to report, not to ignore. */
+export const FILE_SECTIONS = ['observability', 'redis', 'queue', 'poller', 'jobs', 'aws', 'dlq', 'admin'] as const;
+/** Sections a tool that runs the functions reads from the same file (declared by it, see declareFileSection). */
+const declared = new Set<string>();
+
+/** Lets a tool keep settings of its own in the functions' file: `name` is then a section, not a typo. */
+export function declareFileSection(name: string): void {
+  declared.add(name);
+}
+
+const isSection = (key: string) => (FILE_SECTIONS as readonly string[]).includes(key) || declared.has(key);
+
+const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
 /**
  * The YAML file named by CONFIG_FILE, as a plain frozen document ({} when unset). Every settings parser
- * reads it (tracing, app, local; once per function in the local pipeline): it is parsed once and parsed
+ * reads it (tracing, app, and the tools' own): it is parsed once and parsed
  * again only when the file changes.
  */
 export function readConfigFile(env: Env): Record<string, unknown> {
@@ -46,7 +55,7 @@ function parseDocument(path: string, text: string): Record<string, unknown> {
   if (doc === undefined || doc === null) return {};
   if (!isMap(doc)) throw new ConfigError('CONFIG_FILE', `${shown(path)} must hold a map of sections`);
   for (const key of Object.keys(doc)) {
-    if (!(FILE_SECTIONS as readonly string[]).includes(key)) throw new ConfigError(key, `is not a section; known: ${FILE_SECTIONS.join(', ')}`);
+    if (!isSection(key)) throw new ConfigError(key, `is not a section; known: ${[...FILE_SECTIONS, ...declared].join(', ')}`);
   }
   return deepFreeze(doc);
 }

@@ -1,7 +1,7 @@
 import middy, { type MiddlewareObj, type MiddyfiedHandler, type Request } from '@middy/core';
 import { context as contextApi, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
-import { invocationTraceHeader } from '../config/lambda-env';
+import { invocationTraceHeader } from './invocation';
 import { InvocationAttr } from '../tracing/names';
 import { recordFailure } from '../tracing/spans';
 import type { Tracing } from '../tracing/tracing';
@@ -38,7 +38,7 @@ let coldStart = true;
  * with active tracing off Lambda still sets it, with Sampled=0, and a parent-based sampler would then drop
  * everything. Nothing usable: a new root, decided by the configured sampler.
  */
-function parentOf(trigger: Trigger, lambdaContext: object, tracing: Tracing): Context {
+function parentOf(trigger: Trigger, tracing: Tracing): Context {
   if (trigger.kind === 'http') {
     const ctx = tracing.extract(trigger.event.headers ?? {}, ROOT_CONTEXT);
     if (trace.getSpanContext(ctx)) return ctx;
@@ -46,7 +46,7 @@ function parentOf(trigger: Trigger, lambdaContext: object, tracing: Tracing): Co
     const ctx = tracing.extract(trigger.carrier, ROOT_CONTEXT);
     if (trace.getSpanContext(ctx)) return ctx;
   }
-  const header = invocationTraceHeader(lambdaContext);
+  const header = invocationTraceHeader();
   if (header) {
     const ctx = tracing.extract({ 'x-amzn-trace-id': header }, ROOT_CONTEXT);
     const spanContext = trace.getSpanContext(ctx);
@@ -126,7 +126,7 @@ export function tracingMiddleware(options: TracingMiddlewareOptions): Middleware
       const trigger = classify(request.event);
       const lambdaContext = request.context as Partial<LambdaContext>;
       // The invocation's scope: its flush waits only for spans it recorded (see PendingSpans).
-      const parent = tracing.scope(parentOf(trigger, request.context, tracing));
+      const parent = tracing.scope(parentOf(trigger, tracing));
       const span = tracing.startSpan(spanName(trigger, lambdaContext), { kind: trigger.kind === 'http' ? SpanKind.SERVER : SpanKind.CONSUMER }, parent);
       if (span.isRecording()) span.setAttributes(invocationAttributes(trigger, lambdaContext));
       const ctx = trace.setSpan(parent, span);

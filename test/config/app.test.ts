@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { APP_SETTINGS, ConfigError, LOCAL_SETTINGS, parseAppConfig, parseLocalConfig } from '../../shared/config';
+import { APP_SETTINGS, ConfigError, parseAppConfig } from '../../shared/config';
+import { LOCAL_SETTINGS, parseLocalConfig } from '../../tools/local/config';
 import { thrownBy } from '../support/errors';
 
 describe('app configuration', () => {

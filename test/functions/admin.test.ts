@@ -3,7 +3,7 @@ import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createAdminHandler } from '../../functions/admin/app';
 import type { JobInput } from '../../shared/queue';
-import type { Runtime } from '../../shared/runtime';
+import type { Services } from '../../shared/services';
 import { apiGatewayEvent, lambdaContext } from '../support/lambda-events';
 import { testRuntime, type TestRuntime } from '../support/runtime';
 
@@ -14,7 +14,7 @@ const JAEGER = 'http://localhost:16686';
 const UNKNOWN_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 
 let t: TestRuntime;
-let rt: Runtime;
+let rt: Services;
 let admin: ReturnType<typeof createAdminHandler>;
 let logs: MockInstance;
 beforeEach(async () => {
@@ -270,7 +270,7 @@ describe('admin function: purges and requeues', () => {
   });
 
   it('audits a purge that failed, and answers 500 saying nothing of the cause', async () => {
-    const broken = Object.assign(Object.create(rt.admin) as Runtime['admin'], { purgeQueue: () => Promise.reject(new Error('ERR at /var/task/secret.lua')) });
+    const broken = Object.assign(Object.create(rt.admin) as Services['admin'], { purgeQueue: () => Promise.reject(new Error('ERR at /var/task/secret.lua')) });
     admin = createAdminHandler({ tracing: t.tracing, runtime: async () => ({ ...rt, admin: broken }) });
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const { status, body } = await purgeDefault(confirm());

@@ -65,8 +65,16 @@ describe('Middleware: tracing', () => {
   it("follows Lambda's trace header when it says Sampled=1 and ignores it when it says Sampled=0", async () => {
     const { tracing, spans } = setup();
     const handler = traced(childSpanHandler(tracing), { tracing });
-    await handler(scheduledEvent(), lambdaContext({ functionName: 'sampled', traceHeader: `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${PARENT};Sampled=1` }));
-    await handler(scheduledEvent(), lambdaContext({ functionName: 'unsampled', traceHeader: `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${PARENT};Sampled=0` }));
+    const withHeader = async (name: string, header: string) => {
+      process.env._X_AMZN_TRACE_ID = header; // as Lambda's runtime sets it before each invocation
+      try {
+        await handler(scheduledEvent(), lambdaContext({ functionName: name }));
+      } finally {
+        delete process.env._X_AMZN_TRACE_ID;
+      }
+    };
+    await withHeader('sampled', `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${PARENT};Sampled=1`);
+    await withHeader('unsampled', `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${PARENT};Sampled=0`);
     expect(byName(spans(), 'sampled').parentSpanContext?.traceId).toBe(TRACE_ID);
     // Active tracing off still yields Sampled=0: following it would drop every trace. A new root instead.
     const fresh = byName(spans(), 'unsampled');

@@ -2,7 +2,7 @@ import { SpanKind, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createEnqueueHandler } from '../../functions/enqueue/app';
 import { createPollerHandler } from '../../functions/worker-poller/app';
-import { startLambdaInvokeServer, type LambdaInvokeServer } from '../../shared/local/lambda';
+import { startLambdaInvokeServer, type LambdaInvokeServer } from '../../tools/local/lambda';
 import { traced } from '../../shared/middleware/tracing';
 import { apiGatewayEvent, lambdaContext, scheduledEvent } from '../support/lambda-events';
 import { testRuntime, type TestRuntime } from '../support/runtime';

@@ -1,5 +1,5 @@
-import { signedHeaders, regionOfApiHost } from '../../shared/cli/sigv4';
-import { resolveTarget, UsageError } from '../../shared/cli/target';
+import { signedHeaders, regionOfApiHost } from '../../tools/cli/sigv4';
+import { resolveTarget, UsageError } from '../../tools/cli/target';
 import { thrownBy } from '../support/errors';
 
 describe('queue-admin: where requests go and how they are signed', () => {

@@ -1,4 +1,4 @@
-import { GatewaySampler, gatewayTraceHeaders } from '../../shared/local/gateway/trace-header';
+import { GatewaySampler, gatewayTraceHeaders } from '../../tools/local/gateway/trace-header';
 
 describe('the local API Gateway trace header', () => {
   it("continues a caller's X-Ray trace and keeps its sampling decision, with a segment of its own as parent", () => {

@@ -1,6 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { FinalizeHandler, FinalizeHandlerArguments, MetadataBearer } from '@smithy/types';
-import { startLambdaInvokeServer, type LambdaInvokeServer } from '../../shared/local/lambda';
+import { startLambdaInvokeServer, type LambdaInvokeServer } from '../../tools/local/lambda';
 import { rawRequest } from '../support/local-pipeline';
 
 /*

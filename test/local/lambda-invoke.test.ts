@@ -1,5 +1,5 @@
 import { InvalidRequestContentException, InvokeCommand, LambdaClient, RequestTooLargeException, ResourceNotFoundException, type InvokeCommandInput } from '@aws-sdk/client-lambda';
-import { ASYNC_REQUEST_LIMIT_BYTES, LocalFunctionConfigError, SYNC_REQUEST_LIMIT_BYTES, startLambdaInvokeServer, type LambdaContextLike, type LambdaInvokeServer, type LocalFunction } from '../../shared/local/lambda';
+import { ASYNC_REQUEST_LIMIT_BYTES, createLambdaInvokeApi, LocalFunctionConfigError, SYNC_REQUEST_LIMIT_BYTES, startLambdaInvokeServer, type LambdaContextLike, type LambdaInvokeServer, type LocalFunction } from '../../tools/local/lambda';
 
 const ARN_PREFIX = 'arn:aws:lambda:us-east-1:000000000000:function:';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -210,12 +210,33 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
     ]);
   });
 
-  it('hands the X-Amzn-Trace-Id the SDK sends from inside Lambda to context.traceHeader', async () => {
+  it('runs each invocation in the invoke store with its request id and the X-Amzn-Trace-Id the SDK sent', async () => {
+    const seen: Array<{ requestId: string; trace: string | undefined }> = [];
+    const store = () => (globalThis as unknown as { awslambda: { InvokeStore: { getRequestId(): string; getXRayTraceId(): string | undefined } } }).awslambda.InvokeStore;
+    server.register(fn('store', async () => void seen.push({ requestId: store().getRequestId(), trace: store().getXRayTraceId() })));
     const traceId = 'Root=1-6650f1a2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1';
     // The SDK's recursion-detection middleware copies _X_AMZN_TRACE_ID into the header only inside Lambda.
-    await withEnv({ _X_AMZN_TRACE_ID: traceId, AWS_LAMBDA_FUNCTION_NAME: 'caller' }, () => invoke({}));
-    await invoke({});
-    expect(contexts.map((c) => c.traceHeader)).toEqual([traceId, undefined]);
+    const first = await withEnv({ _X_AMZN_TRACE_ID: traceId, AWS_LAMBDA_FUNCTION_NAME: 'caller' }, () => invoke({ FunctionName: 'store' }));
+    const second = await invoke({ FunctionName: 'store' });
+    expect(seen).toEqual([{ requestId: first.$metadata.requestId, trace: traceId }, { requestId: second.$metadata.requestId, trace: undefined }]);
+  });
+
+  it('cuts an invocation\'s remaining time to 0 when it stops, so long ones wind down', async () => {
+    const api = createLambdaInvokeApi({ log: () => undefined });
+    const readings: number[] = [];
+    const running = gate();
+    api.register(fn('long', async (_event, context) => {
+      readings.push(context.getRemainingTimeInMillis());
+      running.open();
+      while (context.getRemainingTimeInMillis() > 0) await sleep(10);
+      readings.push(context.getRemainingTimeInMillis());
+    }, { timeoutMs: 60_000 }));
+    await api.invoke('long', {}, { type: 'Event' });
+    await running.opened;
+    api.drain();
+    await api.idle();
+    expect(readings[0]).toBeGreaterThan(50_000);
+    expect(readings[1]).toBe(0);
   });
 
   it('gives overlapping invocations separate contexts', async () => {

@@ -2,8 +2,8 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { ProtoDecodeError } from '../../shared/local/otlp/proto-reader';
-import { decodeTraces } from '../../shared/local/otlp/traces';
+import { ProtoDecodeError } from '../../tools/local/otlp/proto-reader';
+import { decodeTraces } from '../../tools/local/otlp/traces';
 import { attributeMap, decodeTraceRequest } from '../support/otlp';
 
 /** The span's own times, so the decoded ones can be checked exactly (any instant would do). */

@@ -3,14 +3,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
-import type { SpanNode, TraceTree } from '../../shared/local/traces/tree';
+import type { SpanNode, TraceTree } from '../../tools/local/traces/tree';
 import { QueueAdmin } from '../../shared/queue';
 import { connect } from '../support/redis';
-import { LOCAL_INVOKE_KEY_ID } from '../../shared/local/pipeline/names';
+import { LOCAL_INVOKE_KEY_ID } from '../../tools/local/pipeline/names';
 import { adminTokenOf, eventually, rawRequest, startPipeline, type RunningPipeline } from '../support/local-pipeline';
 
 const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', '..', 'shared', 'cli', 'queue-admin.mjs');
+const CLI = join(import.meta.dirname, '..', '..', 'tools', 'cli', 'queue-admin.mjs');
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 

@@ -1,6 +1,6 @@
-import type { ReceivedSpan } from '../../shared/local/otlp/traces';
-import { TraceStore } from '../../shared/local/traces/store';
-import { toTree, type SpanNode } from '../../shared/local/traces/tree';
+import type { ReceivedSpan } from '../../tools/local/otlp/traces';
+import { TraceStore } from '../../tools/local/traces/store';
+import { toTree, type SpanNode } from '../../tools/local/traces/tree';
 
 const T1 = '0af7651916cd43dd8448eb211c80319c';
 let clock = 1_700_000_000_000;

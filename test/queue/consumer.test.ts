@@ -1,5 +1,5 @@
 import { consume, JobQueue, JobTimeoutError, type Job, type JobOutcome } from '../../shared/queue';
-import { startRedisServer } from '../../shared/local/redis-server';
+import { startRedisServer } from '../../tools/local/redis-server';
 import { createRedisClient } from '../../shared/redis';
 import { connect, queueFixtures, sleep } from '../support/redis';
 

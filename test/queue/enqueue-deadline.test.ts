@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { EnqueueTooLateError, JobQueue, QueueAdmin } from '../../shared/queue';
-import { startRedisServer, type LocalRedis } from '../../shared/local/redis-server';
+import { startRedisServer, type LocalRedis } from '../../tools/local/redis-server';
 import { createRedisClient } from '../../shared/redis';
 import { sleep } from '../support/redis';
 

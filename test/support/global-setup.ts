@@ -1,4 +1,4 @@
-import { startRedisServer } from '../../shared/local/redis-server';
+import { startRedisServer } from '../../tools/local/redis-server';
 
 /**
  * One real redis-server for the whole run, on a free loopback port — unless REDIS_URL names one. Test

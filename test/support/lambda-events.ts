@@ -54,8 +54,8 @@ export function scheduledEvent(): EventBridgeEvent<'Scheduled Event', Record<str
   };
 }
 
-/** A Lambda context as the runtime passes it; `traceHeader` stands in for `_X_AMZN_TRACE_ID`. */
-export function lambdaContext(options: { functionName?: string; remainingMs?: number; traceHeader?: string } = {}): LambdaContext & { traceHeader?: string } {
+/** A Lambda context as the runtime passes it. */
+export function lambdaContext(options: { functionName?: string; remainingMs?: number } = {}): LambdaContext {
   const functionName = options.functionName ?? 'tq-test';
   const deadline = Date.now() + (options.remainingMs ?? 30_000);
   return {
@@ -71,6 +71,5 @@ export function lambdaContext(options: { functionName?: string; remainingMs?: nu
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
-    ...(options.traceHeader ? { traceHeader: options.traceHeader } : {}),
   };
 }

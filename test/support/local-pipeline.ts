@@ -24,7 +24,7 @@ export async function startPipeline(env: Record<string, string> = {}): Promise<R
   const namespace = `t-local-${randomBytes(4).toString('hex')}`;
   const stateFile = join(mkdtempSync(join(tmpdir(), 'tq-local-')), 'local.json');
   // One process (tsx's CLI would run the script in a child of its own, which a kill would orphan).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'shared/local/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/local/start.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', REDIS_URL: redisUrl(), QUEUE_NAMESPACE: namespace, LOCAL_STATE_FILE: stateFile, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

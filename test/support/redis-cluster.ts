@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { startRedisServer, type LocalRedis } from '../../shared/local/redis-server';
+import { startRedisServer, type LocalRedis } from '../../tools/local/redis-server';
 
 /** A throwaway 3-master Redis Cluster on loopback, for proving the scripts work in cluster mode. */
 export async function startRedisCluster(): Promise<{ nodes: LocalRedis[]; stop: () => Promise<void> }> {

@@ -3,13 +3,13 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { parseAppConfig } from '../../shared/config';
 import { QueueAdmin } from '../../shared/queue';
-import { lambdaClient } from '../../shared/runtime/aws';
-import { createRuntime, type Runtime, type RuntimeOptions } from '../../shared/runtime';
+import { lambdaClient } from '../../shared/services/aws';
+import { createServices, type Services, type ServicesOptions } from '../../shared/services';
 import { initTracing, parseTracingConfig, type Tracing } from '../../shared/tracing';
 import { redisUrl } from './redis';
 
 export interface TestRuntime {
-  readonly runtime: () => Promise<Runtime>;
+  readonly runtime: () => Promise<Services>;
   readonly tracing: Tracing;
   readonly exporter: InMemorySpanExporter;
   readonly namespace: string;
@@ -25,13 +25,13 @@ export interface TestRuntime {
  * A function runtime as in Lambda — the real config parsing, Redis client, queue and Lambda client — on
  * the test Redis in a namespace of its own, exporting spans to memory (flushed by the middleware).
  */
-export function testRuntime(role: RuntimeOptions['role'], env: Record<string, string> = {}): TestRuntime {
+export function testRuntime(role: ServicesOptions['role'], env: Record<string, string> = {}): TestRuntime {
   const namespace = `t-fn-${randomBytes(4).toString('hex')}`;
   const fullEnv = { REDIS_URL: redisUrl(), QUEUE_NAMESPACE: namespace, TRACING_SAMPLING_STRATEGY: 'always', TRACING_BATCH_TIMEOUT_MS: '60000', ...env };
   const exporter = new InMemorySpanExporter();
   const tracing = initTracing(parseTracingConfig(fullEnv), { exporter, register: false, log: () => undefined });
-  let made: Promise<Runtime> | undefined;
-  const runtime = () => (made ??= createRuntime({ role, env: fullEnv, tracing }));
+  let made: Promise<Services> | undefined;
+  const runtime = () => (made ??= createServices({ role, env: fullEnv, tracing }));
   let client: LambdaClient | undefined;
   return {
     runtime,

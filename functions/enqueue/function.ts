@@ -1,0 +1,10 @@
+import { lazyServices, type Env } from '../../shared/services';
+import { initTracing, parseTracingConfig } from '../../shared/tracing';
+import { createEnqueueHandler } from './app';
+
+/** The function as Lambda runs it, from the settings in `env`: its handler, and what a host flushes and closes. */
+export function enqueueFunction(env: Env = process.env) {
+  const tracing = initTracing(parseTracingConfig(env));
+  const runtime = lazyServices({ role: 'producer', tracing, env });
+  return { handler: createEnqueueHandler({ tracing, runtime }), tracing, runtime };
+}

@@ -1,0 +1,112 @@
+import { context, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import type { Job, JobHandler, JobOutcome } from '../../shared/queue';
+import { Attr, EventAttr, Events, SpanNames, type Tracing } from '../../shared/tracing';
+import type { Carrier } from '../../shared/tracing/propagation';
+
+/** What to do with a job that was just dead-lettered (the dlq function is told, with the trace). */
+export type DeadLetterNotice = (job: Job, reason: string, carrier: Carrier) => Promise<void>;
+
+export interface TracedProcessingOptions {
+  readonly tracing: Tracing;
+  /** The processor for a job type. */
+  readonly processorFor: (type: string) => (job: Job, context: Parameters<JobHandler>[1]) => Promise<unknown>;
+  readonly workerId: string;
+  /** The invocation span, linked to every job handled. */
+  readonly invocation?: Span;
+  readonly onDeadLetter?: DeadLetterNotice;
+}
+
+const key = (job: Job) => `${job.id}:${job.delivery}`;
+const errorName = (error: unknown) => (error instanceof Error ? error.name : typeof error);
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Tracing around the consumer: a `queue.dequeue` span per job received and a `job.process` span per
+ * attempt, both children of the job's enqueue span (restored from its carrier), so a job's whole life is
+ * one trace. The process span stays open until the attempt's result is in Redis, so retries and dead
+ * letters are events on it.
+ */
+export function tracedProcessing(options: TracedProcessingOptions) {
+  const { tracing, workerId } = options;
+  // The attempt's span and context, from its start until its result is recorded.
+  const open = new Map<string, { readonly span: Span; readonly ctx: Context }>();
+  // Each job's parent, extracted once when it arrives (the consumer hands the same job object on).
+  const parents = new WeakMap<Job, Context>();
+  const parentOf = (job: Job): Context => parents.get(job) ?? tracing.extract(job.trace);
+  const notices = new Set<Promise<void>>();
+
+  const onDequeued = (jobs: readonly Job[], requestedAt: number): void => {
+    const now = Date.now();
+    for (const job of jobs) {
+      const parent = tracing.extract(job.trace);
+      parents.set(job, parent);
+      const span = tracing.startSpan(SpanNames.dequeue, { kind: SpanKind.CONSUMER, startTime: requestedAt }, parent);
+      if (span.isRecording()) {
+        span.setAttributes({
+          [Attr.queueName]: job.queue, [Attr.queueOperation]: 'dequeue', [Attr.queueWaitTimeMs]: Math.max(0, now - job.enqueuedAt),
+          [Attr.jobId]: job.id, [Attr.messagingSystem]: 'redis', [Attr.messagingOperationType]: 'receive', [Attr.messagingDestinationName]: job.queue,
+        });
+        span.addEvent(Events.dequeuing, {}, requestedAt);
+        span.addEvent(Events.dequeued, { [EventAttr.attempt]: job.attempts });
+      }
+      span.end(now);
+      tracing.metrics.recordDequeueDuration(now - requestedAt, { queue: job.queue }, trace.setSpan(parent, span));
+    }
+  };
+
+  const handler: JobHandler = (job, jobContext) => {
+    const parent = parentOf(job);
+    const span = tracing.startSpan(SpanNames.process, { kind: SpanKind.CONSUMER }, parent);
+    const ctx = trace.setSpan(parent, span);
+    open.set(key(job), { span, ctx });
+    options.invocation?.addLink({ context: span.spanContext(), attributes: { [Attr.jobId]: job.id } });
+    if (span.isRecording()) {
+      span.setAttributes({
+        [Attr.jobId]: job.id, [Attr.jobType]: job.type, [Attr.jobPriority]: job.priority, [Attr.jobRetries]: job.attempts - 1,
+        [Attr.jobCreationTime]: new Date(job.createdAt).toISOString(), [Attr.workerId]: workerId, [Attr.queueSource]: job.queue,
+        ...(job.filepath ? { [Attr.jobFilepath]: job.filepath } : {}),
+        ...(job.filesize !== undefined ? { [Attr.jobFilesize]: job.filesize } : {}),
+      });
+      span.addEvent(Events.processingStarted, { [EventAttr.attempt]: job.attempts });
+    }
+    // The processor runs inside the attempt's context: whatever it traces (a Lambda call) nests here.
+    return context.with(ctx, () => options.processorFor(job.type)(job, jobContext));
+  };
+
+  const onSettled = (job: Job, outcome: JobOutcome): void => {
+    const k = key(job);
+    const attempt = open.get(k);
+    open.delete(k);
+    if (!attempt) return;
+    const { span, ctx } = attempt;
+    const success = outcome.status === 'succeeded';
+    if (span.isRecording()) {
+      span.setAttributes({ [Attr.processingDurationMs]: outcome.durationMs, [Attr.processingSuccess]: success });
+      if (success) span.addEvent(Events.processingCompleted);
+      else {
+        const error = 'error' in outcome ? outcome.error : undefined;
+        if (error !== undefined) span.recordException(error as Error);
+        span.addEvent(Events.processingFailed, { [Attr.errorType]: errorName(error), [EventAttr.errorMessage]: errorText(error) });
+        if (outcome.status === 'retried') span.addEvent(Events.retrying, { [EventAttr.retryAt]: new Date(outcome.retryAt).toISOString(), [EventAttr.attempt]: job.attempts });
+        if (outcome.status === 'dead') span.addEvent(Events.deadLettered, { [EventAttr.attempt]: job.attempts, [EventAttr.reason]: errorText(error) });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.status === 'lease_lost' ? 'lease lost: the job will run again' : errorText(error) });
+      }
+    }
+    span.end();
+    tracing.metrics.recordProcessDuration(outcome.durationMs, { queue: job.queue, type: job.type, outcome: outcome.status }, ctx);
+    if (!success) tracing.metrics.countError(errorName('error' in outcome ? outcome.error : outcome.status), { queue: job.queue, type: job.type }, ctx);
+    tracing.reportOutcome(!success);
+    if (outcome.status === 'dead' && options.onDeadLetter) {
+      const notice = options.onDeadLetter(job, errorText(outcome.error), tracing.inject(ctx)).catch(() => undefined);
+      notices.add(notice);
+      void notice.finally(() => notices.delete(notice));
+    }
+  };
+
+  /** Waits for dead-letter notices still being sent. */
+  const drain = async (): Promise<void> => {
+    await Promise.all(notices);
+  };
+
+  return { handler, onDequeued, onSettled, drain };
+}

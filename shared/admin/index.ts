@@ -1,6 +1,0 @@
-export { writeAudit, readAudit, type Actor, type AuditRecord, type AuditedOperation } from './audit';
-export { purge, requeue, type Audited, type PurgeTarget, type RequeueTarget } from './changes';
-export { jobTrace, presentInfo, presentJob, type JobTrace, type PresentedInfo, type PresentedJob } from './present';
-export { audit, deadLetters, info, peek, stats } from './reads';
-export { matchRoute, MethodNotAllowedError, type Route, type RouteMatch } from './routing';
-export { inAdminSpan } from './span';
