@@ -33,7 +33,7 @@ export function failureCategory(info: JobInfo): string {
 async function publish(sns: SNSClient, rt: Services, info: JobInfo, category: string): Promise<boolean> {
   const topic = rt.config.dlq.snsTopicArn;
   if (!topic) return false;
-  const span = rt.tracing.startSpan('sns publish', { kind: SpanKind.PRODUCER });
+  const span = rt.tracing.startSpan(SpanNames.snsPublish, { kind: SpanKind.PRODUCER });
   const traceId = span.spanContext().traceId;
   const summary = {
     jobId: info.job.id, queue: info.job.queue, type: info.job.type, category, reason: info.deadReason,

@@ -3,7 +3,7 @@ import { fieldPath, RESERVED_FIELD_NAMES } from '../queue/field-names';
 import { NAME_PATTERN } from '../queue/options';
 
 /**
- * The enqueue API's request bodies as JSON Schema (draft 2020-12), data that API Gateway request models
+ * The enqueue API's request bodies as JSON Schema (the draft-04 subset API Gateway request models take), data that API Gateway request models
  * can reuse. `checkSchema` enforces the subset used here; the queue then checks what a schema cannot
  * (payloads that are JSON, sizes in bytes, priorities of the deployment).
  */

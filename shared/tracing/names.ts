@@ -1,6 +1,6 @@
 /**
- * Every span, attribute, event and metric name of the project, in one place; they follow
- * TRACING-SPEC.md so traces look the same from every function.
+ * Every span, attribute, event and metric name of the project, in one place, so traces look the same
+ * from every function. docs/tracing-names.md is their reference (a test keeps it complete).
  */
 
 export const SpanNames = {
@@ -14,6 +14,8 @@ export const SpanNames = {
   fanOut: 'poller.fan_out',
   /** A call to another Lambda function (a job's target, a fanned-out poller, the dlq function). */
   invoke: (functionName: string) => `invoke ${functionName}` as const,
+  /** The dlq function publishing a dead-letter summary. */
+  snsPublish: 'sns publish',
 } as const;
 
 export type AdminOperation = 'stats' | 'peek' | 'info' | 'purge' | 'requeue' | 'audit';
