@@ -1,5 +1,6 @@
 import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { acknowledge } from './nag';
+import { DEFAULT_API_BATCH_SIZE } from '../shared/queue/limits';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -95,7 +96,7 @@ export class PipelineStack extends Stack {
     this.topic.grantPublish(made.dlq);
 
     this.api = new QueueApi(this, 'Api', {
-      settings, enqueue: made.enqueue, admin: made.admin, maxBatchSize: configs.enqueue.queue.maxBatchSize ?? 100,
+      settings, enqueue: made.enqueue, admin: made.admin, maxBatchSize: configs.enqueue.queue.maxBatchSize ?? DEFAULT_API_BATCH_SIZE,
     });
 
     new events.Rule(this, 'PollerSchedule', {

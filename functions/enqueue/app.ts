@@ -8,6 +8,7 @@ import { batchBodySchema, checkSchema, jobBodySchema } from '../../shared/jobs/s
 import { errorFields, log } from '../../shared/log';
 import { traced } from '../../shared/middleware/tracing';
 import type { JobInput } from '../../shared/queue';
+import { IDEMPOTENCY_HEADER_MAX, IDEMPOTENCY_HEADER_PATTERN } from '../../shared/queue/limits';
 import type { Services } from '../../shared/services';
 import type { Tracing } from '../../shared/tracing';
 
@@ -15,7 +16,6 @@ import type { Tracing } from '../../shared/tracing';
 const MAX_BATCH_BODY = 6 * 1024 * 1024;
 /** Room for a job's other fields around its payload. */
 const FIELDS_OVERHEAD = 16 * 1024;
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export interface EnqueueDeps {
   readonly tracing: Tracing;
@@ -45,8 +45,8 @@ export function createEnqueueHandler(deps: EnqueueDeps) {
         const body = jsonBody(event, kind === 'batch' ? Math.min(MAX_BATCH_BODY, maxBatchSize * (maxPayloadBytes + FIELDS_OVERHEAD)) : maxPayloadBytes + FIELDS_OVERHEAD);
         checkSchema(body, kind === 'batch' ? batchBodySchema : jobBodySchema);
         const key = header(event, 'idempotency-key');
-        if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-          throw new HttpError(400, 'invalid_header', 'Idempotency-Key must be 1 to 200 printable ASCII characters without spaces', 'Idempotency-Key');
+        if (key !== undefined && !IDEMPOTENCY_HEADER_PATTERN.test(key)) {
+          throw new HttpError(400, 'invalid_header', `Idempotency-Key must be 1 to ${IDEMPOTENCY_HEADER_MAX} printable ASCII characters without spaces`, 'Idempotency-Key');
         }
         const inputs = kind === 'batch' ? (body as { jobs: JobInput[] }).jobs : [body as JobInput];
         const jobs = await enqueueTraced(rt, inputs, { batch: kind === 'batch', ...(key ? { idempotencyKey: key } : {}) });

@@ -2,6 +2,7 @@ import type { QueueOptions } from '../queue';
 import { ConfigError } from './errors';
 import { settingReader, type SettingKeys, type Source } from './source';
 import { deepFreeze, isLoopback, parseBool, parseEnum, parseList, parseNumber, shown } from './values';
+import { DEFAULT_API_BATCH_SIZE, JOB_TYPE_PATTERN, MAX_ATTEMPTS_LIMIT, MAX_BATCH_SIZE_LIMIT, MAX_JOB_TIMEOUT_MS } from '../queue/limits';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -63,7 +64,6 @@ export interface AppConfig {
   readonly healthMetrics: 'emf' | 'off';
 }
 
-const TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/;
 
 /** Every app setting: environment variable → YAML path in CONFIG_FILE (null: environment only). */
@@ -142,7 +142,7 @@ function parseTargets(source: Source | undefined): Record<string, string> {
     : parseList(key, value);
   for (const pair of pairs) {
     const [type, fn, extra] = pair.split('=').map((s) => s.trim());
-    if (!type || !fn || extra !== undefined || !TYPE_PATTERN.test(type)) {
+    if (!type || !fn || extra !== undefined || !JOB_TYPE_PATTERN.test(type)) {
       throw new ConfigError(key, `${shown(pair)} is not "jobtype=function-name"`);
     }
     targets[type] = functionName(key, fn)!;
@@ -205,7 +205,7 @@ export function parseAppConfig(env: Env = process.env): AppConfig {
   const lambdaEndpoint = endpointOf(read, 'LAMBDA_ENDPOINT');
   const snsEndpoint = endpointOf(read, 'SNS_ENDPOINT');
   // No job may ask for more time than the poller keeps in hand for one.
-  const jobTimeoutMs = number(read, 'POLLER_JOB_TIMEOUT_MS', 30_000, 1, 900_000);
+  const jobTimeoutMs = number(read, 'POLLER_JOB_TIMEOUT_MS', 30_000, 1, MAX_JOB_TIMEOUT_MS);
   const name = (key: Setting) => functionName(blame(read, key), optional(key));
   const pollerName = name('POLLER_FUNCTION_NAME') ?? name('AWS_LAMBDA_FUNCTION_NAME');
   const dlqName = name('DLQ_FUNCTION_NAME');
@@ -221,8 +221,8 @@ export function parseAppConfig(env: Env = process.env): AppConfig {
       namespace: optional('QUEUE_NAMESPACE') ?? 'tq',
       ...(priorities ? { priorities: parseList(priorities.key, priorities.value) } : {}),
       maxPayloadBytes: number(read, 'QUEUE_MAX_PAYLOAD_BYTES', 256 * 1024, 1, 6 * 1024 * 1024),
-      maxBatchSize: number(read, 'QUEUE_MAX_BATCH_SIZE', 100, 1, 10_000),
-      defaultMaxAttempts: number(read, 'QUEUE_DEFAULT_MAX_ATTEMPTS', 3, 1, 1000),
+      maxBatchSize: number(read, 'QUEUE_MAX_BATCH_SIZE', DEFAULT_API_BATCH_SIZE, 1, MAX_BATCH_SIZE_LIMIT),
+      defaultMaxAttempts: number(read, 'QUEUE_DEFAULT_MAX_ATTEMPTS', 3, 1, MAX_ATTEMPTS_LIMIT),
       leaseMs: number(read, 'QUEUE_LEASE_MS', 30_000, 1000, 3_600_000),
       maxTimeoutMs: jobTimeoutMs,
       backoff: { baseMs: number(read, 'QUEUE_BACKOFF_BASE_MS', 1000, 0, 3_600_000), capMs: number(read, 'QUEUE_BACKOFF_CAP_MS', 300_000, 0, 86_400_000) },

@@ -1,6 +1,6 @@
 import { HttpError } from '../http/errors';
 import { fieldPath, RESERVED_FIELD_NAMES } from '../queue/field-names';
-import { NAME_PATTERN } from '../queue/options';
+import { JOB_TYPE_PATTERN, MAX_ATTEMPTS_LIMIT, MAX_JOB_TIMEOUT_MS, NAME_PATTERN } from '../queue/limits';
 
 /**
  * The enqueue API's request bodies as JSON Schema (the draft-04 subset API Gateway request models take), data that API Gateway request models
@@ -30,14 +30,14 @@ export const jobBodySchema: Schema = {
   required: ['type'],
   additionalProperties: false,
   properties: {
-    type: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$', description: 'which processor runs the job' },
+    type: { type: 'string', pattern: JOB_TYPE_PATTERN.source, description: 'which processor runs the job' },
     queue: name,
     priority: name,
     payload: { description: 'any JSON value' },
     filepath: { type: 'string', minLength: 1, maxLength: 4096 },
     filesize: { type: 'integer', minimum: 0 },
-    maxAttempts: { type: 'integer', minimum: 1, maximum: 1000 },
-    timeoutMs: { type: 'integer', minimum: 1, maximum: 900_000 },
+    maxAttempts: { type: 'integer', minimum: 1, maximum: MAX_ATTEMPTS_LIMIT },
+    timeoutMs: { type: 'integer', minimum: 1, maximum: MAX_JOB_TIMEOUT_MS },
   },
 };
 

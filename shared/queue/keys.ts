@@ -1,3 +1,5 @@
+import { NAMESPACE_PATTERN } from './limits';
+
 /**
  * The one key builder. Every key of a namespace shares the Redis Cluster hash tag `{ns}`, so all of a
  * namespace's keys live in one slot and the Lua scripts may touch any of them on cluster-mode ElastiCache.
@@ -33,7 +35,7 @@ export interface QueueKeys {
   readonly pattern: string;
 }
 
-const NAMESPACE = /^[A-Za-z0-9_.-]{1,64}$/;
+const NAMESPACE = NAMESPACE_PATTERN;
 
 export function queueKeys(namespace: string): QueueKeys {
   if (!NAMESPACE.test(namespace)) {

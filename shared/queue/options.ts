@@ -1,5 +1,6 @@
 import type { BackoffPolicy } from './backoff';
 import { QueueArgumentError } from './errors';
+import { DEFAULT_MAX_BATCH_SIZE, MAX_ATTEMPTS_LIMIT, MAX_JOB_TIMEOUT_MS, NAME_PATTERN } from './limits';
 
 export interface HistoryPolicy {
   /** Most completed jobs kept (0 keeps none). */
@@ -61,9 +62,7 @@ export interface ResolvedQueueOptions {
   readonly enqueueDeadlineMs: number;
 }
 
-/** Queue and priority names: safe inside Redis keys (no `:`), URLs (not `.` or `..`) and log lines. */
-export const NAME_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,64}$/;
-export const MAX_ATTEMPTS_LIMIT = 1000;
+export { MAX_ATTEMPTS_LIMIT, NAME_PATTERN } from './limits';
 
 function positiveInt(name: string, value: number, min = 1): number {
   if (!Number.isSafeInteger(value) || value < min) {
@@ -93,9 +92,9 @@ export function resolveQueueOptions(options: QueueOptions = {}): ResolvedQueueOp
     defaultPriority,
     defaultQueue,
     maxPayloadBytes: positiveInt('maxPayloadBytes', options.maxPayloadBytes ?? 256 * 1024),
-    maxBatchSize: positiveInt('maxBatchSize', options.maxBatchSize ?? 1000),
+    maxBatchSize: positiveInt('maxBatchSize', options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE),
     defaultMaxAttempts: positiveInt('defaultMaxAttempts', options.defaultMaxAttempts ?? 3),
-    maxTimeoutMs: positiveInt('maxTimeoutMs', options.maxTimeoutMs ?? 900_000),
+    maxTimeoutMs: positiveInt('maxTimeoutMs', options.maxTimeoutMs ?? MAX_JOB_TIMEOUT_MS),
     idempotencyTtlMs: positiveInt('idempotencyTtlMs', options.idempotencyTtlMs ?? 86_400_000),
     leaseMs: positiveInt('leaseMs', options.leaseMs ?? 30_000),
     backoff: Object.freeze({

@@ -1,7 +1,8 @@
 import { JobValidationError, PayloadTooLargeError } from './errors';
 import { fieldPath, RESERVED_FIELD_NAMES } from './field-names';
 import { newJobId } from './ids';
-import { MAX_ATTEMPTS_LIMIT, NAME_PATTERN, type ResolvedQueueOptions } from './options';
+import { IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_PATTERN, JOB_TYPE_PATTERN, MAX_ATTEMPTS_LIMIT, NAME_PATTERN } from './limits';
+import type { ResolvedQueueOptions } from './options';
 import type { Job, JobSpec, TraceCarrier } from './types';
 
 /** A validated job, ready for the enqueue script: the job as it will be returned, and its spec serialized once. */
@@ -14,9 +15,6 @@ export interface PreparedJob {
 const FIELDS = new Set([
   'type', 'queue', 'priority', 'payload', 'filepath', 'filesize', 'maxAttempts', 'timeoutMs', 'idempotencyKey', 'trace',
 ]);
-const TYPE_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
-// Printable ASCII without spaces: idempotency keys become part of a Redis key and of log lines.
-const IDEMPOTENCY_PATTERN = /^[\x21-\x7e]{1,256}$/;
 const CARRIER_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_CARRIER_ENTRIES = 16;
 const MAX_CARRIER_VALUE = 8192;
@@ -93,8 +91,8 @@ export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '
     if (!FIELDS.has(key)) throw new JobValidationError(fieldPath(at.slice(0, -1), key), 'is not a job field');
   }
   const { type, queue = options.defaultQueue, priority = options.defaultPriority } = input;
-  if (typeof type !== 'string' || !TYPE_PATTERN.test(type)) {
-    throw new JobValidationError(at + 'type', `is required and must match ${TYPE_PATTERN}`);
+  if (typeof type !== 'string' || !JOB_TYPE_PATTERN.test(type)) {
+    throw new JobValidationError(at + 'type', `is required and must match ${JOB_TYPE_PATTERN}`);
   }
   if (typeof queue !== 'string' || !NAME_PATTERN.test(queue)) {
     throw new JobValidationError(at + 'queue', `must match ${NAME_PATTERN}`);
@@ -129,8 +127,8 @@ export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '
   if (input.filesize !== undefined) s.filesize = integerIn(at + 'filesize', input.filesize, 0, Number.MAX_SAFE_INTEGER);
   if (input.timeoutMs !== undefined) s.timeoutMs = integerIn(at + 'timeoutMs', input.timeoutMs, 1, options.maxTimeoutMs);
   if (input.idempotencyKey !== undefined) {
-    if (typeof input.idempotencyKey !== 'string' || !IDEMPOTENCY_PATTERN.test(input.idempotencyKey)) {
-      throw new JobValidationError(at + 'idempotencyKey', 'must be 1 to 256 printable ASCII characters without spaces');
+    if (typeof input.idempotencyKey !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(input.idempotencyKey)) {
+      throw new JobValidationError(at + 'idempotencyKey', `must be 1 to ${IDEMPOTENCY_KEY_MAX} printable ASCII characters without spaces`);
     }
     s.idempotencyKey = input.idempotencyKey;
   }
