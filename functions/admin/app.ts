@@ -1,9 +1,8 @@
-import { trace } from '@opentelemetry/api';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { audit, deadLetters, info, peek, purge, requeue, stats, type Actor } from './services';
-import { matchRoute, MethodNotAllowedError, type Route } from '../../shared/http/routing';
-import { errorResponse, json } from '../../shared/http/responses';
-import { errorFields, log } from '../../shared/log';
+import { matchRoute, type Route } from '../../shared/http/routing';
+import { json } from '../../shared/http/responses';
+import { httpErrors } from '../../shared/middleware/http-errors';
 import { traced } from '../../shared/middleware/tracing';
 import type { Services } from '../../shared/services';
 import type { Tracing } from '../../shared/tracing';
@@ -95,22 +94,12 @@ const ROUTES: readonly Route<Parse>[] = [
 export function createAdminHandler(deps: AdminDeps) {
   return traced(
     async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-      try {
-        // Before routing: an unauthenticated caller learns nothing, not even which routes exist.
-        const actor = actorOf(event);
-        const { handler, params } = matchRoute(ROUTES, event);
-        const work = handler(event, params, actor);
-        return json(200, await work(await deps.runtime()));
-      } catch (error) {
-        const response = errorResponse(error);
-        if (error instanceof MethodNotAllowedError) response.headers = { ...response.headers, Allow: error.allow.join(', ') };
-        if (response.statusCode >= 500) {
-          trace.getActiveSpan()?.recordException(error as Error);
-          log('error', 'admin request failed', errorFields(error));
-        }
-        return response;
-      }
+      // Before routing: an unauthenticated caller learns nothing, not even which routes exist.
+      const actor = actorOf(event);
+      const { handler, params } = matchRoute(ROUTES, event);
+      const work = handler(event, params, actor);
+      return json(200, await work(await deps.runtime()));
     },
     { tracing: deps.tracing },
-  );
+  ).use(httpErrors({ name: 'admin' }));
 }

@@ -1,11 +1,11 @@
-import { trace } from '@opentelemetry/api';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { HttpError } from '../../shared/http/errors';
 import { header, jsonBody } from '../../shared/http/request';
-import { errorResponse, json } from '../../shared/http/responses';
+import { json } from '../../shared/http/responses';
+import { matchRoute, type Route } from '../../shared/http/routing';
 import { enqueueTraced } from './enqueue';
 import { batchBodySchema, checkSchema, jobBodySchema } from '../../shared/jobs/schema';
-import { errorFields, log } from '../../shared/log';
+import { httpErrors } from '../../shared/middleware/http-errors';
 import { traced } from '../../shared/middleware/tracing';
 import type { JobInput } from '../../shared/queue';
 import { IDEMPOTENCY_HEADER_MAX, IDEMPOTENCY_HEADER_PATTERN } from '../../shared/queue/limits';
@@ -22,44 +22,33 @@ export interface EnqueueDeps {
   readonly runtime: () => Promise<Services>;
 }
 
-function route(event: APIGatewayProxyEvent): 'single' | 'batch' {
-  const batch = event.resource === '/jobs/batch';
-  if (!batch && event.resource !== '/jobs') throw new HttpError(404, 'not_found', `no route ${event.httpMethod} ${event.path}`);
-  if (event.httpMethod !== 'POST') throw new HttpError(405, 'method_not_allowed', `${event.resource} accepts POST only`);
-  return batch ? 'batch' : 'single';
-}
+const ROUTES: readonly Route<'single' | 'batch'>[] = [
+  { method: 'POST', resource: '/jobs', handler: 'single' },
+  { method: 'POST', resource: '/jobs/batch', handler: 'batch' },
+];
 
 /**
  * POST /jobs and POST /jobs/batch: validate, enqueue under a `queue.enqueue` span per job, answer 202 only
- * once Redis holds the job. Thin: the work is in shared/jobs.
+ * once Redis holds the job. Thin: the work is in ./enqueue; errors answer through httpErrors.
  */
 export function createEnqueueHandler(deps: EnqueueDeps) {
   // Held once made: awaiting the runtime's promise on every request costs two promises on the hot path.
   let ready: Services | undefined;
   return traced(
     async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-      try {
-        const kind = route(event);
-        const rt = ready ?? (ready = await deps.runtime());
-        const { maxPayloadBytes, maxBatchSize } = rt.queue.options;
-        const body = jsonBody(event, kind === 'batch' ? Math.min(MAX_BATCH_BODY, maxBatchSize * (maxPayloadBytes + FIELDS_OVERHEAD)) : maxPayloadBytes + FIELDS_OVERHEAD);
-        checkSchema(body, kind === 'batch' ? batchBodySchema : jobBodySchema);
-        const key = header(event, 'idempotency-key');
-        if (key !== undefined && !IDEMPOTENCY_HEADER_PATTERN.test(key)) {
-          throw new HttpError(400, 'invalid_header', `Idempotency-Key must be 1 to ${IDEMPOTENCY_HEADER_MAX} printable ASCII characters without spaces`, 'Idempotency-Key');
-        }
-        const inputs = kind === 'batch' ? (body as { jobs: JobInput[] }).jobs : [body as JobInput];
-        const jobs = await enqueueTraced(rt, inputs, { batch: kind === 'batch', ...(key ? { idempotencyKey: key } : {}) });
-        return json(202, kind === 'batch' ? { jobs } : jobs[0]);
-      } catch (error) {
-        const response = errorResponse(error);
-        if (response.statusCode >= 500) {
-          trace.getActiveSpan()?.recordException(error as Error);
-          log('error', 'enqueue failed', errorFields(error));
-        }
-        return response;
+      const kind = matchRoute(ROUTES, event).handler;
+      const rt = ready ?? (ready = await deps.runtime());
+      const { maxPayloadBytes, maxBatchSize } = rt.queue.options;
+      const body = jsonBody(event, kind === 'batch' ? Math.min(MAX_BATCH_BODY, maxBatchSize * (maxPayloadBytes + FIELDS_OVERHEAD)) : maxPayloadBytes + FIELDS_OVERHEAD);
+      checkSchema(body, kind === 'batch' ? batchBodySchema : jobBodySchema);
+      const key = header(event, 'idempotency-key');
+      if (key !== undefined && !IDEMPOTENCY_HEADER_PATTERN.test(key)) {
+        throw new HttpError(400, 'invalid_header', `Idempotency-Key must be 1 to ${IDEMPOTENCY_HEADER_MAX} printable ASCII characters without spaces`, 'Idempotency-Key');
       }
+      const inputs = kind === 'batch' ? (body as { jobs: JobInput[] }).jobs : [body as JobInput];
+      const jobs = await enqueueTraced(rt, inputs, { batch: kind === 'batch', ...(key ? { idempotencyKey: key } : {}) });
+      return json(202, kind === 'batch' ? { jobs } : jobs[0]);
     },
     { tracing: deps.tracing },
-  );
+  ).use(httpErrors({ name: 'enqueue' }));
 }

@@ -129,9 +129,18 @@ describe('enqueue function', () => {
     expect(parse(broken)).toMatchObject({ error: 'invalid_json', field: 'body' });
   });
 
-  it('answers 404 and 405 for routes it does not serve', async () => {
+  it('answers 404 and 405 (with Allow) for routes it does not serve', async () => {
     expect((await post({ type: 'noop' }, { path: '/nope' })).statusCode).toBe(404);
-    expect((await post({ type: 'noop' }, { method: 'GET' })).statusCode).toBe(405);
+    const wrong = await post({ type: 'noop' }, { method: 'GET' });
+    expect([wrong.statusCode, wrong.headers?.Allow]).toEqual([405, 'POST']);
+  });
+
+  it('counts a refusal as the function doing its job: a 400 marks no error on the invocation span', async () => {
+    await post({ type: 'noop', priority: 'urgent' });
+    const span = t.span('POST /jobs')!;
+    expect(span.attributes['http.response.status_code']).toBe(400);
+    expect(span.status.code).toBe(0);
+    expect(span.events.map((e) => e.name)).not.toContain('exception');
   });
 
   it('returns the original job for a repeated Idempotency-Key', async () => {
