@@ -50,7 +50,7 @@ export class DataStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
     acknowledge(this.authSecret, {
-      'AwsSolutions-SMG4': 'Rotating an ElastiCache AUTH token needs ModifyReplicationGroup with AuthTokenUpdateStrategy ROTATE then SET, and every client to reconnect with the new token; this project ships no rotation function yet. Rotate by hand: see the README.',
+      'AwsSolutions-SMG4': 'Rotating an ElastiCache AUTH token needs ModifyReplicationGroup with AuthTokenUpdateStrategy ROTATE then SET, and every client to reconnect with the new token; this project ships no rotation function yet. Rotate by hand: see docs/deployment.md.',
     });
 
     const securityGroup = new ec2.SecurityGroup(this, 'Redis', { vpc: props.vpc, description: 'traced-queue Redis', allowAllOutbound: false });

@@ -21,7 +21,7 @@ export interface NetworkStackProps extends StackProps {
  * A VPC over two Availability Zones. The functions run in private subnets and reach Redis there. They reach
  * the AWS APIs through interface endpoints by default (egress=endpoints: no route to the internet at all),
  * or through one NAT gateway (egress=nat: cheaper with few endpoints' worth of traffic, simpler, but a path
- * out of the VPC). The README compares the costs.
+ * out of the VPC). docs/deployment.md compares the costs.
  */
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_SETTINGS, ConfigError, parseAppConfig } from '../../shared/config';
+import { TRACING_SETTINGS } from '../../shared/tracing/config';
 import { LOCAL_SETTINGS, parseLocalConfig } from '../../tools/local/config';
 import { thrownBy } from '../support/errors';
 
@@ -93,10 +94,10 @@ describe('app configuration from the YAML file (CONFIG_FILE)', () => {
   });
 });
 
-describe('the README configuration reference', () => {
-  it('documents every setting the functions and the local pipeline read', () => {
-    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
-    const missing = [...Object.keys(APP_SETTINGS), ...Object.keys(LOCAL_SETTINGS)].filter((key) => !readme.includes(`\`${key}\``));
+describe('the configuration reference (docs/configuration.md)', () => {
+  it('documents every setting the functions, the tracing layer and the local pipeline read', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'configuration.md'), 'utf8');
+    const missing = [...Object.keys(APP_SETTINGS), ...Object.keys(TRACING_SETTINGS), ...Object.keys(LOCAL_SETTINGS)].filter((key) => !readme.includes(`\`${key}\``));
     expect(missing).toEqual([]);
     const paths = ([...Object.values(APP_SETTINGS), ...Object.values(LOCAL_SETTINGS)] as (string | null)[]).filter((p): p is string => p !== null);
     expect(paths.filter((p) => !readme.includes(`\`${p}\``))).toEqual([]);

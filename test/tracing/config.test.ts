@@ -177,7 +177,7 @@ observability:
   });
 });
 
-/** The README's TLS table, row by row. */
+/** The TLS table of docs/tracing.md, row by row. */
 describe('endpoint TLS rules', () => {
   it.each([
     ['http://localhost:4318/v1/traces', false, 'http://localhost:4318/v1/traces'],

@@ -15,7 +15,7 @@ export const TLS_PORTS: readonly number[] = [443, 8443];
 const GRPC_PORT = 4317;
 
 /**
- * Applies the TLS rules to an endpoint and derives the traces and metrics URLs (see the README table):
+ * Applies the TLS rules to an endpoint and derives the traces and metrics URLs (see the table in docs/tracing.md):
  * a scheme is required; `https://` or a TLS port with `insecure` on is refused; plaintext is allowed to
  * loopback (the collector layer inside the Lambda sandbox) and elsewhere only with `insecure` on; 4317
  * (OTLP/gRPC) is refused. A URL without a path gets `/v1/traces`.

@@ -38,7 +38,7 @@ const KEYS = {
 } as const;
 type Key = keyof typeof KEYS;
 /** The same settings as the shared reader takes them: variable → YAML path. */
-const TRACING_SETTINGS: SettingKeys = Object.fromEntries(Object.entries(KEYS).map(([key, variable]) => [variable, `observability.tracing.${key}`]));
+export const TRACING_SETTINGS: SettingKeys = Object.fromEntries(Object.entries(KEYS).map(([key, variable]) => [variable, `observability.tracing.${key}`]));
 
 
 /** OTEL_TRACES_SAMPLER(_ARG), mapped onto our strategies (ours are all parent-based). */
