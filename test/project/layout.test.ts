@@ -28,4 +28,16 @@ describe('the tree', () => {
     });
     expect(crossings).toEqual([]);
   });
+
+  it('lets the functions use only what package.json lists in dependencies (deployment and tool packages are dev)', () => {
+    const { dependencies } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+    const outside = [...sources('functions'), ...sources('shared')].flatMap((file) => {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      // Type-only imports leave nothing in a bundle.
+      const specs = [...text.matchAll(/^import (?!type )[^;]*?from ['"]([^.'"][^'"]*)['"]/gm)].map((m) => m[1]!);
+      return specs.filter((spec) => !spec.startsWith('node:') && !(packageOf(spec) in dependencies)).map((spec) => `${file}: ${spec}`);
+    });
+    expect(outside).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '../../shared/http/sha256';
+import { Sha256 } from '@smithy/core/checksum';
 
 /** `abc123.execute-api.eu-west-1.amazonaws.com` → `eu-west-1`. */
 export function regionOfApiHost(host: string): string | undefined {

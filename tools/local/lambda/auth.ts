@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '../../../shared/http/sha256';
+import { Sha256 } from '@smithy/core/checksum';
 import { InvokeApiError } from './errors';
 
 /** The one key pair the local Invoke API accepts signatures from. */
