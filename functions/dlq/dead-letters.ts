@@ -1,10 +1,10 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
+import { SpanKind, trace, type Span } from '@opentelemetry/api';
 import { errorFields, log } from '../../shared/log';
 import { logHealth } from '../../shared/jobs/health';
 import { JobNotFoundError, type JobInfo } from '../../shared/queue';
 import type { Services } from '../../shared/services';
-import { Attr, DlqAttr, EventAttr, Events, recordFailure, SpanNames, traceUrl } from '../../shared/tracing';
+import { annotate, Attr, DlqAttr, EventAttr, Events, recordFailure, SpanNames, traceUrl, withSpan } from '../../shared/tracing';
 
 /** What the poller sends the dlq function for each job it dead-letters. */
 export interface DeadLetterNotice {
@@ -33,50 +33,36 @@ export function failureCategory(info: JobInfo): string {
 async function publish(sns: SNSClient, rt: Services, info: JobInfo, category: string): Promise<boolean> {
   const topic = rt.config.dlq.snsTopicArn;
   if (!topic) return false;
-  const span = rt.tracing.startSpan(SpanNames.snsPublish, { kind: SpanKind.PRODUCER });
-  const traceId = span.spanContext().traceId;
-  const summary = {
-    jobId: info.job.id, queue: info.job.queue, type: info.job.type, category, reason: info.deadReason,
-    attempts: info.job.attempts, lastError: info.job.lastError, traceId, traceUrl: traceUrl(rt.tracing.config.viewer, traceId) ?? null,
-  };
-  try {
+  return withSpan(rt.tracing, SpanNames.snsPublish, { kind: SpanKind.PRODUCER }, async (span) => {
+    const traceId = span.spanContext().traceId;
+    const summary = {
+      jobId: info.job.id, queue: info.job.queue, type: info.job.type, category, reason: info.deadReason,
+      attempts: info.job.attempts, lastError: info.job.lastError, traceId, traceUrl: traceUrl(rt.tracing.config.viewer, traceId) ?? null,
+    };
     await sns.send(new PublishCommand({ TopicArn: topic, Subject: `Job ${info.job.id} dead-lettered (${category})`, Message: JSON.stringify(summary) }));
     return true;
-  } catch (error) {
-    recordFailure(span, error);
+  }).catch((error: unknown) => {
     log('warn', 'dead-letter summary not published', errorFields(error));
     return false;
-  } finally {
-    span.end();
-  }
+  });
 }
 
-/** Starts the span of one redrive, under the active context (the job's trace). */
-function startRedriveSpan(rt: Services) {
-  return rt.tracing.startSpan(SpanNames.redrive, { kind: SpanKind.INTERNAL });
-}
-
-/** Ends a redrive's span: which job, which of its redrives, when it is due. */
-function endRedriveSpan(span: Span, rt: Services, info: JobInfo, dueAt: number | null): void {
-  if (dueAt !== null && span.isRecording()) {
-    span.setAttributes({ [Attr.jobId]: info.job.id, [DlqAttr.redriveCount]: info.requeues + 1, [DlqAttr.redriveMax]: rt.config.dlq.maxRedrives, [DlqAttr.redriveDue]: new Date(dueAt).toISOString() });
-  }
-  span.end();
+/** A redrive's attributes: which job, which of its redrives, when it is due. */
+function annotateRedrive(span: Span, rt: Services, info: JobInfo, dueAt: number): void {
+  annotate(span, { [Attr.jobId]: info.job.id, [DlqAttr.redriveCount]: info.requeues + 1, [DlqAttr.redriveMax]: rt.config.dlq.maxRedrives, [DlqAttr.redriveDue]: new Date(dueAt).toISOString() });
 }
 
 /** Requeues a dead job after the policy's delay, at most `maxRedrives` times, under a span in its trace. */
-async function redrive(rt: Services, info: JobInfo, delayMs: number): Promise<number | null> {
+function redrive(rt: Services, info: JobInfo, delayMs: number): Promise<number | null> {
   const { maxRedrives } = rt.config.dlq;
-  if (maxRedrives <= 0 || info.requeues >= maxRedrives) return null;
-  const span = startRedriveSpan(rt);
-  let dueAt: number | null = null;
-  try {
+  if (maxRedrives <= 0 || info.requeues >= maxRedrives) return Promise.resolve(null);
+  return withSpan(rt.tracing, SpanNames.redrive, { kind: SpanKind.INTERNAL }, async (span) => {
     const result = await rt.admin.requeue({ ids: [info.job.id] }, { delayMs });
-    if (result.requeued > 0) dueAt = Date.now() + delayMs; // else someone else got there first (an operator, a sweep)
+    if (result.requeued === 0) return null; // someone else got there first (an operator, a sweep)
+    const dueAt = Date.now() + delayMs;
+    annotateRedrive(span, rt, info, dueAt);
     return dueAt;
-  } finally {
-    endRedriveSpan(span, rt, info, dueAt);
-  }
+  });
 }
 
 /**
@@ -123,14 +109,17 @@ export async function sweepDeadLetters(rt: Services): Promise<{ examined: number
   if (due.length === 0) return { examined: 0, redriven: 0 };
   // Read before the requeue: each redrive span goes into its job's trace, and counts its redrives.
   const infos = (await Promise.all(due.map((id) => rt.admin.info(id).catch(() => null)))).filter((i): i is JobInfo => i !== null);
+  // One span per job, in its own trace, around the one requeue call of the batch.
   const started = infos.map((info) => {
     const parent = rt.tracing.extract(info.job.trace);
-    return { info, parent, span: context.with(parent, () => startRedriveSpan(rt)) };
+    return { info, parent, span: rt.tracing.startSpan(SpanNames.redrive, { kind: SpanKind.INTERNAL }, parent) };
   });
   let missing: ReadonlySet<string> | undefined;
+  let failure: unknown;
   try {
     missing = new Set((await rt.admin.requeue({ ids: due })).missing);
   } catch (error) {
+    failure = error;
     log('warn', 'redrive failed', errorFields(error));
   }
   let redriven = 0;
@@ -138,7 +127,9 @@ export async function sweepDeadLetters(rt: Services): Promise<{ examined: number
   for (const { info, parent, span } of started) {
     // Missing: someone else got there first (an operator, the dlq function).
     const done = missing !== undefined && !missing.has(info.job.id);
-    endRedriveSpan(span, rt, info, done ? now : null);
+    if (done) annotateRedrive(span, rt, info, now);
+    if (failure !== undefined) recordFailure(span, failure);
+    span.end();
     if (!done) continue;
     redriven++;
     // The sweep's own invocation points at each job's trace it touched.

@@ -1,6 +1,6 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { context, SpanKind, trace } from '@opentelemetry/api';
-import { InvocationAttr, recordFailure, type Tracing } from '../../shared/tracing';
+import { context, SpanKind } from '@opentelemetry/api';
+import { InvocationAttr, withSpan, type Tracing } from '../../shared/tracing';
 
 /** A Lambda function failed the invocation (it threw, or timed out); `errorType` as the runtime reports it. */
 export class InvokedFunctionError extends Error {
@@ -45,12 +45,10 @@ export async function invokeTraced(
   options: InvokeOptions,
 ): Promise<unknown> {
   const { lambda, tracing } = deps;
-  const span = tracing.startSpan(options.spanName, { kind: SpanKind.CLIENT });
-  if (span.isRecording()) {
-    span.setAttributes({ [InvocationAttr.invokedName]: functionName, [InvocationAttr.invokedProvider]: 'aws', [InvocationAttr.invocationType]: options.type, ...options.attributes });
-  }
-  try {
-    const body = { ...payload, trace: tracing.inject(trace.setSpan(context.active(), span)) };
+  const attributes = { [InvocationAttr.invokedName]: functionName, [InvocationAttr.invokedProvider]: 'aws', [InvocationAttr.invocationType]: options.type, ...options.attributes };
+  return withSpan(tracing, options.spanName, { kind: SpanKind.CLIENT, attributes }, async () => {
+    // The CLIENT span is active here: its context travels in the payload, so the callee joins the trace.
+    const body = { ...payload, trace: tracing.inject(context.active()) };
     const result = await lambda.send(
       new InvokeCommand({ FunctionName: functionName, InvocationType: options.type, Payload: Buffer.from(JSON.stringify(body)) }),
     );
@@ -60,10 +58,5 @@ export async function invokeTraced(
       throw new InvokedFunctionError(functionName, failure.errorType ?? result.FunctionError, failure.errorMessage ?? 'no message');
     }
     return options.type === 'RequestResponse' && text ? (JSON.parse(text) as unknown) : undefined;
-  } catch (error) {
-    recordFailure(span, error);
-    throw error;
-  } finally {
-    span.end();
-  }
+  });
 }

@@ -1,6 +1,6 @@
-import { context, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { context, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Job, JobHandler, JobOutcome } from '../../shared/queue';
-import { Attr, EventAttr, Events, SpanNames, type Tracing } from '../../shared/tracing';
+import { Attr, EventAttr, Events, recordFailure, SpanNames, type Tracing } from '../../shared/tracing';
 import type { Carrier } from '../../shared/tracing/propagation';
 
 /** What to do with a job that was just dead-lettered (the dlq function is told, with the trace). */
@@ -85,11 +85,10 @@ export function tracedProcessing(options: TracedProcessingOptions) {
       if (success) span.addEvent(Events.processingCompleted);
       else {
         const error = 'error' in outcome ? outcome.error : undefined;
-        if (error !== undefined) span.recordException(error as Error);
+        recordFailure(span, error, outcome.status === 'lease_lost' ? 'lease lost: the job will run again' : errorText(error));
         span.addEvent(Events.processingFailed, { [Attr.errorType]: errorName(error), [EventAttr.errorMessage]: errorText(error) });
         if (outcome.status === 'retried') span.addEvent(Events.retrying, { [EventAttr.retryAt]: new Date(outcome.retryAt).toISOString(), [EventAttr.attempt]: job.attempts });
         if (outcome.status === 'dead') span.addEvent(Events.deadLettered, { [EventAttr.attempt]: job.attempts, [EventAttr.reason]: errorText(error) });
-        span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.status === 'lease_lost' ? 'lease lost: the job will run again' : errorText(error) });
       }
     }
     span.end();

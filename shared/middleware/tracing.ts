@@ -1,5 +1,5 @@
 import middy, { type MiddlewareObj, type MiddyfiedHandler, type Request } from '@middy/core';
-import { context as contextApi, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context as contextApi, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { invocationTraceHeader } from './invocation';
 import { InvocationAttr } from '../tracing/names';
@@ -99,7 +99,7 @@ function finish(request: Request, tracing: Tracing): Promise<void> | undefined {
     if (request.error) {
       recordFailure(span, request.error);
     } else if (failed) {
-      span.setStatus({ code: SpanStatusCode.ERROR });
+      recordFailure(span, undefined, `HTTP ${status}`);
     }
   }
   span.end();
