@@ -26,7 +26,7 @@ export function failureCategory(info: JobInfo): string {
   if (info.deadReason === 'non_retryable') return 'non_retryable';
   const last = info.failures[info.failures.length - 1];
   if (last?.kind === 'lease_expired') return 'lease_expired';
-  if (/timed out after/.test(info.job.lastError ?? '')) return 'timeout';
+  if (last?.kind === 'timeout') return 'timeout';
   return 'error';
 }
 

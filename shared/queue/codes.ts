@@ -9,3 +9,20 @@ export enum NackCode {
   Retry = 1,
   DeadLettered = 2,
 }
+
+export enum ReleaseCode {
+  LeaseLost = 0,
+  Released = 1,
+}
+
+/** `extend` answers a lease's new deadline (ms), or this where the lease was lost. */
+export const EXTEND_LEASE_LOST = 0;
+
+/** `enqueue`'s per-job duplicate flag. */
+export enum EnqueueCode {
+  Written = 0,
+  Duplicate = 1,
+}
+
+/** The error reply of `enqueue` past its deadline (see enqueue-2.lua). */
+export const ENQUEUE_TOO_LATE = 'TQ_TOO_LATE';

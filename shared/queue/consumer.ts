@@ -1,3 +1,4 @@
+import { EXTEND_LEASE_LOST } from './codes';
 import { isRetryable, JobTimeoutError, LeaseLostError } from './errors';
 import type { JobQueue } from './job-queue';
 import type { Job, NackResult } from './types';
@@ -231,7 +232,7 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
       (deadlines) =>
         deadlines.forEach((deadline, i) => {
           const entry = entries[i]!;
-          if (deadline !== 0 || entry.lost) return;
+          if (deadline !== EXTEND_LEASE_LOST || entry.lost) return;
           entry.lost = true;
           if (entry.running) end(entry, new LeaseLostError(entry.job.id));
         }),

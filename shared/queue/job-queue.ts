@@ -1,12 +1,12 @@
 import { backoffDelay } from './backoff';
 import { Coalescer } from './coalescer';
-import { AckCode, NackCode } from './codes';
+import { AckCode, ENQUEUE_TOO_LATE, EnqueueCode, EXTEND_LEASE_LOST, NackCode, ReleaseCode } from './codes';
 import { decodeJob, decodeJobGroups, type Reply } from './codec';
-import { BatchTooLargeError, EnqueueTooLateError, JobValidationError, LeaseLostError, QueueArgumentError, QueueClosedError } from './errors';
+import { BatchTooLargeError, EnqueueTooLateError, JobTimeoutError, JobValidationError, LeaseLostError, QueueArgumentError, QueueClosedError } from './errors';
 import { NAME_PATTERN, type QueueOptions } from './options';
 import { QueueClient } from './queue-client';
 import { runScript, type RedisClient, type ScriptArg } from './scripts';
-import type { DequeueOptions, EnqueueResult, Job, JobInput, Lease, NackOptions, NackResult } from './types';
+import type { DequeueOptions, EnqueueResult, FailureKind, Job, JobInput, Lease, NackOptions, NackResult } from './types';
 import { prepareJob, type PreparedJob } from './validate';
 import { Waiter } from './waiter';
 
@@ -25,7 +25,7 @@ interface Failure {
   readonly lease: Lease;
   readonly message: string;
   readonly delayMs: number;
-  readonly retryable: boolean;
+  readonly kind: FailureKind;
 }
 
 function errorMessage(error: unknown): string {
@@ -153,7 +153,8 @@ export class JobQueue extends QueueClient {
       lease: { id: job.id, delivery: job.delivery },
       message: errorMessage(error),
       delayMs,
-      retryable: options.retryable ?? true,
+      // Classified by its class, not its text: the dead-letter handling reports timeouts apart.
+      kind: options.retryable === false ? 'non_retryable' : error instanceof JobTimeoutError ? 'timeout' : 'error',
     });
     if (!result) throw new LeaseLostError(job.id);
     return result;
@@ -162,7 +163,7 @@ export class JobQueue extends QueueClient {
   /** Extends a lease to `leaseMs` from now; returns the new deadline (server ms). */
   async extendLease(lease: Lease, leaseMs = this.options.leaseMs): Promise<number> {
     const [deadline] = await this.extendLeases([lease], leaseMs);
-    if (!deadline) throw new LeaseLostError(lease.id);
+    if (deadline === undefined || deadline === EXTEND_LEASE_LOST) throw new LeaseLostError(lease.id);
     return deadline;
   }
 
@@ -183,7 +184,7 @@ export class JobQueue extends QueueClient {
     if (leases.length === 0) return [];
     const args: ScriptArg[] = [this.keys.prefix];
     for (const l of leases) args.push(l.id, l.delivery);
-    return ((await runScript(this.redis, 'release', [this.keys.queues], args)) as number[]).map((code) => code === 1);
+    return ((await runScript(this.redis, 'release', [this.keys.queues], args)) as number[]).map((code) => code === ReleaseCode.Released);
   }
 
   /** Ends waits in progress and refuses new calls. The Redis client stays open (it is the caller's). */
@@ -205,11 +206,11 @@ export class JobQueue extends QueueClient {
     try {
       reply = (await runScript(this.redis, 'enqueue', [this.keys.queues, this.keys.counters], args)) as Reply[];
     } catch (error) {
-      throw (error as Error)?.message?.startsWith('TQ_TOO_LATE') ? new EnqueueTooLateError() : error;
+      throw (error as Error)?.message?.startsWith(ENQUEUE_TOO_LATE) ? new EnqueueTooLateError() : error; // Redis error replies lead with their code
     }
     return jobs.map(({ job }, i) => {
       const o = i * 6;
-      if (reply[o + 1] === 0) {
+      if (reply[o + 1] === EnqueueCode.Written) {
         job.enqueuedAt = Number(reply[o + 3]);
         return { id: job.id, duplicate: false, job };
       }
@@ -232,7 +233,7 @@ export class JobQueue extends QueueClient {
 
   private async writeFailures(failures: readonly Failure[]): Promise<(NackResult | null)[]> {
     const args: ScriptArg[] = [this.keys.prefix];
-    for (const f of failures) args.push(f.lease.id, f.lease.delivery, f.delayMs, f.retryable ? 1 : 0, f.message);
+    for (const f of failures) args.push(f.lease.id, f.lease.delivery, f.delayMs, f.kind, f.message);
     const reply = (await runScript(this.redis, 'nack', [this.keys.dead, this.keys.counters], args)) as number[];
     return failures.map((_f, i): NackResult | null => {
       switch (reply[i * 2]) {

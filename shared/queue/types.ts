@@ -86,7 +86,8 @@ export type NackResult =
   | { readonly outcome: 'retry'; readonly retryAt: number }
   | { readonly outcome: 'dead' };
 
-export type FailureKind = 'error' | 'lease_expired' | 'non_retryable';
+/** How an attempt failed: an error, its timeout (a JobTimeoutError), a lost lease, or a permanent error. */
+export type FailureKind = 'error' | 'timeout' | 'lease_expired' | 'non_retryable';
 export type DeadReason = 'attempts_exhausted' | 'non_retryable';
 
 /** One failed attempt, as recorded on the job. */

@@ -4,7 +4,8 @@
   KEYS[1] dead      dead-letter sorted set
   KEYS[2] counters  hash of per-queue counters
   ARGV[1] prefix    namespace key prefix `{ns}:`
-  ARGV[2..] per job, 5 values: id, delivery (the lease token), delay ms, retryable (1|0), error message
+  ARGV[2..] per job, 5 values: id, delivery (the lease token), delay ms, kind of failure ('error',
+                    'timeout': retryable; 'non_retryable'), error message
   Returns per job, 2 values: outcome (1 retry, 2 dead-lettered, 0 lease lost), time of the retry (ms) or 0
 ]]
 -- @include "keys"
@@ -19,9 +20,9 @@ for i = 2, #ARGV, 5 do
   local id, token, delay = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local f = redis.call('HMGET', jobKey(prefix, id), 'l', 'q', 'p', 'm', 'a')
   if f[1] == token and redis.call('ZREM', activeKey(prefix, f[2]), id) == 1 then
-    local retryable = ARGV[i + 3] == '1'
+    local kind = ARGV[i + 3]
     local outcome = failAttempt(prefix, KEYS[1], KEYS[2], id, f[2], f[3], tonumber(f[5]), tonumber(f[4]),
-      ARGV[i + 4], retryable and 'error' or 'non_retryable', retryable, delay, now)
+      ARGV[i + 4], kind, kind ~= 'non_retryable', delay, now)
     out[#out + 1] = outcome
     out[#out + 1] = outcome == 1 and now + delay or 0
   else
