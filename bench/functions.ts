@@ -34,7 +34,12 @@ const JOBS = Number(process.env.JOBS ?? 50_000);
 const COLD_RUNS = Number(process.env.COLD_RUNS ?? 9);
 const IN_FLIGHT = 50;
 
-function coldStart(runner: string, bundle: string, kind: string, env: NodeJS.ProcessEnv): Promise<{ readyMs: number; firstResponseMs: number }> {
+function coldStart(
+  runner: string,
+  bundle: string,
+  kind: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ readyMs: number; firstResponseMs: number }> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [runner, bundle, kind], { env, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${kind}: ${stderr || error.message}`));
@@ -45,14 +50,26 @@ function coldStart(runner: string, bundle: string, kind: string, env: NodeJS.Pro
 
 function envFor(redisUrl: string, endpoint: string, namespace: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    REDIS_URL: redisUrl, QUEUE_NAMESPACE: namespace, TRACING_ENDPOINT: `${endpoint}/v1/traces`, TRACING_SAMPLING_STRATEGY: 'probabilistic',
-    TRACING_SAMPLING_RATE: '0.01', POLLER_IDLE_MS: '0', POLLER_WAIT_MS: '10', POLLER_FANOUT_BACKLOG: '0', ...extra,
+    REDIS_URL: redisUrl,
+    QUEUE_NAMESPACE: namespace,
+    TRACING_ENDPOINT: `${endpoint}/v1/traces`,
+    TRACING_SAMPLING_STRATEGY: 'probabilistic',
+    TRACING_SAMPLING_RATE: '0.01',
+    POLLER_IDLE_MS: '0',
+    POLLER_WAIT_MS: '10',
+    POLLER_FANOUT_BACKLOG: '0',
+    ...extra,
   };
 }
 
 async function ours(kind: 'enqueue' | 'poller', redisUrl: string, endpoint: string, tracingOn = true): Promise<number> {
   const namespace = `bench-${randomBytes(4).toString('hex')}`;
-  const env = envFor(redisUrl, endpoint, namespace, { POLLER_CONCURRENCY: '50', POLLER_PREFETCH: '50', QUEUE_MAX_BATCH_SIZE: '1000', TRACING_ENABLED: String(tracingOn) });
+  const env = envFor(redisUrl, endpoint, namespace, {
+    POLLER_CONCURRENCY: '50',
+    POLLER_PREFETCH: '50',
+    QUEUE_MAX_BATCH_SIZE: '1000',
+    TRACING_ENABLED: String(tracingOn),
+  });
   const tracing = initTracing(parseTracingConfig(env), { register: false });
   const rt = await createServices({ role: kind === 'enqueue' ? 'producer' : 'consumer', env, tracing });
   await rt.redis.ping();
@@ -64,16 +81,19 @@ async function ours(kind: 'enqueue' | 'poller', redisUrl: string, endpoint: stri
     const event = apiGatewayEvent({ body: JSON.stringify({ type: 'noop', payload: { file: '/in/x.png' } }) });
     let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-      const context = lambdaContext();
-      while (next++ < JOBS) {
-        const response = await handler(event, context);
-        if (response.statusCode !== 202) throw new Error(`enqueue answered ${response.statusCode}`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        const context = lambdaContext();
+        while (next++ < JOBS) {
+          const response = await handler(event, context);
+          if (response.statusCode !== 202) throw new Error(`enqueue answered ${response.statusCode}`);
+        }
+      }),
+    );
     rate = JOBS / ((performance.now() - started) / 1000);
   } else {
-    for (let i = 0; i < JOBS; i += 1000) await rt.queue.enqueueBatch(Array.from({ length: Math.min(1000, JOBS - i) }, () => ({ type: 'noop' })));
+    for (let i = 0; i < JOBS; i += 1000)
+      await rt.queue.enqueueBatch(Array.from({ length: Math.min(1000, JOBS - i) }, () => ({ type: 'noop' })));
     const lambda = lambdaClient(parseAppConfig(env));
     const handler = createPollerHandler({ tracing, runtime: async () => rt, lambda: () => lambda });
     const started = performance.now();
@@ -98,12 +118,15 @@ async function bullmq(kind: 'enqueue' | 'poller', host: string, port: number): P
   if (kind === 'enqueue') {
     let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-      while (next++ < JOBS) await queue.add('noop', { file: '/in/x.png' });
-    }));
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next++ < JOBS) await queue.add('noop', { file: '/in/x.png' });
+      }),
+    );
     rate = JOBS / ((performance.now() - started) / 1000);
   } else {
-    for (let i = 0; i < JOBS; i += 1000) await queue.addBulk(Array.from({ length: Math.min(1000, JOBS - i) }, () => ({ name: 'noop', data: {} })));
+    for (let i = 0; i < JOBS; i += 1000)
+      await queue.addBulk(Array.from({ length: Math.min(1000, JOBS - i) }, () => ({ name: 'noop', data: {} })));
     const started = performance.now();
     let worker: BullWorker | undefined;
     await new Promise<void>((resolve, reject) => {
@@ -127,13 +150,32 @@ async function main(): Promise<void> {
   emit({ bench: 'functions', setup: { rounds: ROUNDS, jobs: JOBS, coldRuns: COLD_RUNS, inFlight: IN_FLIGHT, node: process.version } });
 
   // Bundles, as deployed.
-  const bundles = Object.fromEntries(FUNCTIONS.map((fn) => {
-    const { file, bytes } = buildFunction(fn, join(ROOT, 'dist', 'bench', 'functions', fn));
-    emit({ bench: 'functions', figure: 'bundle_size', function: fn, bytes, kib: Math.round(bytes / 1024), target: 'under 1 MB', met: bytes < 1024 * 1024 });
-    return [fn, file];
-  }));
+  const bundles = Object.fromEntries(
+    FUNCTIONS.map((fn) => {
+      const { file, bytes } = buildFunction(fn, join(ROOT, 'dist', 'bench', 'functions', fn));
+      emit({
+        bench: 'functions',
+        figure: 'bundle_size',
+        function: fn,
+        bytes,
+        kib: Math.round(bytes / 1024),
+        target: 'under 1 MB',
+        met: bytes < 1024 * 1024,
+      });
+      return [fn, file];
+    }),
+  );
   const coldDir = join(ROOT, 'dist', 'bench', 'cold');
-  buildSync({ entryPoints: [join(ROOT, 'bench/cold/run-bundle.ts'), join(ROOT, 'bench/cold/bare-handler.ts')], bundle: true, platform: 'node', target: ESBUILD_TARGET, format: 'cjs', outExtension: { '.js': '.cjs' }, outdir: coldDir, logLevel: 'warning' });
+  buildSync({
+    entryPoints: [join(ROOT, 'bench/cold/run-bundle.ts'), join(ROOT, 'bench/cold/bare-handler.ts')],
+    bundle: true,
+    platform: 'node',
+    target: ESBUILD_TARGET,
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    outdir: coldDir,
+    logLevel: 'warning',
+  });
 
   // Cold starts.
   const env = { ...process.env, ...envFor(redis.url, endpoint, 'bench-cold') };
@@ -155,9 +197,18 @@ async function main(): Promise<void> {
     const first = median(runs.map((r) => r.firstResponseMs));
     const off = median(coldOff.get(fn)!);
     emit({
-      bench: 'functions', summary: 'cold_start', function: fn, runs: COLD_RUNS, ready_ms: round(median(runs.map((r) => r.readyMs)), 1),
-      first_response_ms: round(first, 1), bare_handler_ms: round(bareMs, 1), added_ms: round(first - bareMs, 1),
-      tracing_off_first_response_ms: round(off, 1), added_by_tracing_ms: round(first - off, 1), target: 'tracing adds under 100 ms', met: first - off < 100,
+      bench: 'functions',
+      summary: 'cold_start',
+      function: fn,
+      runs: COLD_RUNS,
+      ready_ms: round(median(runs.map((r) => r.readyMs)), 1),
+      first_response_ms: round(first, 1),
+      bare_handler_ms: round(bareMs, 1),
+      added_ms: round(first - bareMs, 1),
+      tracing_off_first_response_ms: round(off, 1),
+      added_by_tracing_ms: round(first - off, 1),
+      target: 'tracing adds under 100 ms',
+      met: first - off < 100,
     });
   }
 
@@ -169,9 +220,17 @@ async function main(): Promise<void> {
       const impls = ['ours', 'ours_tracing_off', 'bullmq'] as const;
       for (const impl of r % 2 ? impls : [...impls].reverse()) {
         const before = await collector.count();
-        const rate = impl === 'bullmq' ? await bullmq(kind, redis.host, redis.port) : await ours(kind, redis.url, endpoint, impl === 'ours');
+        const rate =
+          impl === 'bullmq' ? await bullmq(kind, redis.host, redis.port) : await ours(kind, redis.url, endpoint, impl === 'ours');
         const exports = (await collector.count()).requests - before.requests;
-        emit({ bench: 'functions', figure: kind, impl, round: r, jobs_per_s: round(rate), ...(impl === 'bullmq' ? {} : { otlp_exports: exports }) });
+        emit({
+          bench: 'functions',
+          figure: kind,
+          impl,
+          round: r,
+          jobs_per_s: round(rate),
+          ...(impl === 'bullmq' ? {} : { otlp_exports: exports }),
+        });
         results.set(`${kind}:${impl}`, [...(results.get(`${kind}:${impl}`) ?? []), rate]);
       }
     }
@@ -182,9 +241,16 @@ async function main(): Promise<void> {
     const off = median(results.get(`${kind}:ours_tracing_off`)!);
     const b = median(results.get(`${kind}:bullmq`)!);
     emit({
-      bench: 'functions', summary: kind === 'enqueue' ? 'enqueue_handler_c50_vs_bullmq_add' : 'poller_vs_bullmq_worker_c50',
-      ours_median_jobs_per_s: round(o), bullmq_median_jobs_per_s: round(b), ratio: round(o / b, 2), target_ratio: targets[kind], met: o / b >= targets[kind],
-      tracing_off_median_jobs_per_s: round(off), tracing_off_ratio: round(off / b, 2), sampled_1pct_vs_off: round(o / off, 2),
+      bench: 'functions',
+      summary: kind === 'enqueue' ? 'enqueue_handler_c50_vs_bullmq_add' : 'poller_vs_bullmq_worker_c50',
+      ours_median_jobs_per_s: round(o),
+      bullmq_median_jobs_per_s: round(b),
+      ratio: round(o / b, 2),
+      target_ratio: targets[kind],
+      met: o / b >= targets[kind],
+      tracing_off_median_jobs_per_s: round(off),
+      tracing_off_ratio: round(off / b, 2),
+      sampled_1pct_vs_off: round(o / off, 2),
     });
   }
   collector.stop();

@@ -19,7 +19,9 @@ import { createRedisClient } from '../shared/redis';
 import { benchRedis } from './lib/redis';
 import { emit, median, round } from './lib/report';
 
-const bullmqVersion = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('bullmq/package.json'), 'utf8')) as { version: string }).version;
+const bullmqVersion = (
+  JSON.parse(readFileSync(createRequire(import.meta.url).resolve('bullmq/package.json'), 'utf8')) as { version: string }
+).version;
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const ONLY = process.env.FIGURES?.split(','); // run a subset, e.g. FIGURES=drain_c50
 const JOBS = Number(process.env.JOBS ?? 20_000);
@@ -32,7 +34,11 @@ const FIGURES = ['enqueue_single_c50', 'enqueue_bulk', 'end_to_end_c50', 'drain_
 type Figure = (typeof FIGURES)[number];
 /** Minimum ours/BullMQ ratio each figure aims for (issue #2); null: reported, no target. */
 const TARGET: Record<Figure, number | null> = {
-  enqueue_single_c50: 1, enqueue_bulk: 2, end_to_end_c50: 2, drain_c50: 2, drain_c50_no_prefetch: null,
+  enqueue_single_c50: 1,
+  enqueue_bulk: 2,
+  end_to_end_c50: 2,
+  drain_c50: 2,
+  drain_c50_no_prefetch: null,
 };
 
 const payload = (i: number) => ({ i, file: `/data/in/${i}.png` });
@@ -148,20 +154,43 @@ async function bullmq(host: string, port: number): Promise<Contender> {
 }
 
 function redisBenchmark(host: string, port: number, pipeline: number): number {
-  const csv = execFileSync('redis-benchmark', ['-h', host, '-p', String(port), '-t', 'lpush', '-n', '200000', '-c', '50', '-P', String(pipeline), '--csv'], {
-    encoding: 'utf8',
-  });
+  const csv = execFileSync(
+    'redis-benchmark',
+    ['-h', host, '-p', String(port), '-t', 'lpush', '-n', '200000', '-c', '50', '-P', String(pipeline), '--csv'],
+    {
+      encoding: 'utf8',
+    },
+  );
   // "test","rps",... then "LPUSH","123456.79",...
-  const row = csv.trim().split('\n').find((line) => line.startsWith('"LPUSH'));
+  const row = csv
+    .trim()
+    .split('\n')
+    .find((line) => line.startsWith('"LPUSH'));
   return Number(row?.split(',')[1]?.replace(/"/g, ''));
 }
 
 async function main(): Promise<void> {
   const redis = await benchRedis();
   const version = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).match(/v=(\S+)/)?.[1];
-  emit({ bench: 'queue', setup: { jobs: JOBS, rounds: ROUNDS, inFlight: IN_FLIGHT, chunk: CHUNK, concurrency: CONCURRENCY, redis: version, node: process.version, bullmq: bullmqVersion } });
+  emit({
+    bench: 'queue',
+    setup: {
+      jobs: JOBS,
+      rounds: ROUNDS,
+      inFlight: IN_FLIGHT,
+      chunk: CHUNK,
+      concurrency: CONCURRENCY,
+      redis: version,
+      node: process.version,
+      bullmq: bullmqVersion,
+    },
+  });
   for (const pipeline of [1, 50]) {
-    emit({ bench: 'queue', figure: pipeline === 1 ? 'redis_benchmark_lpush_c50' : 'redis_benchmark_lpush_c50_p50', ops_per_s: round(redisBenchmark(redis.host, redis.port, pipeline)) });
+    emit({
+      bench: 'queue',
+      figure: pipeline === 1 ? 'redis_benchmark_lpush_c50' : 'redis_benchmark_lpush_c50_p50',
+      ops_per_s: round(redisBenchmark(redis.host, redis.port, pipeline)),
+    });
   }
   const results = new Map<string, number[]>();
   for (let round_ = 1; round_ <= ROUNDS; round_++) {
@@ -180,8 +209,13 @@ async function main(): Promise<void> {
     const b = median(results.get(`${figure}:bullmq`)!);
     const target = TARGET[figure];
     emit({
-      bench: 'queue', summary: figure, ours_median_jobs_per_s: round(o), bullmq_median_jobs_per_s: round(b), ratio: round(o / b, 2),
-      target_ratio: target, ...(target === null ? {} : { met: o / b >= target }),
+      bench: 'queue',
+      summary: figure,
+      ours_median_jobs_per_s: round(o),
+      bullmq_median_jobs_per_s: round(b),
+      ratio: round(o / b, 2),
+      target_ratio: target,
+      ...(target === null ? {} : { met: o / b >= target }),
     });
   }
   await redis.own?.stop();

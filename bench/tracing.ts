@@ -48,7 +48,13 @@ function tracedEnqueue<T>(tracing: Tracing, i: number, work: (carrier: Record<st
   const span = tracing.startSpan(SpanNames.enqueue, { kind: SpanKind.PRODUCER }, trace.setSpan(context.active(), invocation));
   // Attributes are built only for spans that record: unsampled requests skip that work.
   if (span.isRecording()) {
-    span.setAttributes({ [Attr.queueName]: 'default', [Attr.queuePriority]: 'low', [Attr.queueOperation]: 'enqueue', [Attr.jobFilepath]: `/in/${i}.png`, [Attr.jobFilesize]: i });
+    span.setAttributes({
+      [Attr.queueName]: 'default',
+      [Attr.queuePriority]: 'low',
+      [Attr.queueOperation]: 'enqueue',
+      [Attr.jobFilepath]: `/in/${i}.png`,
+      [Attr.jobFilesize]: i,
+    });
     span.addEvent(Events.enqueueing);
   }
   const ctx = trace.setSpan(context.active(), span);
@@ -144,7 +150,14 @@ async function main(): Promise<void> {
       add(`op:${mode}`, ns);
       for (const inFlight of [50, 1]) {
         const { rate, cpuUs } = await enqueueThroughput(mode, endpoint, redis.url, inFlight);
-        emit({ bench: 'tracing', figure: `enqueue_c${inFlight}`, mode, round: r, jobs_per_s: round(rate), cpu_us_per_job: round(cpuUs, 1) });
+        emit({
+          bench: 'tracing',
+          figure: `enqueue_c${inFlight}`,
+          mode,
+          round: r,
+          jobs_per_s: round(rate),
+          cpu_us_per_job: round(cpuUs, 1),
+        });
         add(`c${inFlight}:${mode}`, rate);
         add(`cpu${inFlight}:${mode}`, cpuUs);
       }
@@ -161,8 +174,13 @@ async function main(): Promise<void> {
       const rate = median(results.get(`c${inFlight}:${mode}`)!);
       const cpu = median(results.get(`cpu${inFlight}:${mode}`)!);
       emit({
-        bench: 'tracing', summary: `enqueue_c${inFlight}`, mode, median_jobs_per_s: round(rate), vs_off: round(rate / off, 3),
-        cpu_us_per_job: round(cpu, 1), added_cpu_us_per_job: round(cpu - offCpu, 1),
+        bench: 'tracing',
+        summary: `enqueue_c${inFlight}`,
+        mode,
+        median_jobs_per_s: round(rate),
+        vs_off: round(rate / off, 3),
+        cpu_us_per_job: round(cpu, 1),
+        added_cpu_us_per_job: round(cpu - offCpu, 1),
         // Of the wall time a job takes with tracing off, the share the added CPU time represents.
         added_cpu_share_of_job_time: round((cpu - offCpu) / (1e6 / off), 3),
         ...(mode === 'sampled_1pct' ? { target: 'within 3% of off', met: rate / off >= 0.97 } : {}),
@@ -179,11 +197,17 @@ async function main(): Promise<void> {
   }
   const m = (kind: 'bare' | 'traced', f: keyof ColdRun) => round(median(runs[kind].map((r) => r[f])), 1);
   emit({
-    bench: 'tracing', summary: 'cold_start', runs: COLD_RUNS,
-    bare_ready_ms: m('bare', 'readyMs'), traced_ready_ms: m('traced', 'readyMs'), added_to_ready_ms: round(m('traced', 'readyMs') - m('bare', 'readyMs'), 1),
-    bare_first_response_ms: m('bare', 'firstResponseMs'), traced_first_response_ms: m('traced', 'firstResponseMs'),
+    bench: 'tracing',
+    summary: 'cold_start',
+    runs: COLD_RUNS,
+    bare_ready_ms: m('bare', 'readyMs'),
+    traced_ready_ms: m('traced', 'readyMs'),
+    added_to_ready_ms: round(m('traced', 'readyMs') - m('bare', 'readyMs'), 1),
+    bare_first_response_ms: m('bare', 'firstResponseMs'),
+    traced_first_response_ms: m('traced', 'firstResponseMs'),
     added_to_first_response_ms: round(m('traced', 'firstResponseMs') - m('bare', 'firstResponseMs'), 1),
-    target: 'under 100 ms added', met: m('traced', 'firstResponseMs') - m('bare', 'firstResponseMs') < 100,
+    target: 'under 100 ms added',
+    met: m('traced', 'firstResponseMs') - m('bare', 'firstResponseMs') < 100,
   });
   await receiver.stop();
   await redis.own?.stop();

@@ -18,10 +18,18 @@ export function buildApp(app: App): QueueApp {
   const prefix = `tq-${settings.environment}`;
   const network = new NetworkStack(app, `${prefix}-network`, { settings, description: 'traced-queue: VPC and AWS API endpoints' });
   const data = new DataStack(app, `${prefix}-data`, {
-    settings, vpc: network.vpc, clients: network.functionsSecurityGroup, description: 'traced-queue: ElastiCache (Valkey/Redis) with TLS and AUTH',
+    settings,
+    vpc: network.vpc,
+    clients: network.functionsSecurityGroup,
+    description: 'traced-queue: ElastiCache (Valkey/Redis) with TLS and AUTH',
   });
   const pipeline = new PipelineStack(app, `${prefix}-pipeline`, {
-    settings, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup, redisUrl: data.redisUrl, authSecret: data.authSecret, authKey: data.key,
+    settings,
+    vpc: network.vpc,
+    functionsSecurityGroup: network.functionsSecurityGroup,
+    redisUrl: data.redisUrl,
+    authSecret: data.authSecret,
+    authKey: data.key,
     description: 'traced-queue: functions, API, schedules, alarms',
   });
   Tags.of(app).add('project', 'traced-queue');

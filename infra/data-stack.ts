@@ -50,15 +50,22 @@ export class DataStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
     acknowledge(this.authSecret, {
-      'AwsSolutions-SMG4': 'Rotating an ElastiCache AUTH token needs ModifyReplicationGroup with AuthTokenUpdateStrategy ROTATE then SET, and every client to reconnect with the new token; this project ships no rotation function yet. Rotate by hand: see docs/deployment.md.',
+      'AwsSolutions-SMG4':
+        'Rotating an ElastiCache AUTH token needs ModifyReplicationGroup with AuthTokenUpdateStrategy ROTATE then SET, and every client to reconnect with the new token; this project ships no rotation function yet. Rotate by hand: see docs/deployment.md.',
     });
 
-    const securityGroup = new ec2.SecurityGroup(this, 'Redis', { vpc: props.vpc, description: 'traced-queue Redis', allowAllOutbound: false });
+    const securityGroup = new ec2.SecurityGroup(this, 'Redis', {
+      vpc: props.vpc,
+      description: 'traced-queue Redis',
+      allowAllOutbound: false,
+    });
     // Both directions: the functions' group allows no outbound traffic by default, so it needs the egress rule too.
     securityGroup.connections.allowFrom(props.clients, ec2.Port.tcp(REDIS_PORT), 'the functions');
     const subnets = new elasticache.CfnSubnetGroup(this, 'Subnets', {
       description: 'traced-queue Redis',
-      subnetIds: props.vpc.selectSubnets({ subnetType: props.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+      subnetIds: props.vpc.selectSubnets({
+        subnetType: props.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS,
+      }).subnetIds,
     });
     const parameters = new elasticache.CfnParameterGroup(this, 'Parameters', {
       cacheParameterGroupFamily: engine.family,

@@ -65,13 +65,16 @@ const PLACEHOLDERS: Readonly<Record<string, string>> = {
  * (naming the variable) instead of the first invocation.
  */
 export function checkFunctionEnv(name: FunctionName, env: Record<string, string>): AppConfig {
-  const concrete = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, Token.isUnresolved(v) ? (PLACEHOLDERS[k] ?? 'placeholder') : v]));
+  const concrete = Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, Token.isUnresolved(v) ? (PLACEHOLDERS[k] ?? 'placeholder') : v]),
+  );
   const lambdaEnv = { ...concrete, AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: `tq-${name}` };
   try {
     parseTracingConfig(lambdaEnv);
     return parseAppConfig(lambdaEnv);
   } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(error.key, `${error.message.slice(error.key.length + 2)} (the ${name} function's environment)`);
+    if (error instanceof ConfigError)
+      throw new ConfigError(error.key, `${error.message.slice(error.key.length + 2)} (the ${name} function's environment)`);
     throw error;
   }
 }

@@ -54,9 +54,17 @@ export class NetworkStack extends Stack {
       allowAllOutbound: false,
     });
     // HTTPS to the AWS APIs (endpoints inside the VPC, or through the NAT gateway).
-    this.functionsSecurityGroup.addEgressRule(ec2.Peer.ipv4(nat ? '0.0.0.0/0' : this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'AWS APIs over HTTPS');
+    this.functionsSecurityGroup.addEgressRule(
+      ec2.Peer.ipv4(nat ? '0.0.0.0/0' : this.vpc.vpcCidrBlock),
+      ec2.Port.tcp(443),
+      'AWS APIs over HTTPS',
+    );
     if (!nat) {
-      const endpoints = new ec2.SecurityGroup(this, 'Endpoints', { vpc: this.vpc, description: 'AWS API interface endpoints', allowAllOutbound: false });
+      const endpoints = new ec2.SecurityGroup(this, 'Endpoints', {
+        vpc: this.vpc,
+        description: 'AWS API interface endpoints',
+        allowAllOutbound: false,
+      });
       endpoints.addIngressRule(this.functionsSecurityGroup, ec2.Port.tcp(443), 'the functions');
       for (const [name, service] of Object.entries(INTERFACE_ENDPOINTS)) {
         // open: false — only the functions' security group may reach them, not the whole VPC.

@@ -29,7 +29,10 @@ export interface PipelineStackProps extends StackProps {
   readonly authKey: kms.IKey;
 }
 
-const size = (name: FunctionName) => ({ memorySize: FUNCTION_SIZES[name].memoryMb, timeout: Duration.millis(FUNCTION_SIZES[name].timeoutMs) });
+const size = (name: FunctionName) => ({
+  memorySize: FUNCTION_SIZES[name].memoryMb,
+  timeout: Duration.millis(FUNCTION_SIZES[name].timeoutMs),
+});
 
 /**
  * The pipeline: the four functions, the REST API in front of enqueue and admin, the schedules of the poller
@@ -46,15 +49,20 @@ export class PipelineStack extends Stack {
     const { settings } = props;
     const functionName = (name: FunctionName) => `tq-${settings.environment}-${name}`;
     // ARNs built from names, not from the functions: a role that names its own function would be a cycle.
-    const functionArn = (name: string) => (name.startsWith('arn:') ? name : this.formatArn({ service: 'lambda', resource: 'function', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
+    const functionArn = (name: string) =>
+      name.startsWith('arn:')
+        ? name
+        : this.formatArn({ service: 'lambda', resource: 'function', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 
     const key = new kms.Key(this, 'TopicKey', { enableKeyRotation: true, description: 'traced-queue alerts topic' });
     // CloudWatch alarms publish to the encrypted topic.
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    }));
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
     this.topic = new sns.Topic(this, 'Alerts', { topicName: `tq-${settings.environment}-alerts`, masterKey: key, enforceSSL: true });
     if (settings.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(settings.alarmEmail));
 
@@ -71,16 +79,25 @@ export class PipelineStack extends Stack {
       const environment = functionEnv(name, settings, refs);
       configs[name] = checkFunctionEnv(name, environment);
       const fn = new QueueFunction(this, pascal(name), {
-        name, functionName: functionName(name), ...size(name), environment, vpc: props.vpc, securityGroup: props.functionsSecurityGroup,
-        collectorLayer: layer, logRetentionDays: settings.logRetentionDays,
+        name,
+        functionName: functionName(name),
+        ...size(name),
+        environment,
+        vpc: props.vpc,
+        securityGroup: props.functionsSecurityGroup,
+        collectorLayer: layer,
+        logRetentionDays: settings.logRetentionDays,
       });
       // The AUTH token, granted on the functions' side: a grant in the data stack's key policy would make
       // the two stacks depend on each other.
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.authSecret.secretArn] }));
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['kms:Decrypt'], resources: [props.authKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
-      }));
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [props.authKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
+        }),
+      );
       // The collector's metrics export (CloudWatch's OTLP endpoint signs as PutMetricData).
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'] }));
       made[name] = fn;
@@ -89,14 +106,19 @@ export class PipelineStack extends Stack {
 
     // The poller invokes the dlq function, itself (fan-out) and the job targets; nothing else invokes.
     const targetFunctions = Object.values(configs['worker-poller'].targets);
-    made['worker-poller'].addToRolePolicy(new iam.PolicyStatement({
-      actions: ['lambda:InvokeFunction'],
-      resources: [functionName('dlq'), functionName('worker-poller'), ...targetFunctions].map(functionArn),
-    }));
+    made['worker-poller'].addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [functionName('dlq'), functionName('worker-poller'), ...targetFunctions].map(functionArn),
+      }),
+    );
     this.topic.grantPublish(made.dlq);
 
     this.api = new QueueApi(this, 'Api', {
-      settings, enqueue: made.enqueue, admin: made.admin, maxBatchSize: configs.enqueue.queue.maxBatchSize ?? DEFAULT_API_BATCH_SIZE,
+      settings,
+      enqueue: made.enqueue,
+      admin: made.admin,
+      maxBatchSize: configs.enqueue.queue.maxBatchSize ?? DEFAULT_API_BATCH_SIZE,
     });
 
     new events.Rule(this, 'PollerSchedule', {
@@ -114,12 +136,17 @@ export class PipelineStack extends Stack {
     if (settings.transactionSearch) new TransactionSearch(this, 'TransactionSearch');
 
     acknowledge(made.dlq.role!, {
-      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]': 'Publishing to the KMS-encrypted topic needs GenerateDataKey* on its one key (granted by topic.grantPublish, scoped to that key).',
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]':
+        'Publishing to the KMS-encrypted topic needs GenerateDataKey* on its one key (granted by topic.grantPublish, scoped to that key).',
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url, description: 'POST {ApiUrl}jobs · GET {ApiUrl}admin/stats' });
     new CfnOutput(this, 'AlertsTopic', { value: this.topic.topicArn });
-    if (this.api.apiKey) new CfnOutput(this, 'JobsApiKeyId', { value: this.api.apiKey.keyId, description: 'aws apigateway get-api-key --include-value --api-key <id>' });
+    if (this.api.apiKey)
+      new CfnOutput(this, 'JobsApiKeyId', {
+        value: this.api.apiKey.keyId,
+        description: 'aws apigateway get-api-key --include-value --api-key <id>',
+      });
   }
 }
 

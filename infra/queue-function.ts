@@ -92,22 +92,32 @@ export class QueueFunction extends nodejs.NodejsFunction {
       },
     });
     // Its own log group's streams only (the group is made above, so the function needs no CreateLogGroup).
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [`${logGroup.logGroupArn}:*`],
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`${logGroup.logGroupArn}:*`],
+      }),
+    );
     // The network interfaces that put the function in the VPC (what AWSLambdaVPCAccessExecutionRole grants).
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: [
-        'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
-        'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
-      ],
-      resources: ['*'],
-    }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSubnets',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }),
+    );
     const logGroupId = Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnElement);
     acknowledge(role, {
-      [`AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:*]`]: "Log streams are created by Lambda at run time under the function's own log group; their names cannot be known in advance.",
-      'AwsSolutions-IAM5[Resource::*]': 'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing), CloudWatch PutMetricData (the collector\'s metrics) and EC2 network-interface actions (VPC) support no resource-level permissions.',
+      [`AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:*]`]:
+        "Log streams are created by Lambda at run time under the function's own log group; their names cannot be known in advance.",
+      'AwsSolutions-IAM5[Resource::*]':
+        "X-Ray PutTraceSegments/PutTelemetryRecords (active tracing), CloudWatch PutMetricData (the collector's metrics) and EC2 network-interface actions (VPC) support no resource-level permissions.",
     });
   }
 }

@@ -66,23 +66,45 @@ export function readSettings(context: Context): Settings {
     return value === undefined || value === null || value === '' ? fallback : parse(key, value);
   };
   const int = (min: number, max: number) => (key: string, v: unknown) => parseNumber(key, v, min, max, true);
-  const optional = (pattern: RegExp, accepted: string) => (key: string, v: unknown): string | undefined => text(key, v, pattern, accepted);
+  const optional =
+    (pattern: RegExp, accepted: string) =>
+    (key: string, v: unknown): string | undefined =>
+      text(key, v, pattern, accepted);
   const logRetentionDays = get('logRetentionDays', int(1, 3653), 30);
   if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-    throw new ConfigError('logRetentionDays', `${logRetentionDays} is not a CloudWatch Logs retention; accepted: ${LOG_RETENTION_DAYS.join(', ')}`);
+    throw new ConfigError(
+      'logRetentionDays',
+      `${logRetentionDays} is not a CloudWatch Logs retention; accepted: ${LOG_RETENTION_DAYS.join(', ')}`,
+    );
   }
   return {
     environment: get('environment', (k, v) => text(k, v, ENVIRONMENT, 'a lower-case name of up to 16 characters'), 'dev'),
     samplingStrategy: get('samplingStrategy', (k, v) => parseEnum(k, v, SAMPLING_STRATEGIES), 'probabilistic'),
     samplingRate: get('samplingRate', (k, v) => parseNumber(k, v, 0, 1), 0.1),
     propagationFormat: get('propagationFormat', (k, v) => parseEnum(k, v, PROPAGATION_FORMATS), 'xray'),
-    attributeAllowlist: get('attributeAllowlist', (_k, v) => String(v).split(',').map((s) => s.trim()).filter(Boolean), []),
+    attributeAllowlist: get(
+      'attributeAllowlist',
+      (_k, v) =>
+        String(v)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      [],
+    ),
     redactSensitive: get('redactSensitive', parseBool, true),
     pollerSchedule: get('pollerSchedule', (k, v) => text(k, v, SCHEDULE, 'an EventBridge rate(…) or cron(…) expression'), 'rate(1 minute)'),
-    dlqSweepSchedule: get('dlqSweepSchedule', (k, v) => text(k, v, SCHEDULE, 'an EventBridge rate(…) or cron(…) expression'), 'rate(5 minutes)'),
+    dlqSweepSchedule: get(
+      'dlqSweepSchedule',
+      (k, v) => text(k, v, SCHEDULE, 'an EventBridge rate(…) or cron(…) expression'),
+      'rate(5 minutes)',
+    ),
     maxFanOut: get('maxFanOut', int(0, 100), 4),
     redisEngine: get('redisEngine', (k, v) => parseEnum(k, v, ['valkey', 'redis'] as const), 'valkey'),
-    redisNodeType: get('redisNodeType', (k, v) => text(k, v, NODE_TYPE, 'an ElastiCache node type such as cache.t4g.small'), 'cache.t4g.small'),
+    redisNodeType: get(
+      'redisNodeType',
+      (k, v) => text(k, v, NODE_TYPE, 'an ElastiCache node type such as cache.t4g.small'),
+      'cache.t4g.small',
+    ),
     redisReplicas: get('redisReplicas', int(1, 5), 1),
     collectorLayerArn: get('collectorLayerArn', optional(LAYER_ARN, 'a Lambda layer version ARN'), undefined),
     egress: get('egress', (k, v) => parseEnum(k, v, ['endpoints', 'nat'] as const), 'endpoints'),

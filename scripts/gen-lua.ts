@@ -25,7 +25,9 @@ function camel(name: string): string {
 }
 
 export function renderScripts(dir = SCRIPTS_DIR): string {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.lua')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.lua'))
+    .sort();
   const entries = files.map((file) => {
     const match = /^([a-z-]+)-(\d+)\.lua$/.exec(file);
     if (!match) throw new Error(`${file}: script files are named <name>-<numberOfKeys>.lua`);

@@ -23,5 +23,9 @@ export function log(level: Level, message: string, fields: Record<string, unknow
 /** An error as log fields: its type and a redacted message, never a stack with local paths. */
 export function errorFields(error: unknown): Record<string, unknown> {
   const e = error as { name?: unknown; message?: unknown; code?: unknown };
-  return { errorType: typeof e?.name === 'string' ? e.name : typeof error, errorMessage: redactText(String(e?.message ?? error)), ...(typeof e?.code === 'string' ? { errorCode: e.code } : {}) };
+  return {
+    errorType: typeof e?.name === 'string' ? e.name : typeof error,
+    errorMessage: redactText(String(e?.message ?? error)),
+    ...(typeof e?.code === 'string' ? { errorCode: e.code } : {}),
+  };
 }

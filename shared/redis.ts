@@ -43,7 +43,11 @@ export function createRedisClient(options: RedisClientOptions): Redis {
     ...(options.failFast
       ? // The offline queue stays on, so the first command after a cold start waits for the connection
         // instead of failing; the command timeout starts when the command is issued, so it still bounds it.
-        { commandTimeout: options.commandTimeoutMs ?? PRODUCER_COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1, autoResendUnfulfilledCommands: false }
+        {
+          commandTimeout: options.commandTimeoutMs ?? PRODUCER_COMMAND_TIMEOUT_MS,
+          maxRetriesPerRequest: 1,
+          autoResendUnfulfilledCommands: false,
+        }
       : { maxRetriesPerRequest: null, ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}) }),
   };
   return new Redis(options.url, redisOptions);

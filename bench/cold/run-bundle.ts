@@ -8,13 +8,31 @@ import { createRequire } from 'node:module';
 const [bundle, kind] = process.argv.slice(2) as [string, string];
 const events: Record<string, unknown> = {
   enqueue: {
-    resource: '/jobs', path: '/jobs', httpMethod: 'POST', headers: { 'Content-Type': 'application/json' }, multiValueHeaders: {},
-    queryStringParameters: null, multiValueQueryStringParameters: null, pathParameters: null, stageVariables: null, isBase64Encoded: false,
-    body: JSON.stringify({ type: 'noop' }), requestContext: { requestId: randomUUID(), identity: { sourceIp: '127.0.0.1' } },
+    resource: '/jobs',
+    path: '/jobs',
+    httpMethod: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    isBase64Encoded: false,
+    body: JSON.stringify({ type: 'noop' }),
+    requestContext: { requestId: randomUUID(), identity: { sourceIp: '127.0.0.1' } },
   },
   admin: {
-    resource: '/admin/stats', path: '/admin/stats', httpMethod: 'GET', headers: {}, multiValueHeaders: {}, queryStringParameters: null,
-    multiValueQueryStringParameters: null, pathParameters: null, stageVariables: null, isBase64Encoded: false, body: null,
+    resource: '/admin/stats',
+    path: '/admin/stats',
+    httpMethod: 'GET',
+    headers: {},
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    isBase64Encoded: false,
+    body: null,
     requestContext: { requestId: randomUUID(), identity: { sourceIp: '127.0.0.1', userArn: 'arn:aws:iam::123456789012:user/bench' } },
   },
   'worker-poller': { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} },
@@ -23,8 +41,14 @@ const events: Record<string, unknown> = {
 };
 const deadline = Date.now() + 60_000;
 const context = {
-  functionName: `bench-${kind}`, functionVersion: '$LATEST', invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:bench-${kind}`,
-  memoryLimitInMB: '512', awsRequestId: randomUUID(), logGroupName: '/aws/lambda/bench', logStreamName: 'bench', callbackWaitsForEmptyEventLoop: true,
+  functionName: `bench-${kind}`,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:bench-${kind}`,
+  memoryLimitInMB: '512',
+  awsRequestId: randomUUID(),
+  logGroupName: '/aws/lambda/bench',
+  logStreamName: 'bench',
+  callbackWaitsForEmptyEventLoop: true,
   getRemainingTimeInMillis: () => deadline - Date.now(),
 };
 
@@ -34,7 +58,9 @@ const { handler } = createRequire(process.argv[1]!)(bundle) as { handler: (event
 const readyMs = performance.now();
 void handler(events[kind], context).then(
   (response) => {
-    process.stdout.write(`${JSON.stringify({ readyMs, firstResponseMs: performance.now(), ok: response !== undefined || kind === 'bare' })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ readyMs, firstResponseMs: performance.now(), ok: response !== undefined || kind === 'bare' })}\n`,
+    );
     process.exit(0); // as Lambda freezes the sandbox: open sockets must not delay the measurement
   },
   (error: unknown) => {

@@ -23,7 +23,8 @@ type Parse = (event: APIGatewayProxyEvent, params: Readonly<Record<string, strin
 const ROUTES: readonly Route<Parse>[] = [
   { method: 'GET', resource: '/admin/stats', handler: () => (rt) => stats(rt) },
   {
-    method: 'GET', resource: '/admin/queues/{queue}/peek',
+    method: 'GET',
+    resource: '/admin/queues/{queue}/peek',
     handler: (event, params) => {
       const queue = queueParam(params);
       const count = countParam(event, MAX_PEEK, 10);
@@ -32,7 +33,8 @@ const ROUTES: readonly Route<Parse>[] = [
     },
   },
   {
-    method: 'GET', resource: '/admin/jobs/{id}',
+    method: 'GET',
+    resource: '/admin/jobs/{id}',
     handler: (event, params) => {
       const id = jobIdParam(params);
       const platform = platformParam(event);
@@ -40,7 +42,8 @@ const ROUTES: readonly Route<Parse>[] = [
     },
   },
   {
-    method: 'GET', resource: '/admin/dlq',
+    method: 'GET',
+    resource: '/admin/dlq',
     handler: (event) => {
       const count = countParam(event, MAX_PEEK, 10);
       const platform = platformParam(event);
@@ -48,7 +51,8 @@ const ROUTES: readonly Route<Parse>[] = [
     },
   },
   {
-    method: 'POST', resource: '/admin/queues/{queue}/purge',
+    method: 'POST',
+    resource: '/admin/queues/{queue}/purge',
     handler: (event, params, actor) => {
       const queue = queueParam(params);
       const reason = purgeReason(event, 'CONFIRM_DELETE');
@@ -56,28 +60,32 @@ const ROUTES: readonly Route<Parse>[] = [
     },
   },
   {
-    method: 'POST', resource: '/admin/dlq/purge',
+    method: 'POST',
+    resource: '/admin/dlq/purge',
     handler: (event, _params, actor) => {
       const reason = purgeReason(event, 'CONFIRM_DELETE');
       return (rt) => purge(rt, 'dlq', reason, actor);
     },
   },
   {
-    method: 'POST', resource: '/admin/purge',
+    method: 'POST',
+    resource: '/admin/purge',
     handler: (event, _params, actor) => {
       const reason = purgeReason(event, 'CONFIRM_DELETE_ALL');
       return (rt) => purge(rt, 'all', reason, actor);
     },
   },
   {
-    method: 'POST', resource: '/admin/dlq/requeue',
+    method: 'POST',
+    resource: '/admin/dlq/requeue',
     handler: (event, _params, actor) => {
       const { target, reason } = requeueRequest(event);
       return (rt) => requeue(rt, target, reason, actor);
     },
   },
   {
-    method: 'GET', resource: '/admin/audit',
+    method: 'GET',
+    resource: '/admin/audit',
     handler: (event) => {
       const count = countParam(event, MAX_AUDIT, 50);
       return (rt) => audit(rt, count);

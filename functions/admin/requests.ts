@@ -60,8 +60,12 @@ export function actorOf(event: APIGatewayProxyEvent): Actor {
   const identity = event.requestContext?.identity;
   const authorizer = event.requestContext?.authorizer as { principalId?: unknown; claims?: { sub?: unknown } } | null | undefined;
   const text = (v: unknown) => (typeof v === 'string' ? present(v) : undefined);
-  const principal = present(identity?.userArn) ?? present(identity?.caller) ?? present(identity?.accountId)
-    ?? text(authorizer?.principalId) ?? text(authorizer?.claims?.sub);
+  const principal =
+    present(identity?.userArn) ??
+    present(identity?.caller) ??
+    present(identity?.accountId) ??
+    text(authorizer?.principalId) ??
+    text(authorizer?.claims?.sub);
   if (!principal) throw new HttpError(403, 'forbidden', 'admin requests must be authenticated (IAM, Cognito or a Lambda authorizer)');
   const requestId = present(event.requestContext?.requestId);
   return { principal, ...(requestId ? { requestId } : {}) };
@@ -104,7 +108,8 @@ export function requeueRequest(event: APIGatewayProxyEvent): { target: RequeueTa
     return { target: { all: true }, reason };
   }
   const ids = body.ids;
-  if (!Array.isArray(ids) || ids.length < 1 || ids.length > MAX_REQUEUE_IDS) throw invalid('ids', `must be an array of 1 to ${MAX_REQUEUE_IDS} job ids`);
+  if (!Array.isArray(ids) || ids.length < 1 || ids.length > MAX_REQUEUE_IDS)
+    throw invalid('ids', `must be an array of 1 to ${MAX_REQUEUE_IDS} job ids`);
   ids.forEach((id, i) => {
     if (typeof id !== 'string' || !JOB_ID_PATTERN.test(id)) throw invalid(`ids[${i}]`, 'is not a job id');
   });

@@ -17,8 +17,13 @@ export type DlqResult = DeadLetterResult | { readonly examined: number; readonly
 /** Validates the notice the poller sends; anything else is refused loudly (it was not sent by us). */
 function notice(event: unknown): DeadLetterNotice {
   const e = event as Partial<DeadLetterNotice> | undefined;
-  if (!e || typeof e.jobId !== 'string' || !JOB_ID_PATTERN.test(e.jobId)) throw new TypeError('dlq event: jobId is missing or not a job id');
-  return { jobId: e.jobId, ...(typeof e.queue === 'string' ? { queue: e.queue } : {}), ...(typeof e.reason === 'string' ? { reason: e.reason } : {}) };
+  if (!e || typeof e.jobId !== 'string' || !JOB_ID_PATTERN.test(e.jobId))
+    throw new TypeError('dlq event: jobId is missing or not a job id');
+  return {
+    jobId: e.jobId,
+    ...(typeof e.queue === 'string' ? { queue: e.queue } : {}),
+    ...(typeof e.reason === 'string' ? { reason: e.reason } : {}),
+  };
 }
 
 /**

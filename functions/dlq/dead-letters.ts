@@ -36,10 +36,19 @@ async function publish(sns: SNSClient, rt: Services, info: JobInfo, category: st
   return withSpan(rt.tracing, SpanNames.snsPublish, { kind: SpanKind.PRODUCER }, async (span) => {
     const traceId = span.spanContext().traceId;
     const summary = {
-      jobId: info.job.id, queue: info.job.queue, type: info.job.type, category, reason: info.deadReason,
-      attempts: info.job.attempts, lastError: info.job.lastError, traceId, traceUrl: traceUrl(rt.tracing.config.viewer, traceId) ?? null,
+      jobId: info.job.id,
+      queue: info.job.queue,
+      type: info.job.type,
+      category,
+      reason: info.deadReason,
+      attempts: info.job.attempts,
+      lastError: info.job.lastError,
+      traceId,
+      traceUrl: traceUrl(rt.tracing.config.viewer, traceId) ?? null,
     };
-    await sns.send(new PublishCommand({ TopicArn: topic, Subject: `Job ${info.job.id} dead-lettered (${category})`, Message: JSON.stringify(summary) }));
+    await sns.send(
+      new PublishCommand({ TopicArn: topic, Subject: `Job ${info.job.id} dead-lettered (${category})`, Message: JSON.stringify(summary) }),
+    );
     return true;
   }).catch((error: unknown) => {
     log('warn', 'dead-letter summary not published', errorFields(error));
@@ -49,7 +58,12 @@ async function publish(sns: SNSClient, rt: Services, info: JobInfo, category: st
 
 /** A redrive's attributes: which job, which of its redrives, when it is due. */
 function annotateRedrive(span: Span, rt: Services, info: JobInfo, dueAt: number): void {
-  annotate(span, { [Attr.jobId]: info.job.id, [DlqAttr.redriveCount]: info.requeues + 1, [DlqAttr.redriveMax]: rt.config.dlq.maxRedrives, [DlqAttr.redriveDue]: new Date(dueAt).toISOString() });
+  annotate(span, {
+    [Attr.jobId]: info.job.id,
+    [DlqAttr.redriveCount]: info.requeues + 1,
+    [DlqAttr.redriveMax]: rt.config.dlq.maxRedrives,
+    [DlqAttr.redriveDue]: new Date(dueAt).toISOString(),
+  });
 }
 
 /** Requeues a dead job after the policy's delay, at most `maxRedrives` times, under a span in its trace. */
@@ -83,9 +97,17 @@ export async function handleDeadLetter(rt: Services, sns: SNSClient, notice: Dea
   const category = failureCategory(info);
   const span = trace.getActiveSpan();
   if (span?.isRecording()) {
-    span.setAttributes({ [Attr.jobId]: info.job.id, [Attr.queueName]: info.job.queue, [Attr.jobType]: info.job.type, [DlqAttr.category]: category });
+    span.setAttributes({
+      [Attr.jobId]: info.job.id,
+      [Attr.queueName]: info.job.queue,
+      [Attr.jobType]: info.job.type,
+      [DlqAttr.category]: category,
+    });
     span.addEvent(Events.deadLettered, {
-      [EventAttr.reason]: info.deadReason ?? 'unknown', [EventAttr.attempts]: info.job.attempts, [EventAttr.failures]: info.failures.length, [EventAttr.errorMessage]: info.job.lastError ?? '',
+      [EventAttr.reason]: info.deadReason ?? 'unknown',
+      [EventAttr.attempts]: info.job.attempts,
+      [EventAttr.failures]: info.failures.length,
+      [EventAttr.errorMessage]: info.job.lastError ?? '',
     });
   }
   rt.tracing.metrics.countError(`dead_letter.${category}`, { queue: info.job.queue, type: info.job.type });

@@ -39,11 +39,19 @@ export function createEnqueueHandler(deps: EnqueueDeps) {
       const kind = matchRoute(ROUTES, event).handler;
       const rt = ready ?? (ready = await deps.runtime());
       const { maxPayloadBytes, maxBatchSize } = rt.queue.options;
-      const body = jsonBody(event, kind === 'batch' ? Math.min(MAX_BATCH_BODY, maxBatchSize * (maxPayloadBytes + FIELDS_OVERHEAD)) : maxPayloadBytes + FIELDS_OVERHEAD);
+      const body = jsonBody(
+        event,
+        kind === 'batch' ? Math.min(MAX_BATCH_BODY, maxBatchSize * (maxPayloadBytes + FIELDS_OVERHEAD)) : maxPayloadBytes + FIELDS_OVERHEAD,
+      );
       checkSchema(body, kind === 'batch' ? batchBodySchema : jobBodySchema);
       const key = header(event, 'idempotency-key');
       if (key !== undefined && !IDEMPOTENCY_HEADER_PATTERN.test(key)) {
-        throw new HttpError(400, 'invalid_header', `Idempotency-Key must be 1 to ${IDEMPOTENCY_HEADER_MAX} printable ASCII characters without spaces`, 'Idempotency-Key');
+        throw new HttpError(
+          400,
+          'invalid_header',
+          `Idempotency-Key must be 1 to ${IDEMPOTENCY_HEADER_MAX} printable ASCII characters without spaces`,
+          'Idempotency-Key',
+        );
       }
       const inputs = kind === 'batch' ? (body as { jobs: JobInput[] }).jobs : [body as JobInput];
       const jobs = await enqueueTraced(rt, inputs, { batch: kind === 'batch', ...(key ? { idempotencyKey: key } : {}) });

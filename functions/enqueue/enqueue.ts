@@ -99,8 +99,13 @@ export async function enqueueTraced(
     const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
     const url = sampled ? traceUrl(tracing.config.viewer, spanContext.traceId) : undefined;
     return {
-      id: result.id, queue: queueName, priority, duplicate: result.duplicate,
-      traceId: isSpanContextValid(spanContext) ? spanContext.traceId : null, traceSampled: sampled, ...(url ? { traceUrl: url } : {}),
+      id: result.id,
+      queue: queueName,
+      priority,
+      duplicate: result.duplicate,
+      traceId: isSpanContextValid(spanContext) ? spanContext.traceId : null,
+      traceSampled: sampled,
+      ...(url ? { traceUrl: url } : {}),
     };
   });
 }

@@ -49,7 +49,10 @@ export function createPollerHandler(deps: PollerDeps) {
       // once: a host may cut the time short, as a local one does when it stops).
       const outOfTime = outOfTimeSignal(lambdaContext, poller.jobTimeoutMs + poller.safetyMarginMs);
       // Only the scheduled poller fans out; the ones it starts just drain, so pollers never multiply.
-      const fannedOut = (event as { fanOut?: unknown } | undefined)?.fanOut === true ? 0 : await fanOut(rt, aws, poller.queues).catch((error: unknown) => (log('warn', 'fan-out skipped', errorFields(error)), 0));
+      const fannedOut =
+        (event as { fanOut?: unknown } | undefined)?.fanOut === true
+          ? 0
+          : await fanOut(rt, aws, poller.queues).catch((error: unknown) => (log('warn', 'fan-out skipped', errorFields(error)), 0));
       const processing = tracedProcessing({
         tracing: rt.tracing,
         processorFor: processorRegistry(aws, rt.config.targets, deps.processors),
@@ -58,9 +61,16 @@ export function createPollerHandler(deps: PollerDeps) {
         ...(dlq.functionName
           ? {
               onDeadLetter: (job, reason, carrier) =>
-                context.with(rt.tracing.extract(carrier), () =>
-                  invokeTraced(aws, dlq.functionName!, { jobId: job.id, queue: job.queue, reason }, { type: 'Event', spanName: SpanNames.invoke(dlq.functionName!), attributes: { [Attr.jobId]: job.id } }),
-                ).then(() => undefined),
+                context
+                  .with(rt.tracing.extract(carrier), () =>
+                    invokeTraced(
+                      aws,
+                      dlq.functionName!,
+                      { jobId: job.id, queue: job.queue, reason },
+                      { type: 'Event', spanName: SpanNames.invoke(dlq.functionName!), attributes: { [Attr.jobId]: job.id } },
+                    ),
+                  )
+                  .then(() => undefined),
             }
           : {}),
       });
@@ -80,8 +90,12 @@ export function createPollerHandler(deps: PollerDeps) {
       for (const q of stats?.queues ?? []) for (const p of q.priorities) rt.tracing.metrics.setQueueDepth(q.name, p.name, p.waiting);
       if (stats && rt.config.healthMetrics === 'emf') logHealth(stats, rt.queue.options.namespace);
       return {
-        processed: summary.processed, succeeded: summary.succeeded, retried: summary.retried, deadLettered: summary.deadLettered,
-        failed: summary.leaseLost + summary.abandoned, fannedOut,
+        processed: summary.processed,
+        succeeded: summary.succeeded,
+        retried: summary.retried,
+        deadLettered: summary.deadLettered,
+        failed: summary.leaseLost + summary.abandoned,
+        fannedOut,
       };
     },
     { tracing: deps.tracing },

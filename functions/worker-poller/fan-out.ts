@@ -30,12 +30,18 @@ export async function fanOut(rt: Services, aws: InvokeDeps, queues: readonly str
   const results = await context.with(trace.setSpan(context.active(), span), () =>
     Promise.allSettled(
       Array.from({ length: count }, (_, i) =>
-        invokeTraced(aws, functionName, { fanOut: true }, { type: 'Event', spanName: SpanNames.invoke(functionName), attributes: { [PollerAttr.fanOutIndex]: i } }),
+        invokeTraced(
+          aws,
+          functionName,
+          { fanOut: true },
+          { type: 'Event', spanName: SpanNames.invoke(functionName), attributes: { [PollerAttr.fanOutIndex]: i } },
+        ),
       ),
     ),
   );
   span.end();
   const failed = results.filter((r) => r.status === 'rejected');
-  if (failed.length > 0) log('warn', 'fan-out invocations failed', { failed: failed.length, ...errorFields((failed[0] as PromiseRejectedResult).reason) });
+  if (failed.length > 0)
+    log('warn', 'fan-out invocations failed', { failed: failed.length, ...errorFields((failed[0] as PromiseRejectedResult).reason) });
   return count - failed.length;
 }

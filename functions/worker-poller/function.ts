@@ -10,5 +10,9 @@ export function pollerFunction(env: Env = process.env) {
   const runtime = lazyServices({ role: 'consumer', tracing, env });
   let lambda: LambdaClient | undefined;
   // The client is made from the runtime's config on first use: no second parse of the settings at cold start.
-  return { handler: createPollerHandler({ tracing, runtime, lambda: (rt) => (lambda ??= lambdaClient(rt.config, env)) }), tracing, runtime };
+  return {
+    handler: createPollerHandler({ tracing, runtime, lambda: (rt) => (lambda ??= lambdaClient(rt.config, env)) }),
+    tracing,
+    runtime,
+  };
 }

@@ -45,7 +45,12 @@ export async function invokeTraced(
   options: InvokeOptions,
 ): Promise<unknown> {
   const { lambda, tracing } = deps;
-  const attributes = { [InvocationAttr.invokedName]: functionName, [InvocationAttr.invokedProvider]: 'aws', [InvocationAttr.invocationType]: options.type, ...options.attributes };
+  const attributes = {
+    [InvocationAttr.invokedName]: functionName,
+    [InvocationAttr.invokedProvider]: 'aws',
+    [InvocationAttr.invocationType]: options.type,
+    ...options.attributes,
+  };
   return withSpan(tracing, options.spanName, { kind: SpanKind.CLIENT, attributes }, async () => {
     // The CLIENT span is active here: its context travels in the payload, so the callee joins the trace.
     const body = { ...payload, trace: tracing.inject(context.active()) };

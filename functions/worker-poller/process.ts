@@ -43,8 +43,13 @@ export function tracedProcessing(options: TracedProcessingOptions) {
       const span = tracing.startSpan(SpanNames.dequeue, { kind: SpanKind.CONSUMER, startTime: requestedAt }, parent);
       if (span.isRecording()) {
         span.setAttributes({
-          [Attr.queueName]: job.queue, [Attr.queueOperation]: 'dequeue', [Attr.queueWaitTimeMs]: Math.max(0, now - job.enqueuedAt),
-          [Attr.jobId]: job.id, [Attr.messagingSystem]: 'redis', [Attr.messagingOperationType]: 'receive', [Attr.messagingDestinationName]: job.queue,
+          [Attr.queueName]: job.queue,
+          [Attr.queueOperation]: 'dequeue',
+          [Attr.queueWaitTimeMs]: Math.max(0, now - job.enqueuedAt),
+          [Attr.jobId]: job.id,
+          [Attr.messagingSystem]: 'redis',
+          [Attr.messagingOperationType]: 'receive',
+          [Attr.messagingDestinationName]: job.queue,
         });
         span.addEvent(Events.dequeuing, {}, requestedAt);
         span.addEvent(Events.dequeued, { [EventAttr.attempt]: job.attempts });
@@ -62,8 +67,13 @@ export function tracedProcessing(options: TracedProcessingOptions) {
     options.invocation?.addLink({ context: span.spanContext(), attributes: { [Attr.jobId]: job.id } });
     if (span.isRecording()) {
       span.setAttributes({
-        [Attr.jobId]: job.id, [Attr.jobType]: job.type, [Attr.jobPriority]: job.priority, [Attr.jobRetries]: job.attempts - 1,
-        [Attr.jobCreationTime]: new Date(job.createdAt).toISOString(), [Attr.workerId]: workerId, [Attr.queueSource]: job.queue,
+        [Attr.jobId]: job.id,
+        [Attr.jobType]: job.type,
+        [Attr.jobPriority]: job.priority,
+        [Attr.jobRetries]: job.attempts - 1,
+        [Attr.jobCreationTime]: new Date(job.createdAt).toISOString(),
+        [Attr.workerId]: workerId,
+        [Attr.queueSource]: job.queue,
         ...(job.filepath ? { [Attr.jobFilepath]: job.filepath } : {}),
         ...(job.filesize !== undefined ? { [Attr.jobFilesize]: job.filesize } : {}),
       });
@@ -87,13 +97,19 @@ export function tracedProcessing(options: TracedProcessingOptions) {
         const error = 'error' in outcome ? outcome.error : undefined;
         recordFailure(span, error, outcome.status === 'lease_lost' ? 'lease lost: the job will run again' : errorText(error));
         span.addEvent(Events.processingFailed, { [Attr.errorType]: errorName(error), [EventAttr.errorMessage]: errorText(error) });
-        if (outcome.status === 'retried') span.addEvent(Events.retrying, { [EventAttr.retryAt]: new Date(outcome.retryAt).toISOString(), [EventAttr.attempt]: job.attempts });
-        if (outcome.status === 'dead') span.addEvent(Events.deadLettered, { [EventAttr.attempt]: job.attempts, [EventAttr.reason]: errorText(error) });
+        if (outcome.status === 'retried')
+          span.addEvent(Events.retrying, {
+            [EventAttr.retryAt]: new Date(outcome.retryAt).toISOString(),
+            [EventAttr.attempt]: job.attempts,
+          });
+        if (outcome.status === 'dead')
+          span.addEvent(Events.deadLettered, { [EventAttr.attempt]: job.attempts, [EventAttr.reason]: errorText(error) });
       }
     }
     span.end();
     tracing.metrics.recordProcessDuration(outcome.durationMs, { queue: job.queue, type: job.type, outcome: outcome.status }, ctx);
-    if (!success) tracing.metrics.countError(errorName('error' in outcome ? outcome.error : outcome.status), { queue: job.queue, type: job.type }, ctx);
+    if (!success)
+      tracing.metrics.countError(errorName('error' in outcome ? outcome.error : outcome.status), { queue: job.queue, type: job.type }, ctx);
     tracing.reportOutcome(!success);
     if (outcome.status === 'dead' && options.onDeadLetter) {
       const notice = options.onDeadLetter(job, errorText(outcome.error), tracing.inject(ctx)).catch(() => undefined);

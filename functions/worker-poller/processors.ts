@@ -48,7 +48,12 @@ export const builtInProcessors: Readonly<Record<string, Processor>> = {
 /** A processor that hands the job to another Lambda function, with the trace carried in the payload. */
 export function lambdaTarget(deps: InvokeDeps, functionName: string): Processor {
   return (job) =>
-    invokeTraced(deps, functionName, { job }, { type: 'RequestResponse', spanName: SpanNames.invoke(functionName), attributes: { [Attr.jobId]: job.id } });
+    invokeTraced(
+      deps,
+      functionName,
+      { job },
+      { type: 'RequestResponse', spanName: SpanNames.invoke(functionName), attributes: { [Attr.jobId]: job.id } },
+    );
 }
 
 /** Processors by job type: the Lambda targets of the configuration, then the built-in ones. */

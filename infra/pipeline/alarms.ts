@@ -30,23 +30,51 @@ export class QueueAlarms extends Construct {
     const { settings } = props;
     const health = (metricName: string) =>
       new cloudwatch.Metric({
-        namespace: HealthMetrics.namespace, metricName, dimensionsMap: { [HealthMetrics.dimension]: props.queueNamespace },
-        statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5),
+        namespace: HealthMetrics.namespace,
+        metricName,
+        dimensionsMap: { [HealthMetrics.dimension]: props.queueNamespace },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(5),
       });
-    this.add('DeadLetters', health(HealthMetrics.deadLetters), settings.alarmDeadLetters, cloudwatch.TreatMissingData.NOT_BREACHING,
-      `Jobs in the dead-letter queue (tq-${settings.environment}): look at GET /admin/dlq, then requeue or purge.`);
+    this.add(
+      'DeadLetters',
+      health(HealthMetrics.deadLetters),
+      settings.alarmDeadLetters,
+      cloudwatch.TreatMissingData.NOT_BREACHING,
+      `Jobs in the dead-letter queue (tq-${settings.environment}): look at GET /admin/dlq, then requeue or purge.`,
+    );
     // Missing data breaches: the poller logs this every run, so silence means no poller is running.
-    this.add('OldestJob', health(HealthMetrics.oldestJobAge), settings.alarmOldestJobSeconds, cloudwatch.TreatMissingData.BREACHING,
-      `The oldest waiting job is older than ${settings.alarmOldestJobSeconds} s (tq-${settings.environment}), or no poller reported for 5 minutes.`);
+    this.add(
+      'OldestJob',
+      health(HealthMetrics.oldestJobAge),
+      settings.alarmOldestJobSeconds,
+      cloudwatch.TreatMissingData.BREACHING,
+      `The oldest waiting job is older than ${settings.alarmOldestJobSeconds} s (tq-${settings.environment}), or no poller reported for 5 minutes.`,
+    );
     for (const [name, fn] of Object.entries(props.functions)) {
-      this.add(`${name}Errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }), 1, cloudwatch.TreatMissingData.NOT_BREACHING,
-        `Errors of the ${name} function (tq-${settings.environment}).`);
+      this.add(
+        `${name}Errors`,
+        fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        1,
+        cloudwatch.TreatMissingData.NOT_BREACHING,
+        `Errors of the ${name} function (tq-${settings.environment}).`,
+      );
     }
   }
 
-  private add(id: string, metric: cloudwatch.IMetric, threshold: number, treatMissingData: cloudwatch.TreatMissingData, description: string): void {
+  private add(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    treatMissingData: cloudwatch.TreatMissingData,
+    description: string,
+  ): void {
     const alarm = new cloudwatch.Alarm(this, id, {
-      metric, threshold, treatMissingData, alarmDescription: description, evaluationPeriods: 1,
+      metric,
+      threshold,
+      treatMissingData,
+      alarmDescription: description,
+      evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
     alarm.addAlarmAction(this.action);

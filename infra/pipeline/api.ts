@@ -34,7 +34,7 @@ export class QueueApi extends Construct {
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: settings.logRetentionDays as logs.RetentionDays });
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: `tq-${settings.environment}`,
-      description: 'traced-queue: jobs in, operators\' admin routes',
+      description: "traced-queue: jobs in, operators' admin routes",
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       cloudWatchRole: true,
       deployOptions: {
@@ -64,9 +64,16 @@ export class QueueApi extends Construct {
       templates: { 'application/json': '{"error":"payload_too_large","message":$context.error.messageString}' },
     });
 
-    const validator = new apigateway.RequestValidator(this, 'BodyValidator', { restApi: this.api, validateRequestBody: true, validateRequestParameters: true });
+    const validator = new apigateway.RequestValidator(this, 'BodyValidator', {
+      restApi: this.api,
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
     const jobModel = this.api.addModel('Job', { contentType: 'application/json', modelName: 'Job', schema: model(jobBodySchema) });
-    const batchSchema: Schema = { ...batchBodySchema, properties: { jobs: { ...batchBodySchema.properties!.jobs!, maxItems: props.maxBatchSize } } };
+    const batchSchema: Schema = {
+      ...batchBodySchema,
+      properties: { jobs: { ...batchBodySchema.properties!.jobs!, maxItems: props.maxBatchSize } },
+    };
     const batchModel = this.api.addModel('Batch', { contentType: 'application/json', modelName: 'Batch', schema: model(batchSchema) });
 
     const iam = { authorizationType: apigateway.AuthorizationType.IAM };
@@ -75,12 +82,15 @@ export class QueueApi extends Construct {
     const jobs = this.api.root.addResource('jobs');
     const post = [
       jobs.addMethod('POST', enqueue, { ...jobsAuth, requestValidator: validator, requestModels: { 'application/json': jobModel } }),
-      jobs.addResource('batch').addMethod('POST', enqueue, { ...jobsAuth, requestValidator: validator, requestModels: { 'application/json': batchModel } }),
+      jobs
+        .addResource('batch')
+        .addMethod('POST', enqueue, { ...jobsAuth, requestValidator: validator, requestModels: { 'application/json': batchModel } }),
     ];
     if (settings.jobsAuth === 'apikey') {
       for (const method of post) {
         acknowledge(method, {
-          'AwsSolutions-APIG4': 'API-key callers were chosen with -c jobsAuth=apikey: the key identifies and meters each caller under a usage plan, and the gateway refuses requests without one; jobsAuth=iam (the default) authorizes with SigV4 instead.',
+          'AwsSolutions-APIG4':
+            'API-key callers were chosen with -c jobsAuth=apikey: the key identifies and meters each caller under a usage plan, and the gateway refuses requests without one; jobsAuth=iam (the default) authorizes with SigV4 instead.',
         });
       }
     }
@@ -96,8 +106,10 @@ export class QueueApi extends Construct {
     }
 
     acknowledge(this.api, {
-      'AwsSolutions-APIG3': 'No AWS WAF web ACL by default (from $5 a month plus per-request charges): every route is authenticated, throttled per stage, and bodies are validated; attach a web ACL to the stage where the traffic calls for one.',
-      'AwsSolutions-COG4': 'Callers are AWS principals authenticated with IAM (SigV4), or holders of an API key for POST /jobs; there is no Cognito user pool.',
+      'AwsSolutions-APIG3':
+        'No AWS WAF web ACL by default (from $5 a month plus per-request charges): every route is authenticated, throttled per stage, and bodies are validated; attach a web ACL to the stage where the traffic calls for one.',
+      'AwsSolutions-COG4':
+        'Callers are AWS principals authenticated with IAM (SigV4), or holders of an API key for POST /jobs; there is no Cognito user pool.',
     });
   }
 }

@@ -15,20 +15,22 @@ export class TransactionSearch extends Construct {
       policyName: 'traced-queue-transaction-search',
       policyDocument: Stack.of(this).toJsonString({
         Version: '2012-10-17',
-        Statement: [{
-          Sid: 'TransactionSearchXRayAccess',
-          Effect: 'Allow',
-          Principal: { Service: 'xray.amazonaws.com' },
-          Action: 'logs:PutLogEvents',
-          Resource: [
-            `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:aws/spans:*`,
-            `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:/aws/application-signals/data:*`,
-          ],
-          Condition: {
-            ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:xray:${Aws.REGION}:${Aws.ACCOUNT_ID}:*` },
-            StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        Statement: [
+          {
+            Sid: 'TransactionSearchXRayAccess',
+            Effect: 'Allow',
+            Principal: { Service: 'xray.amazonaws.com' },
+            Action: 'logs:PutLogEvents',
+            Resource: [
+              `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:aws/spans:*`,
+              `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:/aws/application-signals/data:*`,
+            ],
+            Condition: {
+              ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:xray:${Aws.REGION}:${Aws.ACCOUNT_ID}:*` },
+              StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+            },
           },
-        }],
+        ],
       }),
     });
     // 1 %: the share of spans indexed for search (all spans are stored and reachable by trace id).

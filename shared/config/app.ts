@@ -137,9 +137,10 @@ function parseTargets(source: Source | undefined): Record<string, string> {
   const targets: Record<string, string> = {};
   if (source === undefined) return targets;
   const { key, value } = source;
-  const pairs = value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? Object.entries(value).map(([type, fn]) => `${type}=${String(fn)}`)
-    : parseList(key, value);
+  const pairs =
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.entries(value).map(([type, fn]) => `${type}=${String(fn)}`)
+      : parseList(key, value);
   for (const pair of pairs) {
     const [type, fn, extra] = pair.split('=').map((s) => s.trim());
     if (!type || !fn || extra !== undefined || !JOB_TYPE_PATTERN.test(type)) {
@@ -173,7 +174,8 @@ function redisUrlOf(read: Read): string {
   if (!/^rediss?:\/\//.test(url)) throw new ConfigError(key, 'must start with redis:// or rediss://');
   const insecureSource = read('REDIS_INSECURE');
   const insecure = insecureSource ? parseBool(insecureSource.key, insecureSource.value) : false;
-  if (url.startsWith('rediss://') && insecure) throw new ConfigError(insecureSource!.key, 'is true but REDIS_URL uses TLS (rediss://): remove one');
+  if (url.startsWith('rediss://') && insecure)
+    throw new ConfigError(insecureSource!.key, 'is true but REDIS_URL uses TLS (rediss://): remove one');
   const host = hostOf(key, url);
   if (url.startsWith('redis://') && !insecure && !isLoopback(host)) {
     throw new ConfigError(key, `plaintext to ${host}: use rediss:// (TLS), or set REDIS_INSECURE=true for a Redis without TLS`);
@@ -188,7 +190,8 @@ function endpointOf(read: Read, setting: Setting): string | undefined {
   const key = blame(read, setting);
   if (!/^https?:\/\//.test(url)) throw new ConfigError(key, 'must be an http(s) URL');
   const host = hostOf(key, url);
-  if (url.startsWith('http://') && !isLoopback(host)) throw new ConfigError(key, `plaintext to ${host}: use https:// (http:// only on this machine)`);
+  if (url.startsWith('http://') && !isLoopback(host))
+    throw new ConfigError(key, `plaintext to ${host}: use https:// (http:// only on this machine)`);
   return url;
 }
 
@@ -225,8 +228,14 @@ export function parseAppConfig(env: Env = process.env): AppConfig {
       defaultMaxAttempts: number(read, 'QUEUE_DEFAULT_MAX_ATTEMPTS', 3, 1, MAX_ATTEMPTS_LIMIT),
       leaseMs: number(read, 'QUEUE_LEASE_MS', 30_000, 1000, 3_600_000),
       maxTimeoutMs: jobTimeoutMs,
-      backoff: { baseMs: number(read, 'QUEUE_BACKOFF_BASE_MS', 1000, 0, 3_600_000), capMs: number(read, 'QUEUE_BACKOFF_CAP_MS', 300_000, 0, 86_400_000) },
-      history: { maxCount: number(read, 'QUEUE_HISTORY_MAX_COUNT', 1000, 0, 10_000_000), maxAgeMs: number(read, 'QUEUE_HISTORY_MAX_AGE_MS', 86_400_000, 0, 90 * 86_400_000) },
+      backoff: {
+        baseMs: number(read, 'QUEUE_BACKOFF_BASE_MS', 1000, 0, 3_600_000),
+        capMs: number(read, 'QUEUE_BACKOFF_CAP_MS', 300_000, 0, 86_400_000),
+      },
+      history: {
+        maxCount: number(read, 'QUEUE_HISTORY_MAX_COUNT', 1000, 0, 10_000_000),
+        maxAgeMs: number(read, 'QUEUE_HISTORY_MAX_AGE_MS', 86_400_000, 0, 90 * 86_400_000),
+      },
     },
     poller: {
       queues: queues ? parseList(queues.key, queues.value) : ['default'],

@@ -52,7 +52,10 @@ export function parseDurationMs(key: string, value: unknown, min: number, max: n
 export function parseList(key: string, value: unknown): string[] {
   if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter(Boolean);
   if (typeof value !== 'string') throw new ConfigError(key, 'must be a list or a comma-separated string');
-  return value.split(',').map((v) => v.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** Replaces `${VAR}` with the variable's value; a missing variable is an error naming it. */

@@ -45,7 +45,11 @@ function requestedPath(event: APIGatewayProxyEvent): string {
   return `${resource.slice(0, -GREEDY.length)}/${event.pathParameters?.proxy ?? ''}`;
 }
 
-function matchResource(template: string, path: string, pathParameters: APIGatewayProxyEvent['pathParameters']): Record<string, string> | undefined {
+function matchResource(
+  template: string,
+  path: string,
+  pathParameters: APIGatewayProxyEvent['pathParameters'],
+): Record<string, string> | undefined {
   const want = template.split('/');
   const got = path.split('/');
   if (want.length !== got.length) return undefined;
@@ -68,7 +72,8 @@ function matchResource(template: string, path: string, pathParameters: APIGatewa
 export function matchRoute<H>(routes: readonly Route<H>[], event: APIGatewayProxyEvent): RouteMatch<H> {
   const path = requestedPath(event);
   // Refused, not resolved: a proxy path of `queues/../purge` must never reach another route.
-  if (hasDotSegment(path) || hasDotSegment(event.path ?? '')) throw new HttpError(400, 'invalid_path', 'path: must not hold . or .. segments', 'path');
+  if (hasDotSegment(path) || hasDotSegment(event.path ?? ''))
+    throw new HttpError(400, 'invalid_path', 'path: must not hold . or .. segments', 'path');
   const candidates: Array<{ route: Route<H>; params: Record<string, string> }> = [];
   for (const route of routes) {
     const params = matchResource(route.resource, path, event.pathParameters);

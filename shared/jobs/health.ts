@@ -19,15 +19,17 @@ export function healthRecord(stats: QueueStats, namespace: string): Record<strin
   return {
     _aws: {
       Timestamp: stats.now,
-      CloudWatchMetrics: [{
-        Namespace: HealthMetrics.namespace,
-        Dimensions: [[HealthMetrics.dimension]],
-        Metrics: [
-          { Name: HealthMetrics.deadLetters, Unit: 'Count' },
-          { Name: HealthMetrics.oldestJobAge, Unit: 'Seconds' },
-          { Name: HealthMetrics.waiting, Unit: 'Count' },
-        ],
-      }],
+      CloudWatchMetrics: [
+        {
+          Namespace: HealthMetrics.namespace,
+          Dimensions: [[HealthMetrics.dimension]],
+          Metrics: [
+            { Name: HealthMetrics.deadLetters, Unit: 'Count' },
+            { Name: HealthMetrics.oldestJobAge, Unit: 'Seconds' },
+            { Name: HealthMetrics.waiting, Unit: 'Count' },
+          ],
+        },
+      ],
     },
     [HealthMetrics.dimension]: namespace,
     [HealthMetrics.deadLetters]: stats.dead,

@@ -66,7 +66,8 @@ export function checkSchema(value: unknown, schema: Schema, path = ''): unknown 
   if (schema.type) {
     const actual = kind(value);
     const ok = actual === schema.type || (schema.type === 'number' && actual === 'integer');
-    if (!ok) fail(`must be ${schema.type === 'integer' || schema.type === 'array' || schema.type === 'object' ? 'an' : 'a'} ${schema.type}`);
+    if (!ok)
+      fail(`must be ${schema.type === 'integer' || schema.type === 'array' || schema.type === 'object' ? 'an' : 'a'} ${schema.type}`);
   }
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) fail(`must have at least ${schema.minLength} characters`);
@@ -94,7 +95,8 @@ export function checkSchema(value: unknown, schema: Schema, path = ''): unknown 
       if (RESERVED_FIELD_NAMES.has(key)) throw new HttpError(400, 'invalid_job', `${subPath}: is a reserved name, never a field`, subPath);
       const sub = schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
       if (!sub) {
-        if (schema.additionalProperties === false) throw new HttpError(400, 'invalid_job', `${subPath}: is not a field of this request`, subPath);
+        if (schema.additionalProperties === false)
+          throw new HttpError(400, 'invalid_job', `${subPath}: is not a field of this request`, subPath);
         continue;
       }
       checkSchema(v, sub, subPath);

@@ -33,7 +33,11 @@ export function invocationTraceHeader(): string | undefined {
  * Aborts once the invocation has at most `marginMs` left (`getRemainingTimeInMillis`, checked every
  * `everyMs`): a long invocation stops taking work and ends its waits in time. `dispose` stops watching.
  */
-export function outOfTimeSignal(context: { getRemainingTimeInMillis(): number }, marginMs: number, everyMs = 250): { signal: AbortSignal; dispose(): void } {
+export function outOfTimeSignal(
+  context: { getRemainingTimeInMillis(): number },
+  marginMs: number,
+  everyMs = 250,
+): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const check = () => {
     if (context.getRemainingTimeInMillis() > marginMs) return;

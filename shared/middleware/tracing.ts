@@ -1,5 +1,14 @@
 import middy, { type MiddlewareObj, type MiddyfiedHandler, type Request } from '@middy/core';
-import { context as contextApi, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import {
+  context as contextApi,
+  ROOT_CONTEXT,
+  SpanKind,
+  trace,
+  TraceFlags,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { invocationTraceHeader } from './invocation';
 import { InvocationAttr } from '../tracing/names';
@@ -18,7 +27,8 @@ interface InvocationState {
   ended: boolean;
 }
 
-const stateOf = (request: Request): InvocationState | undefined => (request.internal as Record<string, unknown>)[STATE] as InvocationState | undefined;
+const stateOf = (request: Request): InvocationState | undefined =>
+  (request.internal as Record<string, unknown>)[STATE] as InvocationState | undefined;
 
 export interface TracingMiddlewareOptions {
   readonly tracing: Tracing;
@@ -62,7 +72,8 @@ function spanName(trigger: Trigger, lambdaContext: Partial<LambdaContext>): stri
 
 function invocationAttributes(trigger: Trigger, lambdaContext: Partial<LambdaContext>): Attributes {
   const attributes: Attributes = {
-    [InvocationAttr.trigger]: trigger.kind === 'http' ? 'http' : trigger.kind === 'schedule' ? 'timer' : trigger.kind === 'carrier' ? 'pubsub' : 'other',
+    [InvocationAttr.trigger]:
+      trigger.kind === 'http' ? 'http' : trigger.kind === 'schedule' ? 'timer' : trigger.kind === 'carrier' ? 'pubsub' : 'other',
     [InvocationAttr.coldStart]: coldStart,
   };
   if (lambdaContext.awsRequestId) attributes[InvocationAttr.invocationId] = lambdaContext.awsRequestId;
@@ -108,7 +119,9 @@ function finish(request: Request, tracing: Tracing): Promise<void> | undefined {
   if (!tracing.flushNeeded(state.ctx)) return undefined;
   const remaining = (request.context as Partial<LambdaContext>).getRemainingTimeInMillis?.();
   const budget = remaining === undefined ? undefined : Math.max(0, remaining - FLUSH_MARGIN_MS);
-  return tracing.flush(budget === undefined ? undefined : Math.min(budget, tracing.config.flushTimeoutMs), { scope: state.ctx }).then(flushed);
+  return tracing
+    .flush(budget === undefined ? undefined : Math.min(budget, tracing.config.flushTimeoutMs), { scope: state.ctx })
+    .then(flushed);
 }
 
 /**
@@ -127,7 +140,11 @@ export function tracingMiddleware(options: TracingMiddlewareOptions): Middleware
       const lambdaContext = request.context as Partial<LambdaContext>;
       // The invocation's scope: its flush waits only for spans it recorded (see PendingSpans).
       const parent = tracing.scope(parentOf(trigger, tracing));
-      const span = tracing.startSpan(spanName(trigger, lambdaContext), { kind: trigger.kind === 'http' ? SpanKind.SERVER : SpanKind.CONSUMER }, parent);
+      const span = tracing.startSpan(
+        spanName(trigger, lambdaContext),
+        { kind: trigger.kind === 'http' ? SpanKind.SERVER : SpanKind.CONSUMER },
+        parent,
+      );
       if (span.isRecording()) span.setAttributes(invocationAttributes(trigger, lambdaContext));
       const ctx = trace.setSpan(parent, span);
       (request.internal as Record<string, unknown>)[STATE] = { span, ctx, ended: false } satisfies InvocationState;

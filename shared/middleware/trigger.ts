@@ -19,7 +19,8 @@ export function eventCarrier(event: Record<string, unknown>): Carrier | undefine
 
 export function classify(event: unknown): Trigger {
   if (!isObject(event)) return { kind: 'other' };
-  if (typeof event.httpMethod === 'string' && isObject(event.requestContext)) return { kind: 'http', event: event as unknown as APIGatewayProxyEvent };
+  if (typeof event.httpMethod === 'string' && isObject(event.requestContext))
+    return { kind: 'http', event: event as unknown as APIGatewayProxyEvent };
   if (event['detail-type'] === 'Scheduled Event' || event.source === 'aws.events' || event.source === 'aws.scheduler') {
     return { kind: 'schedule', source: String(event.source) };
   }

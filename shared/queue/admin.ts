@@ -5,7 +5,16 @@ import { NAME_PATTERN } from './options';
 import { QueueClient } from './queue-client';
 import { runScript } from './scripts';
 import type {
-  DeadReason, FailureRecord, Job, JobInfo, JobState, PurgeResult, QueueCounters, QueueStats, QueueStatsEntry, RequeueResult,
+  DeadReason,
+  FailureRecord,
+  Job,
+  JobInfo,
+  JobState,
+  PurgeResult,
+  QueueCounters,
+  QueueStats,
+  QueueStatsEntry,
+  RequeueResult,
 } from './types';
 
 const CHUNK = 500;
@@ -17,7 +26,14 @@ interface StatsReply {
   dead: number;
   done: number;
   counters: string[] | Record<string, never>;
-  queues: Array<{ name: string; active: number; delayed: number; priorities: Array<{ name: string; waiting: number; oldestEnqueuedAt: number | false }> }> | Record<string, never>;
+  queues:
+    | Array<{
+        name: string;
+        active: number;
+        delayed: number;
+        priorities: Array<{ name: string; waiting: number; oldestEnqueuedAt: number | false }>;
+      }>
+    | Record<string, never>;
 }
 
 // cjson encodes an empty Lua table as `{}`; read it as an empty list.
@@ -71,9 +87,12 @@ export class QueueAdmin extends QueueClient {
       throw new QueueArgumentError('count', `must be an integer from 1 to ${MAX_PEEK}`);
     }
     const k = this.keys;
-    const reply = (await runScript(this.redis, 'peek', [k.dead, k.counters], [
-      k.prefix, queue, count, this.options.housekeepingLimit, ...this.options.priorities,
-    ])) as Reply[];
+    const reply = (await runScript(
+      this.redis,
+      'peek',
+      [k.dead, k.counters],
+      [k.prefix, queue, count, this.options.housekeepingLimit, ...this.options.priorities],
+    )) as Reply[];
     return decodeJobGroups(reply, 1);
   }
 
@@ -93,7 +112,13 @@ export class QueueAdmin extends QueueClient {
     const at = reply[1] === null ? undefined : Number(reply[1]);
     return {
       state,
-      job: decodeJob(fields.get('d')!, fields.get('a') ?? null, fields.get('l') ?? null, fields.get('e') ?? null, fields.get('err') ?? null),
+      job: decodeJob(
+        fields.get('d')!,
+        fields.get('a') ?? null,
+        fields.get('l') ?? null,
+        fields.get('e') ?? null,
+        fields.get('err') ?? null,
+      ),
       ...(state === 'waiting' ? { position: at } : at === undefined ? {} : { since: at }),
       ...(fields.has('why') ? { deadReason: fields.get('why') as DeadReason } : {}),
       failures: failures.map(({ seq: _seq, ...f }) => f),
@@ -126,9 +151,12 @@ export class QueueAdmin extends QueueClient {
     let scanned = 0;
     while (found.length < limit && offset >= 0 && scanned < scanLimit) {
       const scan = Math.min(CHUNK, scanLimit - scanned);
-      const [next, ...ids] = (await runScript(this.redis, 'redrivable', [this.keys.dead], [
-        this.keys.prefix, minAgeMs, maxRedrives, limit - found.length, offset, scan,
-      ])) as [number, ...string[]];
+      const [next, ...ids] = (await runScript(
+        this.redis,
+        'redrivable',
+        [this.keys.dead],
+        [this.keys.prefix, minAgeMs, maxRedrives, limit - found.length, offset, scan],
+      )) as [number, ...string[]];
       found.push(...ids.map(String));
       scanned += next < 0 ? scan : Number(next) - offset;
       offset = Number(next);
@@ -145,9 +173,12 @@ export class QueueAdmin extends QueueClient {
     // Chunked so Redis is never blocked long; bounded by what was there at the start, so new arrivals
     // cannot keep a purge running forever.
     while (removed < bound) {
-      const [n, left] = (await runScript(this.redis, 'purgeQueue', [k.counters, k.queues], [
-        k.prefix, queue, CHUNK, ...this.options.priorities,
-      ])) as [number, number];
+      const [n, left] = (await runScript(
+        this.redis,
+        'purgeQueue',
+        [k.counters, k.queues],
+        [k.prefix, queue, CHUNK, ...this.options.priorities],
+      )) as [number, number];
       if (bound === Infinity) bound = n + left;
       removed += n;
       if (n === 0 || left === 0) break;
@@ -160,9 +191,12 @@ export class QueueAdmin extends QueueClient {
     let upTo: number | '' = ''; // the server's now, fixed by the first call
     let removed = 0;
     for (;;) {
-      const [n, left, at] = (await runScript(this.redis, 'purgeDead', [this.keys.dead, this.keys.counters], [
-        this.keys.prefix, CHUNK, upTo,
-      ])) as [number, number, number];
+      const [n, left, at] = (await runScript(
+        this.redis,
+        'purgeDead',
+        [this.keys.dead, this.keys.counters],
+        [this.keys.prefix, CHUNK, upTo],
+      )) as [number, number, number];
       upTo = at;
       removed += n;
       if (n === 0 || left === 0) return { target: 'dlq', removed };
@@ -175,7 +209,9 @@ export class QueueAdmin extends QueueClient {
    * should be stopped first. Returns the number of job records removed.
    */
   async purgeAll(): Promise<PurgeResult> {
-    const nodes = this.redis.isCluster ? (this.redis as import('ioredis').Cluster).nodes('master') : [this.redis as import('ioredis').Redis];
+    const nodes = this.redis.isCluster
+      ? (this.redis as import('ioredis').Cluster).nodes('master')
+      : [this.redis as import('ioredis').Redis];
     const jobPrefix = this.keys.job('');
     let removed = 0;
     for (const node of nodes) {
@@ -205,7 +241,12 @@ export class QueueAdmin extends QueueClient {
       let upTo: number | '' = ''; // the server's now, fixed by the first call
       let requeued = 0;
       for (;;) {
-        const [n, left, at, handled] = (await runScript(this.redis, 'requeue', [k.dead, k.counters], [k.prefix, 'all', CHUNK, delay, upTo])) as [number, number, number, number];
+        const [n, left, at, handled] = (await runScript(
+          this.redis,
+          'requeue',
+          [k.dead, k.counters],
+          [k.prefix, 'all', CHUNK, delay, upTo],
+        )) as [number, number, number, number];
         upTo = at;
         requeued += n;
         // `handled` counts ids whose record was gone too (dropped): a chunk of only those is progress.
@@ -217,7 +258,12 @@ export class QueueAdmin extends QueueClient {
     let requeued = 0;
     const missing: string[] = [];
     for (let i = 0; i < ids.length; i += CHUNK) {
-      const reply = (await runScript(this.redis, 'requeue', [k.dead, k.counters], [k.prefix, 'ids', CHUNK, delay, ...ids.slice(i, i + CHUNK)])) as Reply[];
+      const reply = (await runScript(
+        this.redis,
+        'requeue',
+        [k.dead, k.counters],
+        [k.prefix, 'ids', CHUNK, delay, ...ids.slice(i, i + CHUNK)],
+      )) as Reply[];
       requeued += Number(reply[0]);
       missing.push(...reply.slice(1).map(String));
     }

@@ -127,7 +127,10 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
   };
 
   const stopping = () =>
-    idleExpired || failure !== undefined || options.signal?.aborted === true || (options.deadline !== undefined && Date.now() >= options.deadline);
+    idleExpired ||
+    failure !== undefined ||
+    options.signal?.aborted === true ||
+    (options.deadline !== undefined && Date.now() >= options.deadline);
 
   // --- recording results -------------------------------------------------------------------------
   const settle = (entry: Held, outcome: JobOutcome) => {
@@ -154,15 +157,22 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
     const { job } = entry;
     const lost = (e: unknown) => settle(entry, { status: 'lease_lost', durationMs, error: e });
     if (!failed) {
-      queue.tryAck(job).then((acked) => (acked ? settle(entry, { status: 'succeeded', durationMs }) : lost(new LeaseLostError(job.id))), lost);
+      queue
+        .tryAck(job)
+        .then((acked) => (acked ? settle(entry, { status: 'succeeded', durationMs }) : lost(new LeaseLostError(job.id))), lost);
     } else if (error instanceof LeaseLostError) {
       lost(error);
     } else {
-      queue.nack(job, error, { retryable: isRetryable(error) }).then(
-        (r: NackResult) =>
-          settle(entry, r.outcome === 'retry' ? { status: 'retried', durationMs, error, retryAt: r.retryAt } : { status: 'dead', durationMs, error }),
-        lost,
-      );
+      queue
+        .nack(job, error, { retryable: isRetryable(error) })
+        .then(
+          (r: NackResult) =>
+            settle(
+              entry,
+              r.outcome === 'retry' ? { status: 'retried', durationMs, error, retryAt: r.retryAt } : { status: 'dead', durationMs, error },
+            ),
+          lost,
+        );
     }
   };
 
@@ -225,20 +235,28 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
   };
 
   // Heartbeat: one batched extend for every held job; a lost lease ends that job.
-  const heartbeat = setInterval(() => {
-    const entries = [...held.values()];
-    if (entries.length === 0) return;
-    queue.extendLeases(entries.map((e) => e.job), leaseMs).then(
-      (deadlines) =>
-        deadlines.forEach((deadline, i) => {
-          const entry = entries[i]!;
-          if (deadline !== EXTEND_LEASE_LOST || entry.lost) return;
-          entry.lost = true;
-          if (entry.running) end(entry, new LeaseLostError(entry.job.id));
-        }),
-      () => undefined, // Redis unreachable: the next beat tries again; the lease may still hold
-    );
-  }, Math.max(10, Math.floor(leaseMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      const entries = [...held.values()];
+      if (entries.length === 0) return;
+      queue
+        .extendLeases(
+          entries.map((e) => e.job),
+          leaseMs,
+        )
+        .then(
+          (deadlines) =>
+            deadlines.forEach((deadline, i) => {
+              const entry = entries[i]!;
+              if (deadline !== EXTEND_LEASE_LOST || entry.lost) return;
+              entry.lost = true;
+              if (entry.running) end(entry, new LeaseLostError(entry.job.id));
+            }),
+          () => undefined, // Redis unreachable: the next beat tries again; the lease may still hold
+        );
+    },
+    Math.max(10, Math.floor(leaseMs / 3)),
+  );
   heartbeat.unref();
 
   // --- fetching ------------------------------------------------------------------------------------
@@ -309,7 +327,7 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
   }
   // Let running jobs finish and their results land; handlers already given up on get a grace period.
   const graceEnds = Date.now() + abandonGraceMs;
-  while (recording > 0 || (handling > abandoned) || (handling > 0 && Date.now() < graceEnds)) {
+  while (recording > 0 || handling > abandoned || (handling > 0 && Date.now() < graceEnds)) {
     await new Promise<void>((resolve) => {
       wakeMain = resolve;
       if (recording === 0 && handling === abandoned) setTimeout(resolve, Math.max(0, graceEnds - Date.now())).unref();

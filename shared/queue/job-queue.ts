@@ -2,7 +2,15 @@ import { backoffDelay } from './backoff';
 import { Coalescer } from './coalescer';
 import { AckCode, ENQUEUE_TOO_LATE, EnqueueCode, EXTEND_LEASE_LOST, NackCode, ReleaseCode } from './codes';
 import { decodeJob, decodeJobGroups, type Reply } from './codec';
-import { BatchTooLargeError, EnqueueTooLateError, JobTimeoutError, JobValidationError, LeaseLostError, QueueArgumentError, QueueClosedError } from './errors';
+import {
+  BatchTooLargeError,
+  EnqueueTooLateError,
+  JobTimeoutError,
+  JobValidationError,
+  LeaseLostError,
+  QueueArgumentError,
+  QueueClosedError,
+} from './errors';
 import { NAME_PATTERN, type QueueOptions } from './options';
 import { QueueClient } from './queue-client';
 import { runScript, type RedisClient, type ScriptArg } from './scripts';
@@ -85,7 +93,8 @@ export class JobQueue extends QueueClient {
   async dequeue(options: DequeueOptions = {}): Promise<Job[]> {
     const queues = options.queues ?? [this.options.defaultQueue];
     if (queues.length === 0) throw new QueueArgumentError('queues', 'must name at least one queue');
-    for (const q of queues) if (!NAME_PATTERN.test(q)) throw new QueueArgumentError('queues', `${JSON.stringify(q)} must match ${NAME_PATTERN}`);
+    for (const q of queues)
+      if (!NAME_PATTERN.test(q)) throw new QueueArgumentError('queues', `${JSON.stringify(q)} must match ${NAME_PATTERN}`);
     const count = options.count ?? 1;
     if (!Number.isSafeInteger(count) || count < 1 || count > MAX_DEQUEUE) {
       throw new QueueArgumentError('count', `must be an integer from 1 to ${MAX_DEQUEUE}`);
@@ -93,7 +102,13 @@ export class JobQueue extends QueueClient {
     const leaseMs = options.leaseMs ?? this.options.leaseMs;
     if (!Number.isSafeInteger(leaseMs) || leaseMs < 1) throw new QueueArgumentError('leaseMs', 'must be a positive integer');
     const args: ScriptArg[] = [
-      this.keys.prefix, count, leaseMs, this.options.housekeepingLimit, queues.length, ...queues, ...this.options.priorities,
+      this.keys.prefix,
+      count,
+      leaseMs,
+      this.options.housekeepingLimit,
+      queues.length,
+      ...queues,
+      ...this.options.priorities,
     ];
     const waitMs = options.waitMs ?? 0;
     if (!Number.isFinite(waitMs) || waitMs < 0) throw new QueueArgumentError('waitMs', 'must be a number >= 0');
@@ -107,7 +122,11 @@ export class JobQueue extends QueueClient {
       // Sleep no longer than until the next retry falls due or lease expires (server clock).
       const nextAt = reply[1];
       const until = nextAt === null ? remaining : Math.min(remaining, Math.max(1, Number(nextAt) - Number(reply[0])));
-      const outcome = await this.waiter.wait(queues.map((q) => this.keys.wake(q)), until, options.signal);
+      const outcome = await this.waiter.wait(
+        queues.map((q) => this.keys.wake(q)),
+        until,
+        options.signal,
+      );
       if (outcome === 'aborted' || outcome === 'closed') {
         // The dropped BLPOP may have taken a wake-up marker with it: put one back if work is waiting,
         // and take nothing — the caller no longer wants jobs.
@@ -120,9 +139,12 @@ export class JobQueue extends QueueClient {
 
   /** Housekeeping and wake-up markers for these queues, taking no job (a dequeue of zero). */
   private rearm(queues: readonly string[]): Promise<unknown> {
-    return runScript(this.redis, 'dequeue', [this.keys.dead, this.keys.counters], [
-      this.keys.prefix, 0, 1, this.options.housekeepingLimit, queues.length, ...queues, ...this.options.priorities,
-    ]);
+    return runScript(
+      this.redis,
+      'dequeue',
+      [this.keys.dead, this.keys.counters],
+      [this.keys.prefix, 0, 1, this.options.housekeepingLimit, queues.length, ...queues, ...this.options.priorities],
+    );
   }
 
   /** Completes a job. Throws LeaseLostError when the lease expired and the job was reaped or redelivered. */

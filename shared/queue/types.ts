@@ -82,9 +82,7 @@ export interface NackOptions {
 /** The lease on a dequeued job: its id and the delivery it was handed out in. */
 export type Lease = Pick<Job, 'id' | 'delivery'>;
 
-export type NackResult =
-  | { readonly outcome: 'retry'; readonly retryAt: number }
-  | { readonly outcome: 'dead' };
+export type NackResult = { readonly outcome: 'retry'; readonly retryAt: number } | { readonly outcome: 'dead' };
 
 /** How an attempt failed: an error, its timeout (a JobTimeoutError), a lost lease, or a permanent error. */
 export type FailureKind = 'error' | 'timeout' | 'lease_expired' | 'non_retryable';

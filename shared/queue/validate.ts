@@ -13,7 +13,16 @@ export interface PreparedJob {
 }
 
 const FIELDS = new Set([
-  'type', 'queue', 'priority', 'payload', 'filepath', 'filesize', 'maxAttempts', 'timeoutMs', 'idempotencyKey', 'trace',
+  'type',
+  'queue',
+  'priority',
+  'payload',
+  'filepath',
+  'filesize',
+  'maxAttempts',
+  'timeoutMs',
+  'idempotencyKey',
+  'trace',
 ]);
 const CARRIER_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_CARRIER_ENTRIES = 16;
@@ -87,7 +96,8 @@ function validateCarrier(field: string, value: unknown): TraceCarrier {
 export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '', now = Date.now()): PreparedJob {
   if (!isPlainObject(input)) throw new JobValidationError(at ? at.slice(0, -1) : 'job', 'must be a JSON object');
   for (const key of Object.keys(input)) {
-    if (RESERVED_FIELD_NAMES.has(key)) throw new JobValidationError(fieldPath(at.slice(0, -1), key), 'is a reserved name, never a job field');
+    if (RESERVED_FIELD_NAMES.has(key))
+      throw new JobValidationError(fieldPath(at.slice(0, -1), key), 'is a reserved name, never a job field');
     if (!FIELDS.has(key)) throw new JobValidationError(fieldPath(at.slice(0, -1), key), 'is not a job field');
   }
   const { type, queue = options.defaultQueue, priority = options.defaultPriority } = input;

@@ -64,7 +64,11 @@ export class Waiter {
     let conn: RedisClient;
     if (this.main.isCluster) {
       const cluster = this.main as Cluster;
-      conn = cluster.duplicate(undefined, { enableAutoPipelining: false, enableOfflineQueue: true, redisOptions: { ...cluster.options.redisOptions, ...perNode } });
+      conn = cluster.duplicate(undefined, {
+        enableAutoPipelining: false,
+        enableOfflineQueue: true,
+        redisOptions: { ...cluster.options.redisOptions, ...perNode },
+      });
     } else {
       conn = (this.main as Redis).duplicate({ enableAutoPipelining: false, ...perNode });
     }

@@ -12,7 +12,10 @@ import { isLoopback } from '../config/values';
  */
 export function awsClientOptions(region: string, endpoint?: string, env: Readonly<Record<string, string | undefined>> = process.env) {
   const local = endpoint !== undefined && isLoopback(new URL(endpoint).hostname);
-  const pair = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } : undefined;
+  const pair =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }
+      : undefined;
   return {
     region,
     ...(endpoint ? { endpoint } : {}),
@@ -21,6 +24,9 @@ export function awsClientOptions(region: string, endpoint?: string, env: Readonl
 }
 
 /** The Lambda client of the functions that invoke others (LAMBDA_ENDPOINT overrides the endpoint). */
-export function lambdaClient(config: AppConfig, env: NodeJS.ProcessEnv | Readonly<Record<string, string | undefined>> = process.env): LambdaClient {
+export function lambdaClient(
+  config: AppConfig,
+  env: NodeJS.ProcessEnv | Readonly<Record<string, string | undefined>> = process.env,
+): LambdaClient {
   return new LambdaClient({ ...awsClientOptions(config.lambda.region, config.lambda.endpoint, env), maxAttempts: 2 });
 }

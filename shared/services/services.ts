@@ -46,7 +46,10 @@ export async function createServices(options: ServicesOptions): Promise<Services
     tracing,
     redis,
     // A producer's enqueue that timed out must never be written later (a 503 means nothing was accepted).
-    queue: new JobQueue(redis, options.role === 'producer' ? { ...config.queue, enqueueDeadlineMs: PRODUCER_ENQUEUE_DEADLINE_MS } : config.queue),
+    queue: new JobQueue(
+      redis,
+      options.role === 'producer' ? { ...config.queue, enqueueDeadlineMs: PRODUCER_ENQUEUE_DEADLINE_MS } : config.queue,
+    ),
     admin: new QueueAdmin(redis, config.queue),
   });
 }

@@ -49,7 +49,10 @@ export class GuardedSpanExporter implements SpanExporter {
 
   private report(error: unknown): void {
     const kind = failureKind(error);
-    this.logged(kind, `span export to ${this.endpoint} failed (${kind}); spans of this batch are dropped, jobs are unaffected. Further failures of this kind are not logged.`);
+    this.logged(
+      kind,
+      `span export to ${this.endpoint} failed (${kind}); spans of this batch are dropped, jobs are unaffected. Further failures of this kind are not logged.`,
+    );
   }
 }
 

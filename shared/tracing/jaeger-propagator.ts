@@ -1,6 +1,14 @@
 import {
-  createContextKey, isValidSpanId, isValidTraceId, propagation, trace, TraceFlags,
-  type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter,
+  createContextKey,
+  isValidSpanId,
+  isValidTraceId,
+  propagation,
+  trace,
+  TraceFlags,
+  type Context,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 
@@ -108,7 +116,8 @@ export class JaegerPropagator implements TextMapPropagator {
     let baggage = propagation.getBaggage(context);
     let found = false;
     for (const name of getter.keys(carrier)) {
-      if (name.length <= UBER_BAGGAGE_PREFIX.length || name.slice(0, UBER_BAGGAGE_PREFIX.length).toLowerCase() !== UBER_BAGGAGE_PREFIX) continue;
+      if (name.length <= UBER_BAGGAGE_PREFIX.length || name.slice(0, UBER_BAGGAGE_PREFIX.length).toLowerCase() !== UBER_BAGGAGE_PREFIX)
+        continue;
       const raw = single(getter.get(carrier, name));
       const value = raw === undefined ? undefined : decode(raw);
       if (value === undefined) continue;

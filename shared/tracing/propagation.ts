@@ -35,7 +35,8 @@ export function createPropagator(format: PropagationFormat): TextMapPropagator {
 function lowerCased(carrier: Record<string, unknown>): Map<string, string | string[]> {
   const view = new Map<string, string | string[]>();
   for (const [k, v] of Object.entries(carrier)) {
-    if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) view.set(k.toLowerCase(), v as string | string[]);
+    if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))
+      view.set(k.toLowerCase(), v as string | string[]);
   }
   return view;
 }
@@ -43,7 +44,16 @@ function lowerCased(carrier: Record<string, unknown>): Map<string, string | stri
 /** Whether any format's header is there at all: most requests carry none, and then no propagator need look. */
 function hasTraceHeader(view: Map<string, unknown>): boolean {
   for (const key of view.keys()) {
-    if (key === 'traceparent' || key === 'x-amzn-trace-id' || key === 'b3' || key === 'x-b3-traceid' || key === UBER_TRACE_ID || key === 'baggage' || key.startsWith(UBER_BAGGAGE_PREFIX)) return true;
+    if (
+      key === 'traceparent' ||
+      key === 'x-amzn-trace-id' ||
+      key === 'b3' ||
+      key === 'x-b3-traceid' ||
+      key === UBER_TRACE_ID ||
+      key === 'baggage' ||
+      key.startsWith(UBER_BAGGAGE_PREFIX)
+    )
+      return true;
   }
   return false;
 }

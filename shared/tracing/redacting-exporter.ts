@@ -14,7 +14,10 @@ export class RedactingSpanExporter implements SpanExporter {
   ) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.inner.export(spans.map((span) => this.redact(span)), resultCallback);
+    this.inner.export(
+      spans.map((span) => this.redact(span)),
+      resultCallback,
+    );
   }
 
   shutdown(): Promise<void> {

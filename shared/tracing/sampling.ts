@@ -1,6 +1,12 @@
 import type { Context } from '@opentelemetry/api';
 import {
-  AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SamplingResult,
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  SamplingDecision,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SamplingResult,
 } from '@opentelemetry/sdk-trace';
 import type { TracingConfig } from './config';
 

@@ -1,4 +1,13 @@
-import { context as contextApi, propagation, trace, TraceFlags, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
+import {
+  context as contextApi,
+  propagation,
+  trace,
+  TraceFlags,
+  type Context,
+  type Span,
+  type SpanOptions,
+  type Tracer,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TracingConfig } from './config';
@@ -115,7 +124,8 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
   const { sampler, adaptive } = createSampler(config, options.clock);
 
   const guarded = new GuardedSpanExporter(
-    options.exporter ?? new OtlpHttpSpanExporter({ url: config.endpoints.traces, headers: { ...config.headers }, timeoutMs: config.exportTimeoutMs }),
+    options.exporter ??
+      new OtlpHttpSpanExporter({ url: config.endpoints.traces, headers: { ...config.headers }, timeoutMs: config.exportTimeoutMs }),
     config.endpoints.traces,
     log,
   );

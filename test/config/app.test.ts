@@ -21,7 +21,8 @@ describe('app configuration', () => {
   it('reads job targets as type=function pairs and caps job timeouts at the time the poller keeps for one', () => {
     const config = parseAppConfig({
       JOB_TARGETS: 'thumbnail=tq-thumbnail, report=arn:aws:lambda:eu-west-1:123456789012:function:tq-report:live',
-      POLLER_JOB_TIMEOUT_MS: '120000', POLLER_FUNCTION_NAME: 'tq-poller',
+      POLLER_JOB_TIMEOUT_MS: '120000',
+      POLLER_FUNCTION_NAME: 'tq-poller',
     });
     expect(config.targets).toEqual({ thumbnail: 'tq-thumbnail', report: 'arn:aws:lambda:eu-west-1:123456789012:function:tq-report:live' });
     expect(config.queue.maxTimeoutMs).toBe(120_000);
@@ -58,7 +59,9 @@ describe('app configuration: TLS to anything off this machine', () => {
   it.each(['LAMBDA_ENDPOINT', 'SNS_ENDPOINT'])('allows %s over http only on this machine', (key) => {
     expect(() => parseAppConfig({ [key]: 'http://127.0.0.1:9001' })).not.toThrow();
     expect(() => parseAppConfig({ [key]: 'https://stand-in.example.com' })).not.toThrow();
-    expect(() => parseAppConfig({ [key]: 'http://stand-in.example.com' })).toThrow(new RegExp(`${key}: plaintext to stand-in\\.example\\.com`));
+    expect(() => parseAppConfig({ [key]: 'http://stand-in.example.com' })).toThrow(
+      new RegExp(`${key}: plaintext to stand-in\\.example\\.com`),
+    );
     expect(() => parseAppConfig({ [key]: 'ftp://127.0.0.1' })).toThrow(/http\(s\) URL/);
   });
 });
@@ -71,13 +74,24 @@ describe('app configuration from the YAML file (CONFIG_FILE)', () => {
   };
 
   it('reads every section, with environment variables winning over the file', () => {
-    const file = yamlFile([
-      'queue:', '  namespace: from-file', '  max_batch_size: 20',
-      'poller:', '  queues: [images, default]', '  concurrency: 8',
-      'jobs:', '  targets:', '    thumbnail: tq-thumbnail',
-      'local:', '  port: 4000',
-      'observability:', '  tracing:', '    sampling_rate: 0.5',
-    ].join('\n'));
+    const file = yamlFile(
+      [
+        'queue:',
+        '  namespace: from-file',
+        '  max_batch_size: 20',
+        'poller:',
+        '  queues: [images, default]',
+        '  concurrency: 8',
+        'jobs:',
+        '  targets:',
+        '    thumbnail: tq-thumbnail',
+        'local:',
+        '  port: 4000',
+        'observability:',
+        '  tracing:',
+        '    sampling_rate: 0.5',
+      ].join('\n'),
+    );
     const config = parseAppConfig({ CONFIG_FILE: file, POLLER_CONCURRENCY: '16' });
     expect(config.queue).toMatchObject({ namespace: 'from-file', maxBatchSize: 20 });
     expect(config.poller).toMatchObject({ queues: ['images', 'default'], concurrency: 16 });
@@ -86,20 +100,30 @@ describe('app configuration from the YAML file (CONFIG_FILE)', () => {
   });
 
   it('names the YAML path of a bad value, an unknown setting or an unknown section', () => {
-    expect(thrownBy(() => parseAppConfig({ CONFIG_FILE: yamlFile('poller:\n  concurrency: 0\n') }), ConfigError).key).toBe('poller.concurrency');
-    expect(thrownBy(() => parseAppConfig({ CONFIG_FILE: yamlFile('queue:\n  max_payload: 10\n') }), ConfigError).key).toBe('queue.max_payload');
+    expect(thrownBy(() => parseAppConfig({ CONFIG_FILE: yamlFile('poller:\n  concurrency: 0\n') }), ConfigError).key).toBe(
+      'poller.concurrency',
+    );
+    expect(thrownBy(() => parseAppConfig({ CONFIG_FILE: yamlFile('queue:\n  max_payload: 10\n') }), ConfigError).key).toBe(
+      'queue.max_payload',
+    );
     expect(thrownBy(() => parseAppConfig({ CONFIG_FILE: yamlFile('queues:\n  namespace: x\n') }), ConfigError).key).toBe('queues');
     // A secret has no YAML form: the environment or Secrets Manager only.
-    expect(thrownBy(() => parseAppConfig({ CONFIG_FILE: yamlFile('redis:\n  auth_token: hunter2\n') }), ConfigError).message).not.toContain('hunter2');
+    expect(thrownBy(() => parseAppConfig({ CONFIG_FILE: yamlFile('redis:\n  auth_token: hunter2\n') }), ConfigError).message).not.toContain(
+      'hunter2',
+    );
   });
 });
 
 describe('the configuration reference (docs/configuration.md)', () => {
   it('documents every setting the functions, the tracing layer and the local pipeline read', () => {
     const readme = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'configuration.md'), 'utf8');
-    const missing = [...Object.keys(APP_SETTINGS), ...Object.keys(TRACING_SETTINGS), ...Object.keys(LOCAL_SETTINGS)].filter((key) => !readme.includes(`\`${key}\``));
+    const missing = [...Object.keys(APP_SETTINGS), ...Object.keys(TRACING_SETTINGS), ...Object.keys(LOCAL_SETTINGS)].filter(
+      (key) => !readme.includes(`\`${key}\``),
+    );
     expect(missing).toEqual([]);
-    const paths = ([...Object.values(APP_SETTINGS), ...Object.values(LOCAL_SETTINGS)] as (string | null)[]).filter((p): p is string => p !== null);
+    const paths = ([...Object.values(APP_SETTINGS), ...Object.values(LOCAL_SETTINGS)] as (string | null)[]).filter(
+      (p): p is string => p !== null,
+    );
     expect(paths.filter((p) => !readme.includes(`\`${p}\``))).toEqual([]);
   });
 });

@@ -43,7 +43,12 @@ interface CallOptions {
 async function call(resource: string, o: CallOptions = {}) {
   const path = resource.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(o.params?.[name] ?? ''));
   const event = apiGatewayEvent({
-    method: o.method ?? 'GET', resource, path, pathParameters: o.params, query: o.query, userArn: OPERATOR,
+    method: o.method ?? 'GET',
+    resource,
+    path,
+    pathParameters: o.params,
+    query: o.query,
+    userArn: OPERATOR,
     headers: { traceparent: `00-${REQUEST_TRACE}-${REQUEST_PARENT}-01`, ...o.headers },
     body: o.raw ?? (o.body === undefined ? null : JSON.stringify(o.body)),
   });
@@ -94,7 +99,14 @@ describe('admin function: reading', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ totals: { waiting: 2, active: 0, delayed: 0 }, dead: 1 });
     const byName = Object.fromEntries((body.queues as Array<{ name: string }>).map((q) => [q.name, q]));
-    expect(byName.default).toMatchObject({ waiting: 2, priorities: [{ name: 'high', waiting: 1 }, { name: 'low', waiting: 1 }], counters: { enqueued: 2 } });
+    expect(byName.default).toMatchObject({
+      waiting: 2,
+      priorities: [
+        { name: 'high', waiting: 1 },
+        { name: 'low', waiting: 1 },
+      ],
+      counters: { enqueued: 2 },
+    });
     expect(byName.mail).toMatchObject({ waiting: 0, counters: { enqueued: 1, deadLettered: 1 } });
     const span = expectAdminSpanUnderInvocation('stats', 'GET /admin/stats');
     expect(span.attributes).toMatchObject({ 'queue.operation': 'stats', 'queue.waiting': 2, 'queue.dead': 1 });
@@ -110,10 +122,17 @@ describe('admin function: reading', () => {
     const [first] = body.jobs;
     expect(first.payload).toBeUndefined(); // peeks leave payloads out; GET /admin/jobs/{id} has them
     expect(first.trace).toEqual({
-      traceId: high.traceId, spanId: high.spanId, sampled: true, url: `${JAEGER}/trace/${high.traceId}`,
+      traceId: high.traceId,
+      spanId: high.spanId,
+      sampled: true,
+      url: `${JAEGER}/trace/${high.traceId}`,
       actions: [
         expect.objectContaining({ type: 'copy', command: `printf '%s' '${high.traceId}' | xclip -selection clipboard` }),
-        expect.objectContaining({ type: 'open', url: `${JAEGER}/trace/${high.traceId}`, command: `xdg-open '${JAEGER}/trace/${high.traceId}'` }),
+        expect.objectContaining({
+          type: 'open',
+          url: `${JAEGER}/trace/${high.traceId}`,
+          command: `xdg-open '${JAEGER}/trace/${high.traceId}'`,
+        }),
         expect.objectContaining({ type: 'view', description: `Trace ID: ${high.traceId}` }),
       ],
     });
@@ -122,7 +141,7 @@ describe('admin function: reading', () => {
   });
 
   it.each([
-    ['darwin', "| pbcopy", 'open '],
+    ['darwin', '| pbcopy', 'open '],
     ['win32', 'Set-Clipboard -Value ', 'Start-Process '],
   ])('writes the trace commands for ?platform=%s', async (platform, copy, open) => {
     await tracedJob();
@@ -148,7 +167,12 @@ describe('admin function: reading', () => {
   it('takes ?count up to 100 and names the query parameter or path parameter at fault', async () => {
     for (let i = 0; i < 3; i++) await tracedJob();
     expect((await call('/admin/queues/{queue}/peek', { params: { queue: 'default' }, query: { count: '2' } })).body.jobs).toHaveLength(2);
-    for (const [query, field] of [[{ count: '101' }, 'count'], [{ count: '0' }, 'count'], [{ count: 'ten' }, 'count'], [{ platform: 'beos' }, 'platform']] as const) {
+    for (const [query, field] of [
+      [{ count: '101' }, 'count'],
+      [{ count: '0' }, 'count'],
+      [{ count: 'ten' }, 'count'],
+      [{ platform: 'beos' }, 'platform'],
+    ] as const) {
       const { status, body } = await call('/admin/queues/{queue}/peek', { params: { queue: 'default' }, query });
       expect([status, body.field]).toEqual([400, field]);
     }
@@ -161,14 +185,31 @@ describe('admin function: reading', () => {
     const job = await tracedJob({ payload: { size: 512 } });
     const { status, body } = await call('/admin/jobs/{id}', { params: { id: job.id } });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ state: 'waiting', position: 1, job: { id: job.id, payload: { size: 512 }, trace: { traceId: job.traceId, spanId: job.spanId, url: `${JAEGER}/trace/${job.traceId}` } } });
-    expect(expectAdminSpanUnderInvocation('info', 'GET /admin/jobs/{id}').attributes).toMatchObject({ 'job.id': job.id, 'queue.name': 'default', 'job.state': 'waiting' });
+    expect(body).toMatchObject({
+      state: 'waiting',
+      position: 1,
+      job: {
+        id: job.id,
+        payload: { size: 512 },
+        trace: { traceId: job.traceId, spanId: job.spanId, url: `${JAEGER}/trace/${job.traceId}` },
+      },
+    });
+    expect(expectAdminSpanUnderInvocation('info', 'GET /admin/jobs/{id}').attributes).toMatchObject({
+      'job.id': job.id,
+      'queue.name': 'default',
+      'job.state': 'waiting',
+    });
   });
 
   it('shows a dead job with its reason, failures and trace, here and in GET /admin/dlq', async () => {
     const job = await deadJob();
     const { body } = await call('/admin/jobs/{id}', { params: { id: job.id } });
-    expect(body).toMatchObject({ state: 'dead', deadReason: 'non_retryable', failures: [{ error: 'boom', kind: 'non_retryable' }], job: { trace: { spanId: job.spanId } } });
+    expect(body).toMatchObject({
+      state: 'dead',
+      deadReason: 'non_retryable',
+      failures: [{ error: 'boom', kind: 'non_retryable' }],
+      job: { trace: { spanId: job.spanId } },
+    });
     const dlq = await call('/admin/dlq');
     expect(dlq.body.jobs).toEqual([body]);
   });
@@ -182,7 +223,8 @@ describe('admin function: reading', () => {
 });
 
 describe('admin function: purges and requeues', () => {
-  const purgeDefault = (body: unknown, o: CallOptions = {}) => call('/admin/queues/{queue}/purge', { method: 'POST', params: { queue: 'default' }, body, ...o });
+  const purgeDefault = (body: unknown, o: CallOptions = {}) =>
+    call('/admin/queues/{queue}/purge', { method: 'POST', params: { queue: 'default' }, body, ...o });
 
   it.each([
     ['no confirmation', {}, 'confirmation'],
@@ -214,11 +256,24 @@ describe('admin function: purges and requeues', () => {
     expect((await rt.admin.stats()).totals.waiting).toBe(1);
     const [entry] = await auditStream();
     expect(entry).toEqual({
-      id: body.auditId, time: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/), principal: OPERATOR, requestId: expect.any(String),
-      operation: 'purge', target: 'queue:default', reason: 'drain after the bad deploy', count: '2', outcome: 'succeeded', traceId: REQUEST_TRACE,
+      id: body.auditId,
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/),
+      principal: OPERATOR,
+      requestId: expect.any(String),
+      operation: 'purge',
+      target: 'queue:default',
+      reason: 'drain after the bad deploy',
+      count: '2',
+      outcome: 'succeeded',
+      traceId: REQUEST_TRACE,
     });
     const logged = logs.mock.calls.map(([line]) => JSON.parse(String(line)) as { message: string; audit?: unknown });
-    expect(logged.find((l) => l.message === 'admin audit')?.audit).toMatchObject({ principal: OPERATOR, target: 'queue:default', count: 2, traceId: REQUEST_TRACE });
+    expect(logged.find((l) => l.message === 'admin audit')?.audit).toMatchObject({
+      principal: OPERATOR,
+      target: 'queue:default',
+      count: 2,
+      traceId: REQUEST_TRACE,
+    });
     const span = expectAdminSpanUnderInvocation('purge', 'POST /admin/queues/{queue}/purge');
     expect(span.attributes).toMatchObject({ 'queue.name': 'default', 'admin.target': 'queue:default', 'admin.count': 2 });
   });
@@ -226,12 +281,16 @@ describe('admin function: purges and requeues', () => {
   it('purges the dead-letter queue, and GET /admin/audit lists the records newest first', async () => {
     await deadJob();
     await deadJob();
-    expect((await call('/admin/dlq/purge', { method: 'POST', body: confirm('poison messages') })).body).toMatchObject({ target: 'dlq', removed: 2 });
+    expect((await call('/admin/dlq/purge', { method: 'POST', body: confirm('poison messages') })).body).toMatchObject({
+      target: 'dlq',
+      removed: 2,
+    });
     expect((await rt.admin.stats()).dead).toBe(0);
     await purgeDefault(confirm('second'));
     const { body } = await call('/admin/audit');
     expect(body.entries.map((e: { target: string; reason: string; count: number }) => [e.target, e.reason, e.count])).toEqual([
-      ['queue:default', 'second', 0], ['dlq', 'poison messages', 2],
+      ['queue:default', 'second', 0],
+      ['dlq', 'poison messages', 2],
     ]);
     expect(body.entries[0]).toMatchObject({ principal: OPERATOR, outcome: 'succeeded', traceId: REQUEST_TRACE });
     expect((await call('/admin/audit', { query: { count: '1' } })).body.entries).toHaveLength(1);
@@ -245,11 +304,17 @@ describe('admin function: purges and requeues', () => {
     await deadJob();
     const refused = await call('/admin/purge', { method: 'POST', body: confirm() });
     expect([refused.status, refused.body.field]).toEqual([400, 'confirmation']);
-    const { status, body } = await call('/admin/purge', { method: 'POST', body: { confirmation: 'CONFIRM_DELETE_ALL', reason: 'reset staging' } });
+    const { status, body } = await call('/admin/purge', {
+      method: 'POST',
+      body: { confirmation: 'CONFIRM_DELETE_ALL', reason: 'reset staging' },
+    });
     expect([status, body.target, body.removed]).toEqual([200, 'all', 2]);
     expect((await rt.admin.stats()).queues).toEqual([]);
     const trail = await auditStream();
-    expect(trail.map((e) => [e.target, e.reason])).toEqual([['all', 'reset staging'], ['queue:default', 'before the reset']]);
+    expect(trail.map((e) => [e.target, e.reason])).toEqual([
+      ['all', 'reset staging'],
+      ['queue:default', 'before the reset'],
+    ]);
     expect(trail[0]).toMatchObject({ count: '2' });
   });
 
@@ -270,7 +335,9 @@ describe('admin function: purges and requeues', () => {
   });
 
   it('audits a purge that failed, and answers 500 saying nothing of the cause', async () => {
-    const broken = Object.assign(Object.create(rt.admin) as Services['admin'], { purgeQueue: () => Promise.reject(new Error('ERR at /var/task/secret.lua')) });
+    const broken = Object.assign(Object.create(rt.admin) as Services['admin'], {
+      purgeQueue: () => Promise.reject(new Error('ERR at /var/task/secret.lua')),
+    });
     admin = createAdminHandler({ tracing: t.tracing, runtime: async () => ({ ...rt, admin: broken }) });
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const { status, body } = await purgeDefault(confirm());
@@ -289,8 +356,17 @@ describe('admin function: purges and requeues', () => {
     expect([status, body.requeued, body.missing]).toEqual([200, 1, [UNKNOWN_ID]]);
     expect((await rt.admin.info(first.id)).state).toBe('waiting');
     expect((await rt.admin.stats()).dead).toBe(1);
-    expect((await auditStream())[0]).toMatchObject({ operation: 'requeue', target: 'dlq:ids', reason: '', count: '1', outcome: 'succeeded' });
-    expect(expectAdminSpanUnderInvocation('requeue', 'POST /admin/dlq/requeue').attributes).toMatchObject({ 'admin.requested': 2, 'admin.count': 1 });
+    expect((await auditStream())[0]).toMatchObject({
+      operation: 'requeue',
+      target: 'dlq:ids',
+      reason: '',
+      count: '1',
+      outcome: 'succeeded',
+    });
+    expect(expectAdminSpanUnderInvocation('requeue', 'POST /admin/dlq/requeue').attributes).toMatchObject({
+      'admin.requested': 2,
+      'admin.count': 1,
+    });
   });
 
   it("marks a requeue by id in the job's own trace, linked to the operator's request", async () => {
@@ -331,7 +407,8 @@ describe('admin function: routing', () => {
     await tracedJob();
     const anonymous = { identity: { userArn: null } };
     for (const [resource, o] of [
-      ['/admin/stats', {}], ['/admin/nothing', {}],
+      ['/admin/stats', {}],
+      ['/admin/nothing', {}],
       ['/admin/queues/{queue}/purge', { method: 'POST', params: { queue: 'default' }, body: confirm() }],
     ] as const) {
       const { status, body } = await call(resource, { ...o, ...anonymous });
@@ -349,7 +426,11 @@ describe('admin function: routing', () => {
   });
 
   it('answers 415 for a body not declared as JSON and 400 for broken JSON', async () => {
-    const form = await call('/admin/dlq/purge', { method: 'POST', raw: 'confirmation=CONFIRM_DELETE', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const form = await call('/admin/dlq/purge', {
+      method: 'POST',
+      raw: 'confirmation=CONFIRM_DELETE',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.status).toBe(415);
     const broken = await call('/admin/dlq/purge', { method: 'POST', raw: '{"confirmation":' });
     expect([broken.status, broken.body.error, broken.body.field]).toEqual([400, 'invalid_json', 'body']);
@@ -363,7 +444,11 @@ describe('admin function: routing', () => {
   ])('refuses a path with dot segments (%s) instead of resolving it to another route', async (proxy, path) => {
     await tracedJob();
     const event = apiGatewayEvent({
-      method: 'POST', resource: '/admin/{proxy+}', path, pathParameters: { proxy }, userArn: OPERATOR,
+      method: 'POST',
+      resource: '/admin/{proxy+}',
+      path,
+      pathParameters: { proxy },
+      userArn: OPERATOR,
       body: JSON.stringify({ confirmation: 'CONFIRM_DELETE_ALL', reason: 'an accident' }),
     });
     const response = await admin(event, lambdaContext({ functionName: 'tq-admin' }));
@@ -375,7 +460,13 @@ describe('admin function: routing', () => {
 
   it('serves the same routes behind a greedy {proxy+} resource', async () => {
     await tracedJob();
-    const event = apiGatewayEvent({ method: 'GET', resource: '/admin/{proxy+}', path: '/admin/queues/default/peek', pathParameters: { proxy: 'queues/default/peek' }, userArn: OPERATOR });
+    const event = apiGatewayEvent({
+      method: 'GET',
+      resource: '/admin/{proxy+}',
+      path: '/admin/queues/default/peek',
+      pathParameters: { proxy: 'queues/default/peek' },
+      userArn: OPERATOR,
+    });
     const response = await admin(event, lambdaContext());
     expect(JSON.parse(response.body).jobs).toHaveLength(1);
   });

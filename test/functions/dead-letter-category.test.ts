@@ -13,12 +13,16 @@ describe('why a job was dead-lettered', () => {
       { type: 'failing', maxAttempts: 1 },
       { type: 'misleading', maxAttempts: 1 }, // its message reads like a timeout
     ]);
-    await consume(queue, async (job) => {
-      if (job.type === 'slow') await new Promise(() => undefined);
-      if (job.type === 'permanent') throw Object.assign(new Error('bad input'), { retryable: false }); // never worth a retry
-      if (job.type === 'misleading') throw new Error('upstream timed out after 30 s');
-      throw new Error('boom');
-    }, { idleMs: 200, waitMs: 50, abandonGraceMs: 100 });
+    await consume(
+      queue,
+      async (job) => {
+        if (job.type === 'slow') await new Promise(() => undefined);
+        if (job.type === 'permanent') throw Object.assign(new Error('bad input'), { retryable: false }); // never worth a retry
+        if (job.type === 'misleading') throw new Error('upstream timed out after 30 s');
+        throw new Error('boom');
+      },
+      { idleMs: 200, waitMs: 50, abandonGraceMs: 100 },
+    );
     const category = async (id: string) => failureCategory(await admin.info(id));
     expect(await category(slow!.id)).toBe('timeout');
     expect(await category(permanent!.id)).toBe('non_retryable');

@@ -41,9 +41,18 @@ const logged = (spy: MockInstance) => spy.mock.calls.map(([line]) => JSON.parse(
 
 function setup(env: Record<string, string> = {}) {
   t = testRuntime('consumer', {
-    POLLER_IDLE_MS: '100', POLLER_WAIT_MS: '50', POLLER_JOB_TIMEOUT_MS: '2000', POLLER_SAFETY_MARGIN_MS: '100', POLLER_FANOUT_BACKLOG: '0',
-    LAMBDA_ENDPOINT: invoke.url, DLQ_FUNCTION_NAME: 'tq-dlq', DLQ_SNS_TOPIC_ARN: TOPIC, SNS_ENDPOINT: sns.url,
-    DLQ_MAX_REDRIVES: '1', DLQ_REDRIVE_DELAY_MS: '200', ...env,
+    POLLER_IDLE_MS: '100',
+    POLLER_WAIT_MS: '50',
+    POLLER_JOB_TIMEOUT_MS: '2000',
+    POLLER_SAFETY_MARGIN_MS: '100',
+    POLLER_FANOUT_BACKLOG: '0',
+    LAMBDA_ENDPOINT: invoke.url,
+    DLQ_FUNCTION_NAME: 'tq-dlq',
+    DLQ_SNS_TOPIC_ARN: TOPIC,
+    SNS_ENDPOINT: sns.url,
+    DLQ_MAX_REDRIVES: '1',
+    DLQ_REDRIVE_DELAY_MS: '200',
+    ...env,
   });
   const snsClient = new SNSClient(awsClientOptions('eu-west-1', sns.url));
   const dlq = createDlqHandler({ tracing: t.tracing, runtime: t.runtime, sns: () => snsClient });
@@ -55,26 +64,46 @@ function setup(env: Record<string, string> = {}) {
   };
 }
 
-const enqueueEvent = (body: unknown) => apiGatewayEvent({ body: JSON.stringify(body), headers: { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` } });
+const enqueueEvent = (body: unknown) =>
+  apiGatewayEvent({ body: JSON.stringify(body), headers: { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` } });
 const inTrace = (name: string) => t.spans().filter((s: ReadableSpan) => s.name === name && s.spanContext().traceId === TRACE_ID);
 
 describe('dlq function', () => {
   it('records a dead-lettered job in its trace, publishes a summary, and redrives it once after the delay', async () => {
     const { enqueue, poller } = setup();
-    const accepted = JSON.parse((await enqueue(enqueueEvent({ type: 'fail', maxAttempts: 1, payload: { message: 'disk full', failTimes: 1 } }), lambdaContext())).body) as { id: string };
+    const accepted = JSON.parse(
+      (await enqueue(enqueueEvent({ type: 'fail', maxAttempts: 1, payload: { message: 'disk full', failTimes: 1 } }), lambdaContext()))
+        .body,
+    ) as { id: string };
     expect(await poller(scheduledEvent(), lambdaContext())).toMatchObject({ deadLettered: 1 });
     await invoke.idle();
 
     // The dlq invocation continues the job's trace, and the failure is an event on it.
     const [invocation] = inTrace('tq-dlq');
     expect(invocation!.attributes).toMatchObject({ 'job.id': accepted.id, 'dlq.category': 'error' });
-    expect(invocation!.events.find((e) => e.name === 'job.dead_lettered')!.attributes).toMatchObject({ reason: 'attempts_exhausted', attempts: 1 });
+    expect(invocation!.events.find((e) => e.name === 'job.dead_lettered')!.attributes).toMatchObject({
+      reason: 'attempts_exhausted',
+      attempts: 1,
+    });
     expect(sns.published).toHaveLength(1);
     expect(sns.published[0]).toMatchObject({ topicArn: TOPIC, subject: `Job ${accepted.id} dead-lettered (error)` });
-    expect(JSON.parse(sns.published[0]!.message)).toMatchObject({ jobId: accepted.id, category: 'error', lastError: 'disk full', traceId: TRACE_ID });
-    expect(logged(logs)).toContainEqual(expect.objectContaining({
-      level: 'info', message: 'job dead-lettered', jobId: accepted.id, category: 'error', published: true, redriven: true, traceId: TRACE_ID,
-    }));
+    expect(JSON.parse(sns.published[0]!.message)).toMatchObject({
+      jobId: accepted.id,
+      category: 'error',
+      lastError: 'disk full',
+      traceId: TRACE_ID,
+    });
+    expect(logged(logs)).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        message: 'job dead-lettered',
+        jobId: accepted.id,
+        category: 'error',
+        published: true,
+        redriven: true,
+        traceId: TRACE_ID,
+      }),
+    );
 
     // The redrive is a span in the job's trace, and the job is back after the delay.
     const [redrive] = inTrace('dlq.redrive');
@@ -102,7 +131,9 @@ describe('dlq function', () => {
 
   it('sweeps dead letters nobody handled, on its schedule, once they are due', async () => {
     const { enqueue, poller, dlq } = setup({ DLQ_FUNCTION_NAME: '', DLQ_REDRIVE_DELAY_MS: '700' });
-    const { id } = JSON.parse((await enqueue(enqueueEvent({ type: 'fail', maxAttempts: 1, payload: { failTimes: 1 } }), lambdaContext())).body) as { id: string };
+    const { id } = JSON.parse(
+      (await enqueue(enqueueEvent({ type: 'fail', maxAttempts: 1, payload: { failTimes: 1 } }), lambdaContext())).body,
+    ) as { id: string };
     await poller(scheduledEvent(), lambdaContext());
     expect(await dlq(scheduledEvent(), lambdaContext({ functionName: 'sweep' }))).toEqual({ examined: 0, redriven: 0 }); // not due yet
     await sleep(750);
@@ -111,7 +142,12 @@ describe('dlq function', () => {
     expect((await rt.admin.info(id)).state).toBe('waiting');
     const [redrive] = inTrace('dlq.redrive');
     expect(redrive).toBeDefined(); // in the job's own trace, though the sweep started its own
-    expect(t.spans().filter((s) => s.name === 'sweep').some((s) => s.links.some((l) => l.context.traceId === TRACE_ID))).toBe(true);
+    expect(
+      t
+        .spans()
+        .filter((s) => s.name === 'sweep')
+        .some((s) => s.links.some((l) => l.context.traceId === TRACE_ID)),
+    ).toBe(true);
   });
 
   it('keeps redriving later dead letters when a whole sweep batch of exhausted ones sits at the head', async () => {
@@ -138,7 +174,9 @@ describe('dlq function', () => {
     const { id } = await rt.queue.enqueue({ type: 'noop' });
     expect(await dlq({ jobId: id }, lambdaContext())).toMatchObject({ jobId: id, category: null, published: false, redriveAt: null });
     expect(await dlq({ jobId: '01HZZZZZZZZZZZZZZZZZZZZZZZ' }, lambdaContext())).toMatchObject({ category: null });
-    expect(logged(warnings)).toContainEqual(expect.objectContaining({ message: 'dead-lettered job no longer exists (purged?)', jobId: '01HZZZZZZZZZZZZZZZZZZZZZZZ' }));
+    expect(logged(warnings)).toContainEqual(
+      expect.objectContaining({ message: 'dead-lettered job no longer exists (purged?)', jobId: '01HZZZZZZZZZZZZZZZZZZZZZZZ' }),
+    );
     expect(sns.published).toEqual([]);
   });
 

@@ -32,8 +32,13 @@ describe('enqueue function', () => {
     expect(response.statusCode).toBe(202);
     const body = parse(response);
     expect(body).toEqual({
-      id: expect.stringMatching(/^[0-9A-Z]{26}$/), queue: 'default', priority: 'high', duplicate: false,
-      traceId: TRACE_ID, traceSampled: true, traceUrl: `http://localhost:16686/trace/${TRACE_ID}`,
+      id: expect.stringMatching(/^[0-9A-Z]{26}$/),
+      queue: 'default',
+      priority: 'high',
+      duplicate: false,
+      traceId: TRACE_ID,
+      traceSampled: true,
+      traceUrl: `http://localhost:16686/trace/${TRACE_ID}`,
     });
     const rt = await t.runtime();
     const info = await rt.admin.info(body.id as string);
@@ -45,7 +50,11 @@ describe('enqueue function', () => {
     expect(enqueue.parentSpanContext?.spanId).toBe(invocation.spanContext().spanId);
     expect(enqueue.kind).toBe(SpanKind.PRODUCER);
     expect(enqueue.attributes).toMatchObject({
-      'queue.name': 'default', 'queue.priority': 'high', 'queue.operation': 'enqueue', 'job.id': body.id, 'job.filesize': 2048,
+      'queue.name': 'default',
+      'queue.priority': 'high',
+      'queue.operation': 'enqueue',
+      'job.id': body.id,
+      'job.filesize': 2048,
       'job.filepath': expect.stringMatching(/^\[path:[0-9a-f]{8}\]\.png$/), // redaction is on by default
     });
     expect(enqueue.events.map((e) => e.name)).toEqual(['enqueueing_job', 'job_enqueued']);
@@ -54,7 +63,10 @@ describe('enqueue function', () => {
   });
 
   it('accepts a batch whole, one enqueue span per job', async () => {
-    const response = await post({ jobs: [{ type: 'a' }, { type: 'b', queue: 'mail' }, { type: 'c', priority: 'high' }] }, { path: '/jobs/batch' });
+    const response = await post(
+      { jobs: [{ type: 'a' }, { type: 'b', queue: 'mail' }, { type: 'c', priority: 'high' }] },
+      { path: '/jobs/batch' },
+    );
     expect(response.statusCode).toBe(202);
     const { jobs } = parse(response) as { jobs: Array<{ id: string; queue: string }> };
     expect(jobs.map((j) => j.queue)).toEqual(['default', 'mail', 'default']);

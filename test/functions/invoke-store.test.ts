@@ -30,7 +30,11 @@ afterAll(() => {
 
 function setup() {
   const exporter = new InMemorySpanExporter();
-  const tracing = initTracing(parseTracingConfig({ TRACING_SAMPLING_STRATEGY: 'always' }), { exporter, register: false, log: () => undefined });
+  const tracing = initTracing(parseTracingConfig({ TRACING_SAMPLING_STRATEGY: 'always' }), {
+    exporter,
+    register: false,
+    log: () => undefined,
+  });
   return { tracing, spans: () => exporter.getFinishedSpans() };
 }
 
@@ -43,10 +47,13 @@ function invoke<T>(traceHeader: string | undefined, fn: () => Promise<T>): Promi
 describe("Middleware: Lambda's invoke store", () => {
   it('takes each overlapping invocation’s parent from the store, not from _X_AMZN_TRACE_ID', async () => {
     const { tracing, spans } = setup();
-    const handler = traced(async (event: { wait: number }) => {
-      await sleep(event.wait); // a outlives b: both are in flight at once
-      return event.wait;
-    }, { tracing });
+    const handler = traced(
+      async (event: { wait: number }) => {
+        await sleep(event.wait); // a outlives b: both are in flight at once
+        return event.wait;
+      },
+      { tracing },
+    );
     await Promise.all([
       invoke(xray(TRACE_A, '2'.repeat(16)), () => handler({ wait: 30 }, lambdaContext({ functionName: 'fa' }))),
       invoke(xray(TRACE_B, '3'.repeat(16)), () => handler({ wait: 5 }, lambdaContext({ functionName: 'fb' }))),

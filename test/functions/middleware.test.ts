@@ -14,7 +14,9 @@ const PARENT = '53995c3f42cd8ad8';
 function setup(env: Env = {}, exporter: SpanExporter = new InMemorySpanExporter()) {
   // A batch processor with a long delay: spans are in the exporter only if the middleware flushed them.
   const tracing = initTracing(parseTracingConfig({ TRACING_SAMPLING_STRATEGY: 'always', TRACING_BATCH_TIMEOUT_MS: '60000', ...env }), {
-    exporter, register: false, log: () => undefined,
+    exporter,
+    register: false,
+    log: () => undefined,
   });
   return { tracing, spans: () => (exporter as InMemorySpanExporter).getFinishedSpans() };
 }
@@ -43,13 +45,21 @@ describe('Middleware: tracing', () => {
     expect(invocation.spanContext().traceId).toBe(TRACE_ID);
     expect(invocation.parentSpanContext?.spanId).toBe(PARENT);
     expect(work.parentSpanContext?.spanId).toBe(invocation.spanContext().spanId);
-    expect(invocation.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/jobs', 'http.response.status_code': 202, 'faas.trigger': 'http' });
+    expect(invocation.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.route': '/jobs',
+      'http.response.status_code': 202,
+      'faas.trigger': 'http',
+    });
   });
 
   it('reads an X-Amzn-Trace-Id header when the format is X-Ray', async () => {
     const { tracing, spans } = setup({ TRACING_PROPAGATION_FORMAT: 'xray' });
     const handler = traced(childSpanHandler(tracing), { tracing });
-    await handler(apiGatewayEvent({ headers: { 'X-Amzn-Trace-Id': `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${PARENT};Sampled=1` } }), lambdaContext());
+    await handler(
+      apiGatewayEvent({ headers: { 'X-Amzn-Trace-Id': `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${PARENT};Sampled=1` } }),
+      lambdaContext(),
+    );
     expect(byName(spans(), 'POST /jobs').parentSpanContext).toMatchObject({ traceId: TRACE_ID, spanId: PARENT });
   });
 
@@ -92,9 +102,12 @@ describe('Middleware: tracing', () => {
 
   it('records a thrown error on the invocation span and still rethrows it', async () => {
     const { tracing, spans } = setup();
-    const handler = traced(async () => {
-      throw new Error('boom');
-    }, { tracing });
+    const handler = traced(
+      async () => {
+        throw new Error('boom');
+      },
+      { tracing },
+    );
     await expect(handler(scheduledEvent(), lambdaContext({ functionName: 'failing' }))).rejects.toThrow('boom');
     const span = byName(spans(), 'failing');
     expect(span.status).toMatchObject({ code: 2, message: 'boom' });
@@ -128,13 +141,16 @@ describe('Middleware: tracing', () => {
   it('keeps overlapping invocations apart', async () => {
     const { tracing, spans } = setup();
     const seen: Record<string, string | undefined> = {};
-    const handler = traced(async (event: { tag: string; trace: Record<string, string> }) => {
-      await sleep(event.tag === 'a' ? 30 : 5); // interleave: b finishes while a still runs
-      const child: Span = tracing.tracer.startSpan(`work-${event.tag}`);
-      seen[event.tag] = trace.getActiveSpan()?.spanContext().traceId;
-      child.end();
-      return event.tag;
-    }, { tracing });
+    const handler = traced(
+      async (event: { tag: string; trace: Record<string, string> }) => {
+        await sleep(event.tag === 'a' ? 30 : 5); // interleave: b finishes while a still runs
+        const child: Span = tracing.tracer.startSpan(`work-${event.tag}`);
+        seen[event.tag] = trace.getActiveSpan()?.spanContext().traceId;
+        child.end();
+        return event.tag;
+      },
+      { tracing },
+    );
     const traceA = 'a'.repeat(32);
     const traceB = 'b'.repeat(32);
     await Promise.all([
@@ -155,11 +171,14 @@ describe('Middleware: tracing', () => {
     };
     const { tracing } = setup({ TRACING_FLUSH_TIMEOUT_MS: '5000' }, slow);
     // The sampled invocation ends a span early and runs on: the unsampled one finishes in between.
-    const handler = traced(async (event: APIGatewayProxyEvent) => {
-      tracing.tracer.startSpan('work').end();
-      if (event.headers.traceparent?.endsWith('-01')) await sleep(60);
-      return { statusCode: 202, body: '{}' };
-    }, { tracing });
+    const handler = traced(
+      async (event: APIGatewayProxyEvent) => {
+        tracing.tracer.startSpan('work').end();
+        if (event.headers.traceparent?.endsWith('-01')) await sleep(60);
+        return { statusCode: 202, body: '{}' };
+      },
+      { tracing },
+    );
     const call = (flags: string) => {
       const started = Date.now();
       const event = apiGatewayEvent({ headers: { traceparent: `00-${TRACE_ID}-${PARENT}-${flags}` } });
@@ -167,7 +186,12 @@ describe('Middleware: tracing', () => {
     };
     const [sampledMs, unsampledMs] = await Promise.all([call('01'), sleep(20).then(() => call('00'))]);
     expect(sampledMs).toBeGreaterThanOrEqual(300 + 60); // its own spans were exported before it returned
-    expect(memory.getFinishedSpans().map((s) => s.name).sort()).toEqual(['POST /jobs', 'work']);
+    expect(
+      memory
+        .getFinishedSpans()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['POST /jobs', 'work']);
     expect(unsampledMs).toBeLessThan(200);
   });
 
@@ -183,7 +207,10 @@ describe('Middleware: tracing', () => {
   });
 
   it('leaves a failing export out of the response', async () => {
-    const failing: SpanExporter = { export: (_s, cb) => cb({ code: ExportResultCode.FAILED, error: new Error('collector down') }), shutdown: async () => undefined };
+    const failing: SpanExporter = {
+      export: (_s, cb) => cb({ code: ExportResultCode.FAILED, error: new Error('collector down') }),
+      shutdown: async () => undefined,
+    };
     const { tracing } = setup({}, failing);
     const handler = traced(childSpanHandler(tracing), { tracing });
     await expect(handler(apiGatewayEvent(), lambdaContext())).resolves.toMatchObject({ statusCode: 202 });

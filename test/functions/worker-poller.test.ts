@@ -26,8 +26,16 @@ afterEach(async () => {
 /** The runtime every function of a test shares: one Redis namespace, one span exporter. */
 function setup(env: Record<string, string> = {}) {
   t = testRuntime('consumer', {
-    POLLER_IDLE_MS: '150', POLLER_WAIT_MS: '50', POLLER_FANOUT_BACKLOG: '0', QUEUE_BACKOFF_BASE_MS: '10', QUEUE_BACKOFF_CAP_MS: '20',
-    POLLER_JOB_TIMEOUT_MS: '2000', POLLER_SAFETY_MARGIN_MS: '100', LAMBDA_ENDPOINT: invoke.url, DLQ_FUNCTION_NAME: 'tq-dlq', ...env,
+    POLLER_IDLE_MS: '150',
+    POLLER_WAIT_MS: '50',
+    POLLER_FANOUT_BACKLOG: '0',
+    QUEUE_BACKOFF_BASE_MS: '10',
+    QUEUE_BACKOFF_CAP_MS: '20',
+    POLLER_JOB_TIMEOUT_MS: '2000',
+    POLLER_SAFETY_MARGIN_MS: '100',
+    LAMBDA_ENDPOINT: invoke.url,
+    DLQ_FUNCTION_NAME: 'tq-dlq',
+    ...env,
   });
   // The dlq function as deployed would: here it records what it was sent, traced like every function.
   invoke.register({
@@ -61,7 +69,12 @@ describe('worker-poller function', () => {
     expect(process!.kind).toBe(SpanKind.CONSUMER);
     expect(dequeue!.attributes[`queue.wait_time_ms`]).toEqual(expect.any(Number));
     expect(dequeue!.events.map((e) => e.name)).toEqual(['job_dequeuing', 'job_dequeued']);
-    expect(process!.attributes).toMatchObject({ 'job.retries': 0, 'queue.source': 'default', 'processing.success': true, 'worker.id': expect.stringContaining('tq-poller/') });
+    expect(process!.attributes).toMatchObject({
+      'job.retries': 0,
+      'queue.source': 'default',
+      'processing.success': true,
+      'worker.id': expect.stringContaining('tq-poller/'),
+    });
     expect(process!.events.map((e) => e.name)).toEqual(['job.processing.started', 'job.processing.completed']);
     // The poller's own invocation (its own trace, started by the schedule) links to every job it handled.
     const invocation = t.span('tq-poller')!;
@@ -75,7 +88,9 @@ describe('worker-poller function', () => {
     expect(summary).toMatchObject({ processed: 2, retried: 1, deadLettered: 1 });
     await invoke.idle();
 
-    const attempts = named(ofTrace(), 'job.process').sort((a, b) => Number(a.attributes['job.retries']) - Number(b.attributes['job.retries']));
+    const attempts = named(ofTrace(), 'job.process').sort(
+      (a, b) => Number(a.attributes['job.retries']) - Number(b.attributes['job.retries']),
+    );
     expect(attempts.map((s) => s.events.map((e) => e.name))).toEqual([
       ['job.processing.started', 'exception', 'job.processing.failed', 'job.retrying'],
       ['job.processing.started', 'exception', 'job.processing.failed', 'job.dead_lettered'],
@@ -142,7 +157,9 @@ describe('worker-poller function', () => {
     const { enqueue, poller } = setup({ JOB_TARGETS: 'resize=tq-resize' });
     invoke.register({
       name: 'tq-resize',
-      handler: traced(async (event: { job: { payload: { width: number } } }) => ({ resized: event.job.payload.width }), { tracing: t.tracing }),
+      handler: traced(async (event: { job: { payload: { width: number } } }) => ({ resized: event.job.payload.width }), {
+        tracing: t.tracing,
+      }),
     });
     await enqueue(enqueueBody({ type: 'resize', payload: { width: 640 } }), lambdaContext());
     expect(await poller(scheduledEvent(), lambdaContext())).toMatchObject({ succeeded: 1 });
@@ -166,7 +183,13 @@ describe('worker-poller function', () => {
   });
 
   it('starts more pollers when the backlog is large, and the trace shows the fan-out', async () => {
-    const { enqueue, poller } = setup({ POLLER_FANOUT_BACKLOG: '5', POLLER_MAX_FANOUT: '3', POLLER_FUNCTION_NAME: 'tq-poller', POLLER_CONCURRENCY: '2', POLLER_IDLE_MS: '50' });
+    const { enqueue, poller } = setup({
+      POLLER_FANOUT_BACKLOG: '5',
+      POLLER_MAX_FANOUT: '3',
+      POLLER_FUNCTION_NAME: 'tq-poller',
+      POLLER_CONCURRENCY: '2',
+      POLLER_IDLE_MS: '50',
+    });
     const fanned: Array<{ fanOut?: boolean }> = [];
     invoke.register({
       name: 'tq-poller',
@@ -176,7 +199,11 @@ describe('worker-poller function', () => {
     const summary = await poller(scheduledEvent(), lambdaContext({ functionName: 'scheduled-poller' }));
     await invoke.idle();
     expect(summary.fannedOut).toBe(3);
-    expect(fanned).toEqual([{ fanOut: true, trace: expect.any(Object) }, { fanOut: true, trace: expect.any(Object) }, { fanOut: true, trace: expect.any(Object) }]);
+    expect(fanned).toEqual([
+      { fanOut: true, trace: expect.any(Object) },
+      { fanOut: true, trace: expect.any(Object) },
+      { fanOut: true, trace: expect.any(Object) },
+    ]);
     const scheduled = t.span('scheduled-poller')!;
     const fanOutSpan = t.spans().find((s) => s.name === 'poller.fan_out')!;
     expect(fanOutSpan.parentSpanContext?.spanId).toBe(scheduled.spanContext().spanId);

@@ -46,7 +46,7 @@ describe('collector configuration', () => {
     }
   });
 
-  it('sends traces to X-Ray and metrics to CloudWatch over HTTPS, signed for the right service in the function\'s region', () => {
+  it("sends traces to X-Ray and metrics to CloudWatch over HTTPS, signed for the right service in the function's region", () => {
     const traces = config.exporters[config.service.pipelines.traces!.exporters[0]!]!;
     expect(traces.traces_endpoint).toBe('https://xray.${env:AWS_REGION}.amazonaws.com/v1/traces');
     expect(config.extensions[traces.auth!.authenticator]).toEqual({ region: '${env:AWS_REGION}', service: 'xray' });

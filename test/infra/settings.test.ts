@@ -11,15 +11,31 @@ const settingsOf = (context: Record<string, unknown>) => readSettings((key) => c
 describe('deployment settings', () => {
   it('has a default for everything: a deployable dev environment with nothing set', () => {
     expect(settingsOf({})).toMatchObject({
-      environment: 'dev', samplingStrategy: 'probabilistic', samplingRate: 0.1, propagationFormat: 'xray', redactSensitive: true,
-      pollerSchedule: 'rate(1 minute)', maxFanOut: 4, redisEngine: 'valkey', redisNodeType: 'cache.t4g.small', redisReplicas: 1,
-      collectorLayerArn: undefined, egress: 'endpoints', jobsAuth: 'iam', transactionSearch: true,
+      environment: 'dev',
+      samplingStrategy: 'probabilistic',
+      samplingRate: 0.1,
+      propagationFormat: 'xray',
+      redactSensitive: true,
+      pollerSchedule: 'rate(1 minute)',
+      maxFanOut: 4,
+      redisEngine: 'valkey',
+      redisNodeType: 'cache.t4g.small',
+      redisReplicas: 1,
+      collectorLayerArn: undefined,
+      egress: 'endpoints',
+      jobsAuth: 'iam',
+      transactionSearch: true,
     });
   });
 
   it('reads context values given on the command line as strings', () => {
-    expect(settingsOf({ samplingRate: '0.25', redisReplicas: '2', redactSensitive: 'false', attributeAllowlist: 'queue.name, job.id' })).toMatchObject({
-      samplingRate: 0.25, redisReplicas: 2, redactSensitive: false, attributeAllowlist: ['queue.name', 'job.id'],
+    expect(
+      settingsOf({ samplingRate: '0.25', redisReplicas: '2', redactSensitive: 'false', attributeAllowlist: 'queue.name, job.id' }),
+    ).toMatchObject({
+      samplingRate: 0.25,
+      redisReplicas: 2,
+      redactSensitive: false,
+      attributeAllowlist: ['queue.name', 'job.id'],
     });
   });
 
@@ -55,7 +71,10 @@ describe('deployment variants', () => {
   it('jobsAuth=apikey: POST /jobs takes an API key under a usage plan, /admin stays IAM only', () => {
     const { templates } = synthApp({ jobsAuth: 'apikey' });
     const methods = Object.values(propertiesOf(templates.pipeline, 'AWS::ApiGateway::Method'));
-    expect(methods.filter((m) => m.HttpMethod === 'POST').map((m) => [m.AuthorizationType, m.ApiKeyRequired])).toEqual([['NONE', true], ['NONE', true]]);
+    expect(methods.filter((m) => m.HttpMethod === 'POST').map((m) => [m.AuthorizationType, m.ApiKeyRequired])).toEqual([
+      ['NONE', true],
+      ['NONE', true],
+    ]);
     expect(methods.find((m) => m.HttpMethod === 'ANY')).toMatchObject({ AuthorizationType: 'AWS_IAM' });
     templates.pipeline.resourceCountIs('AWS::ApiGateway::UsagePlan', 1);
     templates.pipeline.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
@@ -63,17 +82,30 @@ describe('deployment variants', () => {
 
   it('jobTargets: the poller may invoke the target functions too, and knows them', () => {
     const { templates } = synthApp({ jobTargets: 'thumbnail=tq-thumbnail,report=arn:aws:lambda:eu-west-1:123456789012:function:report' });
-    const poller = Object.values(propertiesOf(templates.pipeline, 'AWS::Lambda::Function')).find((f) => f.FunctionName === 'tq-dev-worker-poller')!;
-    expect(poller.Environment.Variables.JOB_TARGETS).toBe('thumbnail=tq-thumbnail,report=arn:aws:lambda:eu-west-1:123456789012:function:report');
-    const invoke = JSON.stringify(Object.values(propertiesOf(templates.pipeline, 'AWS::IAM::Policy')).flatMap((p) => p.PolicyDocument.Statement)
-      .find((s: { Action: unknown }) => s.Action === 'lambda:InvokeFunction'));
+    const poller = Object.values(propertiesOf(templates.pipeline, 'AWS::Lambda::Function')).find(
+      (f) => f.FunctionName === 'tq-dev-worker-poller',
+    )!;
+    expect(poller.Environment.Variables.JOB_TARGETS).toBe(
+      'thumbnail=tq-thumbnail,report=arn:aws:lambda:eu-west-1:123456789012:function:report',
+    );
+    const invoke = JSON.stringify(
+      Object.values(propertiesOf(templates.pipeline, 'AWS::IAM::Policy'))
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .find((s: { Action: unknown }) => s.Action === 'lambda:InvokeFunction'),
+    );
     expect(invoke).toContain(':function:tq-thumbnail');
     expect(invoke).toContain('arn:aws:lambda:eu-west-1:123456789012:function:report');
   });
 
   it('names resources by environment, uses a given collector layer, another engine, and can leave Transaction Search alone', () => {
     const layer = 'arn:aws:lambda:eu-west-1:111122223333:layer:my-collector:7';
-    const { templates, pipeline } = synthApp({ environment: 'prod', collectorLayerArn: layer, redisEngine: 'redis', transactionSearch: 'false', alarmEmail: 'ops@example.com' });
+    const { templates, pipeline } = synthApp({
+      environment: 'prod',
+      collectorLayerArn: layer,
+      redisEngine: 'redis',
+      transactionSearch: 'false',
+      alarmEmail: 'ops@example.com',
+    });
     expect(pipeline.stackName).toBe('tq-prod-pipeline');
     for (const f of Object.values(propertiesOf(templates.pipeline, 'AWS::Lambda::Function'))) expect(f.Layers).toEqual([layer]);
     templates.data.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { CacheParameterGroupFamily: 'redis7' });

@@ -23,7 +23,9 @@ describe('network stack', () => {
     t.resourceCountIs('AWS::EC2::NatGateway', 0);
     t.resourceCountIs('AWS::EC2::InternetGateway', 0);
     const endpoints = Object.values(propertiesOf(t, 'AWS::EC2::VPCEndpoint'));
-    const services = endpoints.map((e) => JSON.stringify(e.ServiceName).match(/\.(lambda|xray|monitoring|secretsmanager|sns)"/)?.[1]).sort();
+    const services = endpoints
+      .map((e) => JSON.stringify(e.ServiceName).match(/\.(lambda|xray|monitoring|secretsmanager|sns)"/)?.[1])
+      .sort();
     expect(services).toEqual(['lambda', 'monitoring', 'secretsmanager', 'sns', 'xray']);
     for (const e of endpoints) expect(e).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
     t.resourceCountIs('AWS::EC2::FlowLog', 1);
@@ -37,7 +39,9 @@ describe('network stack', () => {
     expect(ingress).toHaveLength(1);
     expect(ingress[0]).toMatchObject({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: expect.anything() });
     const fns = groups.find((g) => g.GroupDescription === 'traced-queue Lambda functions')!;
-    expect(fns.SecurityGroupEgress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: expect.anything() })]);
+    expect(fns.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: expect.anything() }),
+    ]);
   });
 });
 
@@ -45,20 +49,30 @@ describe('data stack', () => {
   it('runs Redis with TLS, encryption at rest, AUTH from Secrets Manager and Multi-AZ failover', () => {
     const [group] = Object.values(propertiesOf(q.templates.data, 'AWS::ElastiCache::ReplicationGroup'));
     expect(group).toMatchObject({
-      Engine: 'valkey', CacheNodeType: 'cache.t4g.small', NumNodeGroups: 1, ReplicasPerNodeGroup: 1, Port: 6380,
-      TransitEncryptionEnabled: true, TransitEncryptionMode: 'required', AtRestEncryptionEnabled: true, KmsKeyId: expect.anything(),
-      MultiAZEnabled: true, AutomaticFailoverEnabled: true,
+      Engine: 'valkey',
+      CacheNodeType: 'cache.t4g.small',
+      NumNodeGroups: 1,
+      ReplicasPerNodeGroup: 1,
+      Port: 6380,
+      TransitEncryptionEnabled: true,
+      TransitEncryptionMode: 'required',
+      AtRestEncryptionEnabled: true,
+      KmsKeyId: expect.anything(),
+      MultiAZEnabled: true,
+      AutomaticFailoverEnabled: true,
     });
     // The token is a dynamic reference resolved by CloudFormation: never a value in the template.
     expect(JSON.stringify(group!.AuthToken)).toMatch(/\{\{resolve:secretsmanager:/);
     q.templates.data.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }), KmsKeyId: Match.anyValue(),
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+      KmsKeyId: Match.anyValue(),
     });
   });
 
   it('never evicts jobs: maxmemory-policy noeviction', () => {
     q.templates.data.hasResourceProperties('AWS::ElastiCache::ParameterGroup', {
-      CacheParameterGroupFamily: 'valkey8', Properties: { 'maxmemory-policy': 'noeviction' },
+      CacheParameterGroupFamily: 'valkey8',
+      Properties: { 'maxmemory-policy': 'noeviction' },
     });
   });
 
@@ -67,19 +81,34 @@ describe('data stack', () => {
     expect(ingress).toEqual([expect.objectContaining({ FromPort: 6380, ToPort: 6380, SourceSecurityGroupId: expect.anything() })]);
     // The functions' group allows nothing outbound by default: without this rule they could never reach Redis.
     const egress = Object.values(propertiesOf(q.templates.data, 'AWS::EC2::SecurityGroupEgress'));
-    expect(egress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 6380, ToPort: 6380, DestinationSecurityGroupId: expect.anything() })]);
+    expect(egress).toEqual([
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 6380, ToPort: 6380, DestinationSecurityGroupId: expect.anything() }),
+    ]);
   });
 });
 
 describe('pipeline stack: functions', () => {
   it('runs four functions on Node 24 ARM64 with active tracing, the collector layer and its configuration', () => {
-    expect(functions().map((f) => f.FunctionName).sort()).toEqual(['tq-dev-admin', 'tq-dev-dlq', 'tq-dev-enqueue', 'tq-dev-worker-poller']);
+    expect(
+      functions()
+        .map((f) => f.FunctionName)
+        .sort(),
+    ).toEqual(['tq-dev-admin', 'tq-dev-dlq', 'tq-dev-enqueue', 'tq-dev-worker-poller']);
     for (const f of functions()) {
-      expect(f).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, VpcConfig: expect.anything() });
+      expect(f).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        VpcConfig: expect.anything(),
+      });
       expect(JSON.stringify(f.Layers)).toContain(':184161586896:layer:opentelemetry-collector-arm64-');
       expect(f.Environment.Variables).toMatchObject({
-        OPENTELEMETRY_COLLECTOR_CONFIG_URI: COLLECTOR_CONFIG_URI, TRACING_PROPAGATION_FORMAT: 'xray', TRACING_SAMPLING_STRATEGY: 'probabilistic',
-        TRACING_REDACT_SENSITIVE: 'true', QUEUE_HEALTH_METRICS: 'emf', REDIS_AUTH_SECRET_ARN: expect.anything(),
+        OPENTELEMETRY_COLLECTOR_CONFIG_URI: COLLECTOR_CONFIG_URI,
+        TRACING_PROPAGATION_FORMAT: 'xray',
+        TRACING_SAMPLING_STRATEGY: 'probabilistic',
+        TRACING_REDACT_SENSITIVE: 'true',
+        QUEUE_HEALTH_METRICS: 'emf',
+        REDIS_AUTH_SECRET_ARN: expect.anything(),
       });
       expect(JSON.stringify(f.Environment.Variables.REDIS_URL)).toContain('rediss://');
     }
@@ -126,14 +155,22 @@ describe('pipeline stack: API', () => {
     q.templates.pipeline.hasResourceProperties('AWS::ApiGateway::Stage', {
       TracingEnabled: true,
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
-      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000, DataTraceEnabled: false, LoggingLevel: 'ERROR' })],
+      MethodSettings: [
+        Match.objectLike({ ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000, DataTraceEnabled: false, LoggingLevel: 'ERROR' }),
+      ],
     });
   });
 
   it('authorizes POST /jobs, POST /jobs/batch and every /admin route with IAM', () => {
     const methods = Object.values(propertiesOf(q.templates.pipeline, 'AWS::ApiGateway::Method'));
-    expect(methods.map((m) => [m.HttpMethod, m.AuthorizationType]).sort()).toEqual([['ANY', 'AWS_IAM'], ['POST', 'AWS_IAM'], ['POST', 'AWS_IAM']]);
-    expect(methods.filter((m) => m.HttpMethod === 'POST').every((m) => m.RequestValidatorId && m.RequestModels?.['application/json'])).toBe(true);
+    expect(methods.map((m) => [m.HttpMethod, m.AuthorizationType]).sort()).toEqual([
+      ['ANY', 'AWS_IAM'],
+      ['POST', 'AWS_IAM'],
+      ['POST', 'AWS_IAM'],
+    ]);
+    expect(methods.filter((m) => m.HttpMethod === 'POST').every((m) => m.RequestValidatorId && m.RequestModels?.['application/json'])).toBe(
+      true,
+    );
     q.templates.pipeline.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{proxy+}' });
   });
 
@@ -141,7 +178,16 @@ describe('pipeline stack: API', () => {
     const models = Object.values(propertiesOf(q.templates.pipeline, 'AWS::ApiGateway::Model'));
     const job = models.find((m) => m.Name === 'Job')!.Schema;
     expect(job).toMatchObject({ $schema: 'http://json-schema.org/draft-04/schema#', required: ['type'], additionalProperties: false });
-    expect(Object.keys(job.properties).sort()).toEqual(['filepath', 'filesize', 'maxAttempts', 'payload', 'priority', 'queue', 'timeoutMs', 'type']);
+    expect(Object.keys(job.properties).sort()).toEqual([
+      'filepath',
+      'filesize',
+      'maxAttempts',
+      'payload',
+      'priority',
+      'queue',
+      'timeoutMs',
+      'type',
+    ]);
     expect(models.find((m) => m.Name === 'Batch')!.Schema.properties.jobs).toMatchObject({ type: 'array', minItems: 1, maxItems: 100 });
   });
 });
@@ -157,15 +203,21 @@ describe('pipeline stack: schedules, topic and alarms', () => {
   it('encrypts the alerts topic and refuses plaintext publishing', () => {
     q.templates.pipeline.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'tq-dev-alerts', KmsMasterKeyId: Match.anyValue() });
     q.templates.pipeline.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 
-  it('alarms on dead letters, the oldest job (or silence), and each function\'s errors, to the topic', () => {
+  it("alarms on dead letters, the oldest job (or silence), and each function's errors, to the topic", () => {
     const alarms = Object.values(propertiesOf(q.templates.pipeline, 'AWS::CloudWatch::Alarm'));
     expect(alarms).toHaveLength(6);
     const byMetric = (name: string) => alarms.find((a) => a.MetricName === name)!;
-    expect(byMetric('DeadLetters')).toMatchObject({ Namespace: 'TracedQueue', Threshold: 1, Dimensions: [{ Name: 'QueueNamespace', Value: 'tq' }] });
+    expect(byMetric('DeadLetters')).toMatchObject({
+      Namespace: 'TracedQueue',
+      Threshold: 1,
+      Dimensions: [{ Name: 'QueueNamespace', Value: 'tq' }],
+    });
     expect(byMetric('OldestJobAgeSeconds')).toMatchObject({ Threshold: 300, TreatMissingData: 'breaching' });
     expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(4);
     for (const a of alarms) expect(JSON.stringify(a.AlarmActions)).toContain('Alerts');

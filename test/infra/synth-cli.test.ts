@@ -14,9 +14,12 @@ describe('cdk synth through the CLI', () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('CDK_')));
     try {
       await run(join(ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--no-notices', '--output', out], {
-        cwd: ROOT, env: { ...env, AWS_EC2_METADATA_DISABLED: 'true' }, timeout: 120_000,
+        cwd: ROOT,
+        env: { ...env, AWS_EC2_METADATA_DISABLED: 'true' },
+        timeout: 120_000,
       });
-      for (const stack of ['tq-dev-network', 'tq-dev-data', 'tq-dev-pipeline']) expect(existsSync(join(out, `${stack}.template.json`))).toBe(true);
+      for (const stack of ['tq-dev-network', 'tq-dev-data', 'tq-dev-pipeline'])
+        expect(existsSync(join(out, `${stack}.template.json`))).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -2,7 +2,11 @@ import { GatewaySampler, gatewayTraceHeaders } from '../../tools/local/gateway/t
 
 describe('the local API Gateway trace header', () => {
   it("continues a caller's X-Ray trace and keeps its sampling decision, with a segment of its own as parent", () => {
-    const never = new GatewaySampler(0, () => 0, () => 1);
+    const never = new GatewaySampler(
+      0,
+      () => 0,
+      () => 1,
+    );
     const h = gatewayTraceHeaders('Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0', never);
     expect(h.event).toMatch(/^Root=1-5759e988-bd862e3fe1be46a994272793;Parent=(?!53995c3f42cd8ad8)[0-9a-f]{16};Sampled=0$/);
     expect(h.lambda).toMatch(/^Root=1-5759e988-bd862e3fe1be46a994272793;Parent=[0-9a-f]{16};Sampled=0$/);
@@ -18,7 +22,11 @@ describe('the local API Gateway trace header', () => {
   it("samples like X-Ray's default rule: the first request each second, then the configured rate", () => {
     let now = 10_000;
     let roll = 0.5;
-    const sampler = new GatewaySampler(0.05, () => now, () => roll);
+    const sampler = new GatewaySampler(
+      0.05,
+      () => now,
+      () => roll,
+    );
     expect(sampler.sample()).toBe(true); // the reservoir
     expect(sampler.sample()).toBe(false); // 0.5 ≥ 5 %
     roll = 0.01;

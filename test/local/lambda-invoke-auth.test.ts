@@ -42,7 +42,8 @@ function client(credentials = KEY, tamper?: (body: string) => string): LambdaCli
   return c;
 }
 
-const invoke = (c: LambdaClient, payload: unknown = { n: 1 }) => c.send(new InvokeCommand({ FunctionName: 'echo', Payload: JSON.stringify(payload) })).finally(() => c.destroy());
+const invoke = (c: LambdaClient, payload: unknown = { n: 1 }) =>
+  c.send(new InvokeCommand({ FunctionName: 'echo', Payload: JSON.stringify(payload) })).finally(() => c.destroy());
 
 describe('Local Invoke API: SigV4', () => {
   it('runs a request signed with its key pair', async () => {
@@ -51,8 +52,14 @@ describe('Local Invoke API: SigV4', () => {
   });
 
   it('refuses another key id, a wrong secret and an altered body, running nothing', async () => {
-    await expect(invoke(client({ accessKeyId: 'OTHER', secretAccessKey: KEY.secretAccessKey }))).rejects.toMatchObject({ name: 'UnrecognizedClientException', $metadata: { httpStatusCode: 403 } });
-    await expect(invoke(client({ accessKeyId: KEY.accessKeyId, secretAccessKey: 'guess' }))).rejects.toMatchObject({ name: 'InvalidSignatureException', $metadata: { httpStatusCode: 403 } });
+    await expect(invoke(client({ accessKeyId: 'OTHER', secretAccessKey: KEY.secretAccessKey }))).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+      $metadata: { httpStatusCode: 403 },
+    });
+    await expect(invoke(client({ accessKeyId: KEY.accessKeyId, secretAccessKey: 'guess' }))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+      $metadata: { httpStatusCode: 403 },
+    });
     await expect(invoke(client(KEY, (body) => body.replace('1', '2')))).rejects.toMatchObject({ name: 'InvalidSignatureException' });
     expect(calls).toEqual([]);
   });
@@ -69,10 +76,20 @@ describe('Local Invoke API: SigV4', () => {
   it('refuses an unsigned or malformed request before saying whether the function exists', async () => {
     const host = new URL(server.url).host;
     for (const name of ['echo', 'no-such-function']) {
-      const res = await rawRequest(server.url, { method: 'POST', path: `/2015-03-31/functions/${name}/invocations`, body: '{}', headers: { host } });
+      const res = await rawRequest(server.url, {
+        method: 'POST',
+        path: `/2015-03-31/functions/${name}/invocations`,
+        body: '{}',
+        headers: { host },
+      });
       expect([name, res.status, JSON.parse(res.body).message]).toEqual([name, 403, 'Missing Authentication Token']);
     }
-    const malformed = await rawRequest(server.url, { method: 'POST', path: '/2015-03-31/functions/echo/invocations', body: '{}', headers: { host, authorization: 'Bearer x' } });
+    const malformed = await rawRequest(server.url, {
+      method: 'POST',
+      path: '/2015-03-31/functions/echo/invocations',
+      body: '{}',
+      headers: { host, authorization: 'Bearer x' },
+    });
     expect(malformed.status).toBe(403);
     expect(calls).toEqual([]);
   });

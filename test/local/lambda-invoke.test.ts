@@ -1,5 +1,21 @@
-import { InvalidRequestContentException, InvokeCommand, LambdaClient, RequestTooLargeException, ResourceNotFoundException, type InvokeCommandInput } from '@aws-sdk/client-lambda';
-import { ASYNC_REQUEST_LIMIT_BYTES, createLambdaInvokeApi, LocalFunctionConfigError, SYNC_REQUEST_LIMIT_BYTES, startLambdaInvokeServer, type LambdaContextLike, type LambdaInvokeServer, type LocalFunction } from '../../tools/local/lambda';
+import {
+  InvalidRequestContentException,
+  InvokeCommand,
+  LambdaClient,
+  RequestTooLargeException,
+  ResourceNotFoundException,
+  type InvokeCommandInput,
+} from '@aws-sdk/client-lambda';
+import {
+  ASYNC_REQUEST_LIMIT_BYTES,
+  createLambdaInvokeApi,
+  LocalFunctionConfigError,
+  SYNC_REQUEST_LIMIT_BYTES,
+  startLambdaInvokeServer,
+  type LambdaContextLike,
+  type LambdaInvokeServer,
+  type LocalFunction,
+} from '../../tools/local/lambda';
 
 const ARN_PREFIX = 'arn:aws:lambda:us-east-1:000000000000:function:';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -39,8 +55,13 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
   let client: LambdaClient;
   const logs: string[] = [];
   const contexts: LambdaContextLike[] = [];
-  const fn = (name: string, handler: LocalFunction['handler'], extra: Partial<LocalFunction> = {}): LocalFunction => ({ name, handler, ...extra });
-  const invoke = (input: Omit<InvokeCommandInput, 'FunctionName'> & { FunctionName?: string }) => client.send(new InvokeCommand({ FunctionName: 'echo', ...input }));
+  const fn = (name: string, handler: LocalFunction['handler'], extra: Partial<LocalFunction> = {}): LocalFunction => ({
+    name,
+    handler,
+    ...extra,
+  });
+  const invoke = (input: Omit<InvokeCommandInput, 'FunctionName'> & { FunctionName?: string }) =>
+    client.send(new InvokeCommand({ FunctionName: 'echo', ...input }));
 
   beforeAll(async () => {
     server = await startLambdaInvokeServer({
@@ -78,8 +99,14 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
     const second = await invoke({ FunctionName: 'ctx' });
     const [a, b] = contexts;
     expect(a).toMatchObject({
-      awsRequestId: first.$metadata.requestId, functionName: 'ctx', functionVersion: '$LATEST', invokedFunctionArn: `${ARN_PREFIX}ctx`,
-      memoryLimitInMB: '256', logGroupName: '/aws/lambda/ctx', identity: undefined, clientContext: undefined,
+      awsRequestId: first.$metadata.requestId,
+      functionName: 'ctx',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `${ARN_PREFIX}ctx`,
+      memoryLimitInMB: '256',
+      logGroupName: '/aws/lambda/ctx',
+      identity: undefined,
+      clientContext: undefined,
     });
     // What nodejs24.x removed with callback handlers is absent, as there.
     for (const removed of ['callbackWaitsForEmptyEventLoop', 'done', 'fail', 'succeed']) expect(a).not.toHaveProperty(removed);
@@ -90,11 +117,17 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
 
   it('counts getRemainingTimeInMillis down from the configured timeout', async () => {
     const readings: number[] = [];
-    server.register(fn('clock', async (_event, context) => {
-      readings.push(context.getRemainingTimeInMillis());
-      await sleep(100);
-      readings.push(context.getRemainingTimeInMillis());
-    }, { timeoutMs: 5000 }));
+    server.register(
+      fn(
+        'clock',
+        async (_event, context) => {
+          readings.push(context.getRemainingTimeInMillis());
+          await sleep(100);
+          readings.push(context.getRemainingTimeInMillis());
+        },
+        { timeoutMs: 5000 },
+      ),
+    );
     await invoke({ FunctionName: 'clock' });
     expect(readings[0]).toBeLessThanOrEqual(5000);
     expect(readings[0]).toBeGreaterThan(4500);
@@ -109,9 +142,11 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
   });
 
   it('reports a thrown error as an Unhandled function error with type, message and trace', async () => {
-    server.register(fn('throws', async () => {
-      throw new ValidationFailed('order 7 has no lines');
-    }));
+    server.register(
+      fn('throws', async () => {
+        throw new ValidationFailed('order 7 has no lines');
+      }),
+    );
     const out = await invoke({ FunctionName: 'throws' });
     expect(out).toMatchObject({ StatusCode: 200, FunctionError: 'Unhandled' });
     const body = decode(out.Payload);
@@ -120,11 +155,16 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
   });
 
   it('survives handlers that throw synchronously or return a plain value', async () => {
-    server.register(fn('sync-throw', (() => {
-      throw new TypeError('not async');
-    }) as LocalFunction['handler']));
+    server.register(
+      fn('sync-throw', (() => {
+        throw new TypeError('not async');
+      }) as LocalFunction['handler']),
+    );
     server.register(fn('plain', (() => 42) as unknown as LocalFunction['handler']));
-    expect(decode((await invoke({ FunctionName: 'sync-throw' })).Payload)).toMatchObject({ errorType: 'TypeError', errorMessage: 'not async' });
+    expect(decode((await invoke({ FunctionName: 'sync-throw' })).Payload)).toMatchObject({
+      errorType: 'TypeError',
+      errorMessage: 'not async',
+    });
     expect(decode((await invoke({ FunctionName: 'plain' })).Payload)).toBe(42);
   });
 
@@ -136,16 +176,21 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(1000);
     expect(out.FunctionError).toBe('Unhandled');
-    expect(decode(out.Payload)).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringMatching(/^RequestId: \S+ Error: Task timed out after 0\.30 seconds$/) });
+    expect(decode(out.Payload)).toEqual({
+      errorType: 'Sandbox.Timedout',
+      errorMessage: expect.stringMatching(/^RequestId: \S+ Error: Task timed out after 0\.30 seconds$/),
+    });
   });
 
   it('answers an Event invocation with 202 before the handler finishes, then runs it', async () => {
     const release = gate();
     const done: unknown[] = [];
-    server.register(fn('background', async (event) => {
-      await release.opened;
-      done.push(event);
-    }));
+    server.register(
+      fn('background', async (event) => {
+        await release.opened;
+        done.push(event);
+      }),
+    );
     const out = await invoke({ FunctionName: 'background', InvocationType: 'Event', Payload: json({ job: 1 }) });
     expect(out.StatusCode).toBe(202);
     expect(out.Payload?.length ?? 0).toBe(0);
@@ -156,9 +201,11 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
   });
 
   it('logs a failed Event invocation instead of retrying it', async () => {
-    server.register(fn('background-fails', async () => {
-      throw new ValidationFailed('bad job');
-    }));
+    server.register(
+      fn('background-fails', async () => {
+        throw new ValidationFailed('bad job');
+      }),
+    );
     await invoke({ FunctionName: 'background-fails', InvocationType: 'Event' });
     await server.idle();
     expect(logs).toEqual([expect.stringContaining('background-fails')]);
@@ -174,17 +221,29 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
   it('raises ResourceNotFoundException naming the ARN of an unknown function', async () => {
     const error = await invoke({ FunctionName: 'missing' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResourceNotFoundException);
-    expect(error).toMatchObject({ name: 'ResourceNotFoundException', message: `Function not found: ${ARN_PREFIX}missing`, $metadata: { httpStatusCode: 404 } });
+    expect(error).toMatchObject({
+      name: 'ResourceNotFoundException',
+      message: `Function not found: ${ARN_PREFIX}missing`,
+      $metadata: { httpStatusCode: 404 },
+    });
   });
 
   it('accepts payloads up to 6 MB synchronously and 256 KB as Event, and raises RequestTooLargeException beyond', async () => {
     const ofBytes = (n: number) => json('x'.repeat(n - 2)); // the quotes make up the rest
-    expect(decode((await invoke({ FunctionName: 'size', Payload: ofBytes(SYNC_REQUEST_LIMIT_BYTES) })).Payload)).toBe(SYNC_REQUEST_LIMIT_BYTES - 2);
+    expect(decode((await invoke({ FunctionName: 'size', Payload: ofBytes(SYNC_REQUEST_LIMIT_BYTES) })).Payload)).toBe(
+      SYNC_REQUEST_LIMIT_BYTES - 2,
+    );
     await expect(invoke({ FunctionName: 'size', Payload: ofBytes(SYNC_REQUEST_LIMIT_BYTES + 1) })).rejects.toMatchObject({
-      name: 'RequestTooLargeException', $metadata: { httpStatusCode: 413 }, message: expect.stringContaining(String(SYNC_REQUEST_LIMIT_BYTES)),
+      name: 'RequestTooLargeException',
+      $metadata: { httpStatusCode: 413 },
+      message: expect.stringContaining(String(SYNC_REQUEST_LIMIT_BYTES)),
     });
-    expect((await invoke({ FunctionName: 'size', InvocationType: 'Event', Payload: ofBytes(ASYNC_REQUEST_LIMIT_BYTES) })).StatusCode).toBe(202);
-    await expect(invoke({ InvocationType: 'Event', Payload: ofBytes(ASYNC_REQUEST_LIMIT_BYTES + 1) })).rejects.toBeInstanceOf(RequestTooLargeException);
+    expect((await invoke({ FunctionName: 'size', InvocationType: 'Event', Payload: ofBytes(ASYNC_REQUEST_LIMIT_BYTES) })).StatusCode).toBe(
+      202,
+    );
+    await expect(invoke({ InvocationType: 'Event', Payload: ofBytes(ASYNC_REQUEST_LIMIT_BYTES + 1) })).rejects.toBeInstanceOf(
+      RequestTooLargeException,
+    );
     await server.idle();
   });
 
@@ -195,7 +254,10 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
   });
 
   it('raises a ValidationException for a malformed function name or invocation type', async () => {
-    await expect(invoke({ FunctionName: 'no spaces' })).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+    await expect(invoke({ FunctionName: 'no spaces' })).rejects.toMatchObject({
+      name: 'ValidationException',
+      $metadata: { httpStatusCode: 400 },
+    });
     await expect(invoke({ InvocationType: 'Later' as 'Event' })).rejects.toMatchObject({ name: 'ValidationException' });
   });
 
@@ -212,25 +274,36 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
 
   it('runs each invocation in the invoke store with its request id and the X-Amzn-Trace-Id the SDK sent', async () => {
     const seen: Array<{ requestId: string; trace: string | undefined }> = [];
-    const store = () => (globalThis as unknown as { awslambda: { InvokeStore: { getRequestId(): string; getXRayTraceId(): string | undefined } } }).awslambda.InvokeStore;
+    const store = () =>
+      (globalThis as unknown as { awslambda: { InvokeStore: { getRequestId(): string; getXRayTraceId(): string | undefined } } }).awslambda
+        .InvokeStore;
     server.register(fn('store', async () => void seen.push({ requestId: store().getRequestId(), trace: store().getXRayTraceId() })));
     const traceId = 'Root=1-6650f1a2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1';
     // The SDK's recursion-detection middleware copies _X_AMZN_TRACE_ID into the header only inside Lambda.
     const first = await withEnv({ _X_AMZN_TRACE_ID: traceId, AWS_LAMBDA_FUNCTION_NAME: 'caller' }, () => invoke({ FunctionName: 'store' }));
     const second = await invoke({ FunctionName: 'store' });
-    expect(seen).toEqual([{ requestId: first.$metadata.requestId, trace: traceId }, { requestId: second.$metadata.requestId, trace: undefined }]);
+    expect(seen).toEqual([
+      { requestId: first.$metadata.requestId, trace: traceId },
+      { requestId: second.$metadata.requestId, trace: undefined },
+    ]);
   });
 
-  it('cuts an invocation\'s remaining time to 0 when it stops, so long ones wind down', async () => {
+  it("cuts an invocation's remaining time to 0 when it stops, so long ones wind down", async () => {
     const api = createLambdaInvokeApi({ log: () => undefined });
     const readings: number[] = [];
     const running = gate();
-    api.register(fn('long', async (_event, context) => {
-      readings.push(context.getRemainingTimeInMillis());
-      running.open();
-      while (context.getRemainingTimeInMillis() > 0) await sleep(10);
-      readings.push(context.getRemainingTimeInMillis());
-    }, { timeoutMs: 60_000 }));
+    api.register(
+      fn(
+        'long',
+        async (_event, context) => {
+          readings.push(context.getRemainingTimeInMillis());
+          running.open();
+          while (context.getRemainingTimeInMillis() > 0) await sleep(10);
+          readings.push(context.getRemainingTimeInMillis());
+        },
+        { timeoutMs: 60_000 },
+      ),
+    );
     await api.invoke('long', {}, { type: 'Event' });
     await running.opened;
     api.drain();
@@ -242,11 +315,13 @@ describe('Local Lambda Invoke server, through @aws-sdk/client-lambda', () => {
   it('gives overlapping invocations separate contexts', async () => {
     const bothIn = gate();
     let arrived = 0;
-    server.register(fn('overlap', async (_event, context) => {
-      if (++arrived === 2) bothIn.open();
-      await bothIn.opened;
-      return { requestId: context.awsRequestId, caller: context.clientContext?.custom?.caller };
-    }));
+    server.register(
+      fn('overlap', async (_event, context) => {
+        if (++arrived === 2) bothIn.open();
+        await bothIn.opened;
+        return { requestId: context.awsRequestId, caller: context.clientContext?.custom?.caller };
+      }),
+    );
     const calls = ['a', 'b'].map((caller) => invoke({ FunctionName: 'overlap', ClientContext: base64Json({ custom: { caller } }) }));
     const results = await Promise.all(calls);
     const bodies = results.map((r) => decode(r.Payload));

@@ -18,7 +18,12 @@ let p: RunningPipeline;
 
 beforeAll(async () => {
   // Fast retries, so a failing job reaches the dead-letter queue within the test.
-  p = await startPipeline({ QUEUE_BACKOFF_BASE_MS: '50', QUEUE_BACKOFF_CAP_MS: '100', POLLER_IDLE_MS: '500', LOCAL_POLLER_EVERY_MS: '200' });
+  p = await startPipeline({
+    QUEUE_BACKOFF_BASE_MS: '50',
+    QUEUE_BACKOFF_CAP_MS: '100',
+    POLLER_IDLE_MS: '500',
+    LOCAL_POLLER_EVERY_MS: '200',
+  });
 });
 
 afterAll(async () => {
@@ -28,25 +33,35 @@ afterAll(async () => {
 const flatten = (nodes: readonly SpanNode[]): SpanNode[] => nodes.flatMap((n) => [n, ...flatten(n.children)]);
 
 async function enqueue(body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${p.url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(`${p.url}/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBe(202);
   return (await res.json()) as { id: string; traceId: string; traceUrl?: string };
 }
 
 /** The trace once `ready` holds for its spans. */
 function traceWhen(traceId: string, ready: (spans: SpanNode[]) => boolean): Promise<{ tree: TraceTree; spans: SpanNode[] }> {
-  return eventually(async () => {
-    const res = await fetch(`${p.url}/traces/${traceId}`);
-    if (res.status !== 200) return undefined;
-    const tree = (await res.json()) as TraceTree;
-    const spans = flatten(tree.spans);
-    return ready(spans) ? { tree, spans } : undefined;
-  }, 20_000, `trace ${traceId}`);
+  return eventually(
+    async () => {
+      const res = await fetch(`${p.url}/traces/${traceId}`);
+      if (res.status !== 200) return undefined;
+      const tree = (await res.json()) as TraceTree;
+      const spans = flatten(tree.spans);
+      return ready(spans) ? { tree, spans } : undefined;
+    },
+    20_000,
+    `trace ${traceId}`,
+  );
 }
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, LOCAL_STATE_FILE: p.stateFile, QUEUE_ADMIN_URL: '', QUEUE_ADMIN_TOKEN: '' } });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      env: { ...process.env, LOCAL_STATE_FILE: p.stateFile, QUEUE_ADMIN_URL: '', QUEUE_ADMIN_TOKEN: '' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -64,7 +79,13 @@ describe('npm start: the local pipeline', () => {
     const { tree, spans } = await traceWhen(traceId, (s) => s.some((x) => x.name === 'job.process'));
     const [root] = tree.spans;
     expect(tree.spans).toHaveLength(1); // one tree: everything hangs below the request
-    expect(root).toMatchObject({ name: 'POST /jobs', kind: 'SERVER', service: 'tq-local-enqueue', parentSpanId: '00f067aa0ba902b7', missingParent: true });
+    expect(root).toMatchObject({
+      name: 'POST /jobs',
+      kind: 'SERVER',
+      service: 'tq-local-enqueue',
+      parentSpanId: '00f067aa0ba902b7',
+      missingParent: true,
+    });
     const enqueueSpan = root!.children.find((c) => c.name === 'queue.enqueue')!;
     expect(enqueueSpan.attributes['job.id']).toBe(job.id);
     const below = enqueueSpan.children.map((c) => c.name);
@@ -78,7 +99,13 @@ describe('npm start: the local pipeline', () => {
   it('retries a failing job and runs the dlq function in the same trace', async () => {
     const job = await enqueue({ type: 'fail', maxAttempts: 2, payload: { message: 'upstream down' } });
     // Each function exports its spans on its own schedule (the poller's when its batch is due): wait for all.
-    const { spans } = await traceWhen(job.traceId, (s) => s.some((x) => x.service === 'tq-local-dlq') && s.filter((x) => x.name === 'job.process').length === 2 && s.some((x) => x.name === 'invoke tq-local-dlq'));
+    const { spans } = await traceWhen(
+      job.traceId,
+      (s) =>
+        s.some((x) => x.service === 'tq-local-dlq') &&
+        s.filter((x) => x.name === 'job.process').length === 2 &&
+        s.some((x) => x.name === 'invoke tq-local-dlq'),
+    );
     const attempts = spans.filter((s) => s.name === 'job.process');
     expect(attempts).toHaveLength(2);
     expect(attempts.every((a) => a.status.code === 'ERROR' && a.status.message === 'upstream down')).toBe(true);
@@ -94,8 +121,14 @@ describe('npm start: the local pipeline', () => {
 
   it('serves the Invoke API to the real Lambda client: the example target answers, an unknown function is not found', async () => {
     // Signed with the pipeline's key pair: the admin token is its secret.
-    const lambda = new LambdaClient({ endpoint: p.url, region: 'us-east-1', credentials: { accessKeyId: LOCAL_INVOKE_KEY_ID, secretAccessKey: adminTokenOf(p) } });
-    const out = await lambda.send(new InvokeCommand({ FunctionName: 'tq-local-echo', Payload: JSON.stringify({ job: { id: 'x', type: 'echo', payload: { n: 1 } } }) }));
+    const lambda = new LambdaClient({
+      endpoint: p.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: LOCAL_INVOKE_KEY_ID, secretAccessKey: adminTokenOf(p) },
+    });
+    const out = await lambda.send(
+      new InvokeCommand({ FunctionName: 'tq-local-echo', Payload: JSON.stringify({ job: { id: 'x', type: 'echo', payload: { n: 1 } } }) }),
+    );
     expect(out.StatusCode).toBe(200);
     expect(out.FunctionError).toBeUndefined();
     expect(JSON.parse(Buffer.from(out.Payload!).toString())).toEqual({ echoed: { id: 'x', type: 'echo', payload: { n: 1 } } });
@@ -105,7 +138,10 @@ describe('npm start: the local pipeline', () => {
 
   it('runs echo jobs in the example Lambda target, inside the job trace', async () => {
     const job = await enqueue({ type: 'echo', payload: { hello: 'world' } });
-    const { spans } = await traceWhen(job.traceId, (s) => s.some((x) => x.service === 'tq-local-echo') && s.some((x) => x.name === 'invoke tq-local-echo'));
+    const { spans } = await traceWhen(
+      job.traceId,
+      (s) => s.some((x) => x.service === 'tq-local-echo') && s.some((x) => x.name === 'invoke tq-local-echo'),
+    );
     const target = spans.find((s) => s.service === 'tq-local-echo')!;
     expect(spans.find((s) => s.spanId === target.parentSpanId)?.name).toBe('invoke tq-local-echo');
   });
@@ -123,20 +159,40 @@ describe('npm start: the local pipeline', () => {
     await enqueue({ type: 'sleep', queue, payload: { ms: 1 } });
     // What a web page open on this machine can send without a preflight: an admin purge with a made-up identity.
     const forged = JSON.stringify({
-      resource: '/admin/{proxy+}', path: '/admin/purge', httpMethod: 'POST', headers: { 'content-type': 'application/json' },
-      pathParameters: { proxy: 'purge' }, body: JSON.stringify({ confirmation: 'CONFIRM_DELETE_ALL', reason: 'made up' }),
+      resource: '/admin/{proxy+}',
+      path: '/admin/purge',
+      httpMethod: 'POST',
+      headers: { 'content-type': 'application/json' },
+      pathParameters: { proxy: 'purge' },
+      body: JSON.stringify({ confirmation: 'CONFIRM_DELETE_ALL', reason: 'made up' }),
       requestContext: { requestId: 'x', identity: { userArn: 'arn:aws:iam::000000000000:user/made-up', sourceIp: '127.0.0.1' } },
     });
     const unsigned = await rawRequest(p.url, {
-      method: 'POST', path: '/2015-03-31/functions/tq-local-admin/invocations', body: forged,
+      method: 'POST',
+      path: '/2015-03-31/functions/tq-local-admin/invocations',
+      body: forged,
       headers: { host: new URL(p.url).host, 'content-type': 'text/plain' },
     });
     expect(unsigned.status).toBe(403);
     expect(JSON.parse(unsigned.body)).toMatchObject({ message: 'Missing Authentication Token' });
-    const otherKey = new LambdaClient({ endpoint: p.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
-    await expect(otherKey.send(new InvokeCommand({ FunctionName: 'tq-local-admin', Payload: forged }))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
-    const wrongSecret = new LambdaClient({ endpoint: p.url, region: 'us-east-1', credentials: { accessKeyId: LOCAL_INVOKE_KEY_ID, secretAccessKey: 'guess' }, maxAttempts: 1 });
-    await expect(wrongSecret.send(new InvokeCommand({ FunctionName: 'tq-local-admin', Payload: forged }))).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+    const otherKey = new LambdaClient({
+      endpoint: p.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    await expect(otherKey.send(new InvokeCommand({ FunctionName: 'tq-local-admin', Payload: forged }))).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+    });
+    const wrongSecret = new LambdaClient({
+      endpoint: p.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: LOCAL_INVOKE_KEY_ID, secretAccessKey: 'guess' },
+      maxAttempts: 1,
+    });
+    await expect(wrongSecret.send(new InvokeCommand({ FunctionName: 'tq-local-admin', Payload: forged }))).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+    });
     otherKey.destroy();
     wrongSecret.destroy();
     // Nothing was purged, and nothing audited under the made-up principal.
@@ -164,7 +220,11 @@ describe('npm start: the local pipeline', () => {
       expect([origin, res.status]).toEqual([origin, 403]);
     }
     // Its own origin, under either loopback name, and no Origin at all (curl, the SDK) are served.
-    for (const headers of [{ host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` }, { host: `localhost:${port}`, origin: `http://localhost:${port}` }, { host: `localhost:${port}` }] as Record<string, string>[]) {
+    for (const headers of [
+      { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` },
+      { host: `localhost:${port}`, origin: `http://localhost:${port}` },
+      { host: `localhost:${port}` },
+    ] as Record<string, string>[]) {
       expect((await rawRequest(p.url, { method: 'POST', path: '/jobs', body, headers: { ...json, ...headers } })).status).toBe(202);
     }
   });
@@ -175,8 +235,19 @@ describe('npm start: the local pipeline', () => {
     const token = adminTokenOf(p);
     const host = new URL(p.url).host;
     const purgeAll = JSON.stringify({ confirmation: 'CONFIRM_DELETE_ALL', reason: 'an accident' });
-    for (const path of ['/admin/queues/%2e%2e/purge', '/admin/queues/../purge', '/admin/queues/%2E./purge', '/admin/x/../../admin/purge', '/jobs/../admin/purge']) {
-      const res = await rawRequest(p.url, { method: 'POST', path, body: purgeAll, headers: { host, authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+    for (const path of [
+      '/admin/queues/%2e%2e/purge',
+      '/admin/queues/../purge',
+      '/admin/queues/%2E./purge',
+      '/admin/x/../../admin/purge',
+      '/jobs/../admin/purge',
+    ]) {
+      const res = await rawRequest(p.url, {
+        method: 'POST',
+        path,
+        body: purgeAll,
+        headers: { host, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
       expect([path, res.status]).toEqual([path, 400]);
       expect(JSON.parse(res.body)).toMatchObject({ field: 'path' });
     }
@@ -186,7 +257,11 @@ describe('npm start: the local pipeline', () => {
   });
 
   it('answers bad input with the field at fault, through the gateway as deployed', async () => {
-    const res = await fetch(`${p.url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'noop', priority: 'urgent' }) });
+    const res = await fetch(`${p.url}/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'noop', priority: 'urgent' }),
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { field?: string }).field).toBe('priority');
     expect((await fetch(`${p.url}/nowhere`)).status).toBe(404);
@@ -197,7 +272,11 @@ describe('npm start: the local pipeline', () => {
   it('refuses OTLP bodies it cannot read, naming why', async () => {
     const json = await fetch(`${p.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(json.status).toBe(415);
-    const garbage = await fetch(`${p.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0x0a, 0xff, 0x01]) });
+    const garbage = await fetch(`${p.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: new Uint8Array([0x0a, 0xff, 0x01]),
+    });
     expect(garbage.status).toBe(400);
     expect(((await garbage.json()) as { message: string }).message).toMatch(/truncated/);
   });
@@ -214,7 +293,10 @@ describe('npm start: the local pipeline', () => {
     expect(JSON.parse(peek.stdout)).toMatchObject({ queue: 'default', jobs: expect.any(Array) });
 
     const info = JSON.parse((await cli('info', job.id, '--json', '--platform', 'win32')).stdout);
-    expect(info).toMatchObject({ state: 'dead', job: { id: job.id, trace: { traceId: job.traceId, url: `${p.url}/traces/${job.traceId}` } } });
+    expect(info).toMatchObject({
+      state: 'dead',
+      job: { id: job.id, trace: { traceId: job.traceId, url: `${p.url}/traces/${job.traceId}` } },
+    });
     expect(info.job.trace.actions.find((a: { type: string }) => a.type === 'open').command).toContain('Start-Process');
 
     const dlq = JSON.parse((await cli('dlq', '--json')).stdout) as { jobs: { job: { id: string } }[] };
@@ -244,7 +326,11 @@ describe('npm start: Ctrl-C', () => {
     const q = await startPipeline({ LOCAL_STOP_TIMEOUT_MS: '10000' });
     const redis = connect();
     try {
-      const res = await fetch(`${q.url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'sleep', payload: { ms: 1500 } }) });
+      const res = await fetch(`${q.url}/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'sleep', payload: { ms: 1500 } }),
+      });
       const { id } = (await res.json()) as { id: string };
       const admin = new QueueAdmin(redis, { namespace: q.namespace });
       await eventually(async () => ((await admin.info(id)).state === 'active' ? true : undefined), 10_000, 'the job to start');

@@ -8,8 +8,21 @@ let clock = 1_700_000_000_000;
 function span(traceId: string, spanId: string, parentSpanId?: string, extra: Partial<ReceivedSpan> = {}): ReceivedSpan {
   clock += 1;
   return {
-    traceId, spanId, ...(parentSpanId ? { parentSpanId } : {}), name: `span-${spanId}`, kind: 'INTERNAL', startTimeMs: clock, endTimeMs: clock + 5,
-    attributes: {}, events: [], links: [], status: { code: 'UNSET' }, service: 'svc', resource: {}, scope: 'test', ...extra,
+    traceId,
+    spanId,
+    ...(parentSpanId ? { parentSpanId } : {}),
+    name: `span-${spanId}`,
+    kind: 'INTERNAL',
+    startTimeMs: clock,
+    endTimeMs: clock + 5,
+    attributes: {},
+    events: [],
+    links: [],
+    status: { code: 'UNSET' },
+    service: 'svc',
+    resource: {},
+    scope: 'test',
+    ...extra,
   };
 }
 

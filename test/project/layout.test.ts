@@ -12,19 +12,27 @@ function sources(dir: string): string[] {
 /** Where each relative import of a file points, as a path from the root. */
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  return [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => relative(ROOT, resolve(ROOT, dirname(file), m[1]!)));
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) =>
+    relative(ROOT, resolve(ROOT, dirname(file), m[1]!)),
+  );
 }
 
 describe('the tree', () => {
   it('keeps production code free of the tools: nothing in functions/ or shared/ imports tools/', () => {
-    const leaks = [...sources('functions'), ...sources('shared')].flatMap((file) => importsOf(file).filter((target) => target.startsWith('tools/')).map((target) => `${file} → ${target}`));
+    const leaks = [...sources('functions'), ...sources('shared')].flatMap((file) =>
+      importsOf(file)
+        .filter((target) => target.startsWith('tools/'))
+        .map((target) => `${file} → ${target}`),
+    );
     expect(leaks).toEqual([]);
   });
 
   it('keeps each function to itself: no function imports another', () => {
     const crossings = sources('functions').flatMap((file) => {
       const own = file.split('/')[1];
-      return importsOf(file).filter((t) => t.startsWith('functions/') && t.split('/')[1] !== own).map((t) => `${file} → ${t}`);
+      return importsOf(file)
+        .filter((t) => t.startsWith('functions/') && t.split('/')[1] !== own)
+        .map((t) => `${file} → ${t}`);
     });
     expect(crossings).toEqual([]);
   });

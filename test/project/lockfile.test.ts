@@ -4,7 +4,9 @@ import { type LockPackage, missingOptionalEntries } from '../../scripts/lockfile
 
 describe('package-lock.json', () => {
   it('has an entry for every optional dependency, so `npm ci` accepts it (run `npm run lock:fix` if not)', () => {
-    const lock = JSON.parse(readFileSync(join(import.meta.dirname, '../../package-lock.json'), 'utf8')) as { packages: Record<string, LockPackage> };
+    const lock = JSON.parse(readFileSync(join(import.meta.dirname, '../../package-lock.json'), 'utf8')) as {
+      packages: Record<string, LockPackage>;
+    };
     expect(missingOptionalEntries(lock.packages).map((m) => `${m.name} (of ${m.dependant})`)).toEqual([]);
   });
 

@@ -30,7 +30,9 @@ describe('one Node.js version everywhere', () => {
 
 describe('dependencies on that Node.js version', () => {
   const pinned = read('.node-version').trim();
-  const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { engines?: { node?: string } | string[]; optional?: boolean }> };
+  const lock = JSON.parse(read('package-lock.json')) as {
+    packages: Record<string, { engines?: { node?: string } | string[]; optional?: boolean }>;
+  };
   // What npm installed (optional platform packages for other machines are absent and have no say).
   const installed = Object.entries(lock.packages).filter(([path]) => path !== '' && existsSync(join(ROOT, path, 'package.json')));
 
@@ -41,7 +43,8 @@ describe('dependencies on that Node.js version', () => {
       const range = typeof engines?.node === 'string' ? engines.node : undefined;
       if (range === undefined || !validRange(range)) continue; // no range, or one npm itself would ignore
       for (const version of [pinned, process.versions.node]) {
-        if (!satisfies(version, range, { includePrerelease: true })) refusing.push(`${path.replace(/^.*node_modules\//, '')} (${range}) refuses ${version}`);
+        if (!satisfies(version, range, { includePrerelease: true }))
+          refusing.push(`${path.replace(/^.*node_modules\//, '')} (${range}) refuses ${version}`);
       }
     }
     expect(installed.length).toBeGreaterThan(100);
@@ -51,7 +54,12 @@ describe('dependencies on that Node.js version', () => {
   it('run the middy 7 and OpenTelemetry SDK 3 lines', () => {
     const version = (name: string) => (JSON.parse(read(`node_modules/${name}/package.json`)) as { version: string }).version;
     expect(version('@middy/core')).toMatch(/^7\./);
-    for (const sdk of ['@opentelemetry/sdk-trace', '@opentelemetry/core', '@opentelemetry/resources', '@opentelemetry/context-async-hooks']) {
+    for (const sdk of [
+      '@opentelemetry/sdk-trace',
+      '@opentelemetry/core',
+      '@opentelemetry/resources',
+      '@opentelemetry/context-async-hooks',
+    ]) {
       expect(`${sdk}@${version(sdk)}`).toMatch(/@3\./);
     }
   });

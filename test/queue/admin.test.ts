@@ -30,7 +30,13 @@ describe('stats', () => {
       { name: 'low', waiting: 2, oldestAgeMs: expect.any(Number) },
     ]);
     expect(mail!.oldestAgeMs).toBeGreaterThanOrEqual(25);
-    expect(video).toMatchObject({ waiting: 0, active: 1, delayed: 1, oldestAgeMs: null, counters: { enqueued: 3, completed: 1, failed: 1, retried: 1 } });
+    expect(video).toMatchObject({
+      waiting: 0,
+      active: 1,
+      delayed: 1,
+      oldestAgeMs: null,
+      counters: { enqueued: 3, completed: 1, failed: 1, retried: 1 },
+    });
     expect(stats.totals).toEqual({ waiting: 3, active: 1, delayed: 1 });
     expect(stats).toMatchObject({ dead: 0, completedHistory: 1 });
   });
@@ -44,7 +50,9 @@ describe('stats', () => {
 describe('peek', () => {
   it('lists the next jobs in exactly the order dequeue takes them, due retries included', async () => {
     const { queue, admin } = make();
-    await queue.enqueueBatch(['l1', 'h1', 'l2', 'h2', 'l3'].map((p) => ({ type: 'noop', priority: p[0] === 'h' ? 'high' : 'low', payload: p })));
+    await queue.enqueueBatch(
+      ['l1', 'h1', 'l2', 'h2', 'l3'].map((p) => ({ type: 'noop', priority: p[0] === 'h' ? 'high' : 'low', payload: p })),
+    );
     const [retry] = await queue.dequeue();
     await queue.nack(retry!, 'soon', { delayMs: 20 });
     await sleep(40);
@@ -115,7 +123,10 @@ describe('purge', () => {
     const { queue, admin, redis, namespace } = make();
     const neighbour = make();
     await neighbour.queue.enqueue({ type: 'noop' });
-    await queue.enqueueBatch([{ type: 'noop', idempotencyKey: 'k' }, { type: 'noop', queue: 'q2' }]);
+    await queue.enqueueBatch([
+      { type: 'noop', idempotencyKey: 'k' },
+      { type: 'noop', queue: 'q2' },
+    ]);
     const [job] = await queue.dequeue();
     await queue.ack(job!);
     const result = await admin.purgeAll();
@@ -171,7 +182,10 @@ describe('requeue from the dead-letter queue', () => {
   it('requeues everything dead-lettered even past a long run of ids whose records are gone', async () => {
     const { admin, redis, keys, ids } = await deadJobs(1).then((f) => ({ ...f, keys: f.queue.keys }));
     // 1200 dangling ids, older than the real dead letter (a purge-all racing a failure can leave such).
-    await redis.zadd(keys.dead, ...Array.from({ length: 1200 }, (_, i) => [1, `01HZZZZZZZZZZZZZZZZZZZ${String(i).padStart(4, '0')}`]).flat());
+    await redis.zadd(
+      keys.dead,
+      ...Array.from({ length: 1200 }, (_, i) => [1, `01HZZZZZZZZZZZZZZZZZZZ${String(i).padStart(4, '0')}`]).flat(),
+    );
     expect(await admin.requeue({ all: true })).toEqual({ requeued: 1, missing: [] });
     expect((await admin.info(ids[0]!)).state).toBe('waiting');
     expect((await admin.stats()).dead).toBe(0);
@@ -189,7 +203,7 @@ describe('requeue from the dead-letter queue', () => {
   it('requeues everything dead-lettered', async () => {
     const { admin } = await deadJobs(4);
     expect(await admin.requeue({ all: true })).toEqual({ requeued: 4, missing: [] });
-    expect((await admin.stats())).toMatchObject({ dead: 0, totals: { waiting: 4 } });
+    expect(await admin.stats()).toMatchObject({ dead: 0, totals: { waiting: 4 } });
   });
 
   it('rejects malformed ids before touching anything', async () => {

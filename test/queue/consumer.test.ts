@@ -82,8 +82,18 @@ describe('consume', () => {
       { idleMs: 300, waitMs: 100, onSettled: (job, outcome) => outcomes.push([job.type, outcome.status]) },
     );
     expect(summary).toMatchObject({ processed: 4, succeeded: 0, retried: 2, deadLettered: 2 });
-    expect(outcomes).toEqual(expect.arrayContaining([['doomed', 'dead'], ['flaky', 'retried'], ['flaky', 'dead']]));
-    expect(await admin.info(flaky!.id)).toMatchObject({ state: 'dead', deadReason: 'attempts_exhausted', job: { lastError: 'flaky attempt 3' } });
+    expect(outcomes).toEqual(
+      expect.arrayContaining([
+        ['doomed', 'dead'],
+        ['flaky', 'retried'],
+        ['flaky', 'dead'],
+      ]),
+    );
+    expect(await admin.info(flaky!.id)).toMatchObject({
+      state: 'dead',
+      deadReason: 'attempts_exhausted',
+      job: { lastError: 'flaky attempt 3' },
+    });
     expect(await admin.info(doomed!.id)).toMatchObject({ state: 'dead', deadReason: 'non_retryable' });
   });
 

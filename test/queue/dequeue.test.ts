@@ -27,7 +27,11 @@ describe('dequeue', () => {
 
   it('honours a custom priority list from highest to lowest', async () => {
     const { queue } = make({ priorities: ['p0', 'p1', 'p2'] });
-    await queue.enqueueBatch([{ type: 'noop', priority: 'p2' }, { type: 'noop', priority: 'p1' }, { type: 'noop', priority: 'p0' }]);
+    await queue.enqueueBatch([
+      { type: 'noop', priority: 'p2' },
+      { type: 'noop', priority: 'p1' },
+      { type: 'noop', priority: 'p0' },
+    ]);
     expect((await queue.dequeue({ count: 3 })).map((j) => j.priority)).toEqual(['p0', 'p1', 'p2']);
   });
 

@@ -18,7 +18,13 @@ describe('enqueue', () => {
 
   it('keeps the file-processing fields, timeout and idempotency key on the job', async () => {
     const { queue, admin } = make();
-    const { id } = await queue.enqueue({ type: 'thumbnail', filepath: '/in/cat.png', filesize: 2048, timeoutMs: 5000, idempotencyKey: 'k-1' });
+    const { id } = await queue.enqueue({
+      type: 'thumbnail',
+      filepath: '/in/cat.png',
+      filesize: 2048,
+      timeoutMs: 5000,
+      idempotencyKey: 'k-1',
+    });
     expect((await admin.info(id)).job).toMatchObject({ filepath: '/in/cat.png', filesize: 2048, timeoutMs: 5000, idempotencyKey: 'k-1' });
   });
 
@@ -43,7 +49,17 @@ describe('enqueue', () => {
       [{ type: 'noop', payload: { s: new Set([1]) } }, 'payload'],
       [{ type: 'noop', payload: { when: new Date() } }, 'payload'],
       [{ type: 'noop', payload: new Uint8Array([1, 2]) }, 'payload'],
-      [{ type: 'noop', payload: { at: new (class Point { x = 1 })() } }, 'payload'],
+      [
+        {
+          type: 'noop',
+          payload: {
+            at: new (class Point {
+              x = 1;
+            })(),
+          },
+        },
+        'payload',
+      ],
       [{ type: 'noop', trace: { traceparent: 'a', Traceparent: 'b' } }, 'trace.Traceparent'],
       [{ type: 'noop', colour: 'red' }, 'colour'],
       [[], 'job'],

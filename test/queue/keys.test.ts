@@ -7,8 +7,17 @@ import { connect } from '../support/redis';
 describe('key builder', () => {
   const keys = queueKeys('orders');
   const all = [
-    keys.job('01J0000000000000000000000A'), keys.wait('mail', 'high'), keys.wake('mail'), keys.active('mail'),
-    keys.delayed('mail'), keys.dead, keys.done, keys.queues, keys.counters, keys.idempotency('k'), keys.audit,
+    keys.job('01J0000000000000000000000A'),
+    keys.wait('mail', 'high'),
+    keys.wake('mail'),
+    keys.active('mail'),
+    keys.delayed('mail'),
+    keys.dead,
+    keys.done,
+    keys.queues,
+    keys.counters,
+    keys.idempotency('k'),
+    keys.audit,
   ];
 
   it('puts every key of a namespace in one Redis Cluster slot', () => {
@@ -34,6 +43,13 @@ describe('key builder', () => {
       keys.prefix,
     );
     redis.disconnect();
-    expect(fromLua).toEqual([keys.job('ID'), keys.wait('mail', 'high'), keys.wake('mail'), keys.active('mail'), keys.delayed('mail'), keys.idempotency('k')]);
+    expect(fromLua).toEqual([
+      keys.job('ID'),
+      keys.wait('mail', 'high'),
+      keys.wake('mail'),
+      keys.active('mail'),
+      keys.delayed('mail'),
+      keys.idempotency('k'),
+    ]);
   });
 });

@@ -64,7 +64,10 @@ describe('leases', () => {
     expect(await queue.dequeue()).toEqual([]); // this dequeue reaps the second expiry
     const info = await admin.info(id);
     expect(info).toMatchObject({ state: 'dead', deadReason: 'attempts_exhausted' });
-    expect(info.failures.map((f) => [f.attempt, f.kind])).toEqual([[1, 'lease_expired'], [2, 'lease_expired']]);
+    expect(info.failures.map((f) => [f.attempt, f.kind])).toEqual([
+      [1, 'lease_expired'],
+      [2, 'lease_expired'],
+    ]);
   });
 
   it('releases unstarted jobs to the head of their queue without counting the attempt', async () => {

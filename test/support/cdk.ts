@@ -30,6 +30,9 @@ export function synthApp(context: Record<string, unknown> = {}, options: { bundl
 }
 
 /** Resources of one type in a template, as id → properties. */
-export function propertiesOf(template: Template, type: string): Record<string, Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return Object.fromEntries(Object.entries(template.findResources(type)).map(([id, r]) => [id, (r as { Properties: Record<string, unknown> }).Properties]));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation properties are free-form
+export function propertiesOf(template: Template, type: string): Record<string, Record<string, any>> {
+  return Object.fromEntries(
+    Object.entries(template.findResources(type)).map(([id, r]) => [id, (r as { Properties: Record<string, unknown> }).Properties]),
+  );
 }

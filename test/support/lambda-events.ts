@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, Context as LambdaContext, EventBridgeEvent } from 'aws-lambda';
 
 /** A REST API (v1) proxy event as API Gateway sends it to a Lambda integration. */
-export function apiGatewayEvent(options: {
-  method?: string;
-  resource?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string | null;
-  pathParameters?: Record<string, string>;
-  query?: Record<string, string>;
-  userArn?: string;
-} = {}): APIGatewayProxyEvent {
+export function apiGatewayEvent(
+  options: {
+    method?: string;
+    resource?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | null;
+    pathParameters?: Record<string, string>;
+    query?: Record<string, string>;
+    userArn?: string;
+  } = {},
+): APIGatewayProxyEvent {
   const headers = { Host: 'abc123.execute-api.eu-west-1.amazonaws.com', 'Content-Type': 'application/json', ...options.headers };
   const path = options.path ?? '/jobs';
   return {
@@ -39,9 +41,21 @@ export function apiGatewayEvent(options: {
       resourceId: 'r1',
       resourcePath: options.resource ?? path,
       identity: {
-        accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null, cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null, principalOrgId: null,
-        sourceIp: '203.0.113.7', user: null, userAgent: 'curl/8.5.0', userArn: options.userArn ?? null,
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '203.0.113.7',
+        user: null,
+        userAgent: 'curl/8.5.0',
+        userArn: options.userArn ?? null,
       },
     },
   };
@@ -49,8 +63,15 @@ export function apiGatewayEvent(options: {
 
 export function scheduledEvent(): EventBridgeEvent<'Scheduled Event', Record<string, never>> {
   return {
-    version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012',
-    time: new Date().toISOString(), region: 'eu-west-1', resources: ['arn:aws:events:eu-west-1:123456789012:rule/tq-poller'], detail: {},
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '123456789012',
+    time: new Date().toISOString(),
+    region: 'eu-west-1',
+    resources: ['arn:aws:events:eu-west-1:123456789012:rule/tq-poller'],
+    detail: {},
   };
 }
 

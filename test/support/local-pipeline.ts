@@ -26,7 +26,15 @@ export async function startPipeline(env: Record<string, string> = {}): Promise<R
   // One process (tsx's CLI would run the script in a child of its own, which a kill would orphan).
   const child = spawn(process.execPath, ['--import', 'tsx', 'tools/local/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', REDIS_URL: redisUrl(), QUEUE_NAMESPACE: namespace, LOCAL_STATE_FILE: stateFile, NODE_OPTIONS: '', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      REDIS_URL: redisUrl(),
+      QUEUE_NAMESPACE: namespace,
+      LOCAL_STATE_FILE: stateFile,
+      NODE_OPTIONS: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -49,7 +57,10 @@ export async function startPipeline(env: Record<string, string> = {}): Promise<R
     });
   });
   return {
-    url, namespace, stateFile, child,
+    url,
+    namespace,
+    stateFile,
+    child,
     output: () => output,
     stop(signal = 'SIGINT') {
       if (child.exitCode === null) child.kill(signal);
@@ -78,15 +89,21 @@ export function adminTokenOf(p: RunningPipeline): string {
  * One HTTP request exactly as given: the path is not normalized (fetch would resolve `..` and `%2e%2e`),
  * and Host and Origin may be anything, as a browser page or a DNS-rebound name would send them.
  */
-export function rawRequest(base: string, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+export function rawRequest(
+  base: string,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, method: options.method ?? 'GET', path: options.path, headers: options.headers ?? {} }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method: options.method ?? 'GET', path: options.path, headers: options.headers ?? {} },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.once('error', reject);
     req.end(options.body);
   });

@@ -29,7 +29,10 @@ const hex = (base64: unknown) => (typeof base64 === 'string' && base64 ? Buffer.
 export function decodeTraceRequest(body: Uint8Array): DecodedSpan[] {
   const type = ExportTraceServiceRequest;
   const request = type.toObject(type.decode(body), toObject) as {
-    resourceSpans?: Array<{ resource?: { attributes?: DecodedAttribute[] }; scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }> }>;
+    resourceSpans?: Array<{
+      resource?: { attributes?: DecodedAttribute[] };
+      scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }>;
+    }>;
   };
   const spans: DecodedSpan[] = [];
   for (const rs of request.resourceSpans ?? []) {
@@ -44,7 +47,10 @@ export function decodeTraceRequest(body: Uint8Array): DecodedSpan[] {
           name: s.name as string,
           kind: s.kind as number,
           attributes: (s.attributes as DecodedAttribute[]) ?? [],
-          events: ((s.events as Array<{ name: string; attributes?: DecodedAttribute[] }>) ?? []).map((e) => ({ name: e.name, attributes: e.attributes ?? [] })),
+          events: ((s.events as Array<{ name: string; attributes?: DecodedAttribute[] }>) ?? []).map((e) => ({
+            name: e.name,
+            attributes: e.attributes ?? [],
+          })),
           links: ((s.links as Array<Record<string, unknown>>) ?? []).map((l) => ({
             traceId: hex(l.traceId)!,
             spanId: hex(l.spanId)!,
@@ -63,7 +69,12 @@ export function decodeTraceRequest(body: Uint8Array): DecodedSpan[] {
 export function attributeMap(attributes: readonly DecodedAttribute[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const { key, value } of attributes) {
-    out[key] = value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : undefined) ?? value.doubleValue ?? value.boolValue ?? value.arrayValue;
+    out[key] =
+      value.stringValue ??
+      (value.intValue !== undefined ? Number(value.intValue) : undefined) ??
+      value.doubleValue ??
+      value.boolValue ??
+      value.arrayValue;
   }
   return out;
 }
@@ -75,15 +86,36 @@ export interface ReceivedRequest {
 }
 
 /** A decoded ExportMetricsServiceRequest, as protobufjs' toObject gives it: 64-bit ints as strings, bytes as base64. */
-export interface MetricsKeyValue { key: string; value: { stringValue?: string; intValue?: string; boolValue?: boolean } }
-export interface MetricsExemplar { timeUnixNano: string; asDouble?: number; asInt?: string; traceId: string; spanId: string }
-export interface NumberPoint { attributes?: MetricsKeyValue[]; asDouble?: number; asInt?: string; exemplars?: MetricsExemplar[] }
+export interface MetricsKeyValue {
+  key: string;
+  value: { stringValue?: string; intValue?: string; boolValue?: boolean };
+}
+export interface MetricsExemplar {
+  timeUnixNano: string;
+  asDouble?: number;
+  asInt?: string;
+  traceId: string;
+  spanId: string;
+}
+export interface NumberPoint {
+  attributes?: MetricsKeyValue[];
+  asDouble?: number;
+  asInt?: string;
+  exemplars?: MetricsExemplar[];
+}
 export interface HistogramPoint {
-  attributes?: MetricsKeyValue[]; count: string; sum: number; min: number; max: number;
-  bucketCounts: string[]; explicitBounds: number[]; exemplars?: MetricsExemplar[];
+  attributes?: MetricsKeyValue[];
+  count: string;
+  sum: number;
+  min: number;
+  max: number;
+  bucketCounts: string[];
+  explicitBounds: number[];
+  exemplars?: MetricsExemplar[];
 }
 export interface DecodedMetric {
-  name: string; unit?: string;
+  name: string;
+  unit?: string;
   gauge?: { dataPoints: NumberPoint[] };
   sum?: { dataPoints: NumberPoint[]; aggregationTemporality: number; isMonotonic?: boolean };
   histogram?: { dataPoints: HistogramPoint[]; aggregationTemporality: number };

@@ -27,7 +27,13 @@ export interface TestRuntime {
  */
 export function testRuntime(role: ServicesOptions['role'], env: Record<string, string> = {}): TestRuntime {
   const namespace = `t-fn-${randomBytes(4).toString('hex')}`;
-  const fullEnv = { REDIS_URL: redisUrl(), QUEUE_NAMESPACE: namespace, TRACING_SAMPLING_STRATEGY: 'always', TRACING_BATCH_TIMEOUT_MS: '60000', ...env };
+  const fullEnv = {
+    REDIS_URL: redisUrl(),
+    QUEUE_NAMESPACE: namespace,
+    TRACING_SAMPLING_STRATEGY: 'always',
+    TRACING_BATCH_TIMEOUT_MS: '60000',
+    ...env,
+  };
   const exporter = new InMemorySpanExporter();
   const tracing = initTracing(parseTracingConfig(fullEnv), { exporter, register: false, log: () => undefined });
   let made: Promise<Services> | undefined;

@@ -20,13 +20,23 @@ export async function startSnsServer(): Promise<{ url: string; published: Publis
     req.on('end', () => {
       const form = new URLSearchParams(body);
       if (form.get('Action') !== 'Publish' || !form.get('TopicArn')) {
-        res.writeHead(400, { 'content-type': 'text/xml' }).end('<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>unsupported</Message></Error></ErrorResponse>');
+        res
+          .writeHead(400, { 'content-type': 'text/xml' })
+          .end(
+            '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>unsupported</Message></Error></ErrorResponse>',
+          );
         return;
       }
-      published.push({ topicArn: form.get('TopicArn')!, ...(form.get('Subject') ? { subject: form.get('Subject')! } : {}), message: form.get('Message') ?? '' });
-      res.writeHead(200, { 'content-type': 'text/xml' }).end(
-        `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
-      );
+      published.push({
+        topicArn: form.get('TopicArn')!,
+        ...(form.get('Subject') ? { subject: form.get('Subject')! } : {}),
+        message: form.get('Message') ?? '',
+      });
+      res
+        .writeHead(200, { 'content-type': 'text/xml' })
+        .end(
+          `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+        );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -109,7 +109,12 @@ observability:
       propagationFormat: 'xray',
       sampling: { strategy: 'probabilistic', rate: 0.25 },
     });
-    const ours = parseTracingConfig({ OTEL_TRACES_SAMPLER: 'always_off', TRACING_SAMPLING_STRATEGY: 'always', OTEL_PROPAGATORS: 'b3', TRACING_PROPAGATION_FORMAT: 'jaeger' });
+    const ours = parseTracingConfig({
+      OTEL_TRACES_SAMPLER: 'always_off',
+      TRACING_SAMPLING_STRATEGY: 'always',
+      OTEL_PROPAGATORS: 'b3',
+      TRACING_PROPAGATION_FORMAT: 'jaeger',
+    });
     expect(ours).toMatchObject({ sampling: { strategy: 'always' }, propagationFormat: 'jaeger' });
   });
 
@@ -122,12 +127,21 @@ observability:
       AWS_LAMBDA_LOG_STREAM_NAME: '2026/11/24/[$LATEST]abc',
     });
     expect(config.serviceName).toBe('tq-worker-poller');
-    expect(config.lambda).toEqual({ functionName: 'tq-worker-poller', functionVersion: '$LATEST', region: 'eu-west-1', memoryMb: 512, logStreamName: '2026/11/24/[$LATEST]abc' });
+    expect(config.lambda).toEqual({
+      functionName: 'tq-worker-poller',
+      functionVersion: '$LATEST',
+      region: 'eu-west-1',
+      memoryMb: 512,
+      logStreamName: '2026/11/24/[$LATEST]abc',
+    });
   });
 
   it('builds trace links for the configured viewer, defaulting to the X-Ray console on Lambda', () => {
     expect(parseTracingConfig({}).viewer).toEqual({ kind: 'none' });
-    expect(parseTracingConfig({ AWS_LAMBDA_FUNCTION_NAME: 'f', AWS_REGION: 'eu-west-1' }).viewer).toEqual({ kind: 'xray', region: 'eu-west-1' });
+    expect(parseTracingConfig({ AWS_LAMBDA_FUNCTION_NAME: 'f', AWS_REGION: 'eu-west-1' }).viewer).toEqual({
+      kind: 'xray',
+      region: 'eu-west-1',
+    });
     expect(parseTracingConfig({ TRACING_VIEWER: 'jaeger', TRACING_VIEWER_URL: 'http://localhost:16686' }).viewer).toEqual({
       kind: 'jaeger',
       baseUrl: 'http://localhost:16686',
@@ -171,7 +185,9 @@ observability:
   it('names the YAML path of a bad file value, and refuses unknown keys', () => {
     const bad = configError(() => parseTracingConfig({ CONFIG_FILE: yamlFile('observability:\n  tracing:\n    sampling_rate: 7\n') }));
     expect(bad.key).toBe('observability.tracing.sampling_rate');
-    const unknown = configError(() => parseTracingConfig({ CONFIG_FILE: yamlFile('observability:\n  tracing:\n    sampling_ratio: 0.1\n') }));
+    const unknown = configError(() =>
+      parseTracingConfig({ CONFIG_FILE: yamlFile('observability:\n  tracing:\n    sampling_ratio: 0.1\n') }),
+    );
     expect(unknown.key).toBe('observability.tracing.sampling_ratio');
     expect(configError(() => parseTracingConfig({ CONFIG_FILE: '/nonexistent/config.yaml' })).key).toBe('CONFIG_FILE');
   });
@@ -215,7 +231,11 @@ describe('endpoint TLS rules', () => {
   });
 
   it('applies the rules through the configuration too', () => {
-    expect(configError(() => parseTracingConfig({ TRACING_ENDPOINT: 'https://c.example.com', TRACING_INSECURE: 'true' })).key).toBe('TRACING_ENDPOINT');
-    expect(configError(() => parseTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c.example.com:4318' })).key).toBe('OTEL_EXPORTER_OTLP_ENDPOINT');
+    expect(configError(() => parseTracingConfig({ TRACING_ENDPOINT: 'https://c.example.com', TRACING_INSECURE: 'true' })).key).toBe(
+      'TRACING_ENDPOINT',
+    );
+    expect(configError(() => parseTracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c.example.com:4318' })).key).toBe(
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+    );
   });
 });

@@ -58,7 +58,10 @@ describe('export over OTLP/HTTP', () => {
 
   it('carries faas.* and cloud.* on Lambda, and X-Ray-valid trace ids', async () => {
     const tracing = start({
-      AWS_LAMBDA_FUNCTION_NAME: 'tq-enqueue', AWS_REGION: 'eu-west-1', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256', AWS_LAMBDA_FUNCTION_VERSION: '7',
+      AWS_LAMBDA_FUNCTION_NAME: 'tq-enqueue',
+      AWS_REGION: 'eu-west-1',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+      AWS_LAMBDA_FUNCTION_VERSION: '7',
     });
     vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['Date'] });
     const span = tracing.tracer.startSpan('invocation');
@@ -67,8 +70,12 @@ describe('export over OTLP/HTTP', () => {
     await tracing.flush(2000);
     const [s] = received(span.spanContext().traceId);
     expect(s!.resource).toMatchObject({
-      'cloud.provider': 'aws', 'cloud.platform': 'aws_lambda', 'cloud.region': 'eu-west-1',
-      'faas.name': 'tq-enqueue', 'faas.version': '7', 'faas.max_memory': 256 * 1024 * 1024,
+      'cloud.provider': 'aws',
+      'cloud.platform': 'aws_lambda',
+      'cloud.region': 'eu-west-1',
+      'faas.name': 'tq-enqueue',
+      'faas.version': '7',
+      'faas.max_memory': 256 * 1024 * 1024,
     });
     // X-Ray ids start with the epoch seconds of their creation.
     expect(span.spanContext().traceId.slice(0, 8)).toBe((1_700_000_000).toString(16));
@@ -110,8 +117,14 @@ describe('export over OTLP/HTTP', () => {
 
   it('lets only allowlisted attribute keys leave, keeping ids, parentage and the resource', async () => {
     const tracing = start({ TRACING_ATTRIBUTE_ALLOWLIST: 'job.id,queue.name' });
-    const parent = tracing.tracer.startSpan('queue.enqueue', { attributes: { 'job.id': 'J1', 'queue.name': 'q', 'job.filepath': '/a/b.txt', 'customer.email': 'x@y.z' } });
-    const child = tracing.tracer.startSpan('job.process', { attributes: { 'job.id': 'J1', 'worker.id': 'w-1' } }, trace.setSpan(context.active(), parent));
+    const parent = tracing.tracer.startSpan('queue.enqueue', {
+      attributes: { 'job.id': 'J1', 'queue.name': 'q', 'job.filepath': '/a/b.txt', 'customer.email': 'x@y.z' },
+    });
+    const child = tracing.tracer.startSpan(
+      'job.process',
+      { attributes: { 'job.id': 'J1', 'worker.id': 'w-1' } },
+      trace.setSpan(context.active(), parent),
+    );
     child.addEvent('job.processing.started', { 'job.id': 'J1', secret: 's' });
     child.end();
     parent.end();
@@ -127,7 +140,12 @@ describe('export over OTLP/HTTP', () => {
 
   it('exports nothing below an unsampled parent', async () => {
     const tracing = start();
-    const unsampled = trace.setSpanContext(context.active(), { traceId: 'e'.repeat(32), spanId: 'f'.repeat(16), traceFlags: TraceFlags.NONE, isRemote: true });
+    const unsampled = trace.setSpanContext(context.active(), {
+      traceId: 'e'.repeat(32),
+      spanId: 'f'.repeat(16),
+      traceFlags: TraceFlags.NONE,
+      isRemote: true,
+    });
     const span = tracing.tracer.startSpan('job.process', {}, unsampled);
     expect(span.isRecording()).toBe(false);
     span.end();
@@ -140,7 +158,10 @@ describe('a dead or slow collector never hurts the job', () => {
   it('fails a flush at once, not at its timeout, and logs once, when the connection is refused', async () => {
     const logs: string[] = [];
     // Timeouts as long as the defaults: only a refusal that fails at once keeps the flush from waiting them out.
-    const tracing = start({ TRACING_ENDPOINT: 'http://127.0.0.1:9/v1/traces', TRACING_EXPORT_TIMEOUT_MS: '5000', TRACING_FLUSH_TIMEOUT_MS: '3000' }, (m) => logs.push(m));
+    const tracing = start(
+      { TRACING_ENDPOINT: 'http://127.0.0.1:9/v1/traces', TRACING_EXPORT_TIMEOUT_MS: '5000', TRACING_FLUSH_TIMEOUT_MS: '3000' },
+      (m) => logs.push(m),
+    );
     for (let i = 0; i < 3; i++) {
       tracing.tracer.startSpan(`job ${i}`).end();
       const result = await tracing.flush();
@@ -183,7 +204,11 @@ describe('a dead or slow collector never hurts the job', () => {
   it('never logs header values', async () => {
     const logs: string[] = [];
     const tracing = start(
-      { TRACING_ENDPOINT: 'http://127.0.0.1:9/v1/traces', TRACING_EXPORT_TIMEOUT_MS: '200', TRACING_HEADERS: 'authorization=Bearer very-secret' },
+      {
+        TRACING_ENDPOINT: 'http://127.0.0.1:9/v1/traces',
+        TRACING_EXPORT_TIMEOUT_MS: '200',
+        TRACING_HEADERS: 'authorization=Bearer very-secret',
+      },
       (m) => logs.push(m),
     );
     tracing.tracer.startSpan('x').end();
@@ -242,7 +267,12 @@ describe('startSpan', () => {
     await tracing.flush(2000);
     expect(received(root.spanContext().traceId).find((s) => s.name === 'queue.enqueue')?.parentSpanId).toBe(root.spanContext().spanId);
 
-    const unsampled = trace.setSpanContext(context.active(), { traceId: 'd'.repeat(32), spanId: 'c'.repeat(16), traceFlags: TraceFlags.NONE, isRemote: true });
+    const unsampled = trace.setSpanContext(context.active(), {
+      traceId: 'd'.repeat(32),
+      spanId: 'c'.repeat(16),
+      traceFlags: TraceFlags.NONE,
+      isRemote: true,
+    });
     const skipped = tracing.startSpan('queue.enqueue', {}, unsampled);
     expect(skipped.isRecording()).toBe(false);
     expect(skipped.spanContext()).toMatchObject({ traceId: 'd'.repeat(32), traceFlags: TraceFlags.NONE });
@@ -264,7 +294,9 @@ describe('metrics beside the traces', () => {
     await tracing.flush(2000, { metrics: 'now' });
     expect(metricsRequests()).toBe(before + 1);
     const [request] = receiver.metricsRequests().slice(-1);
-    const histogram = request!.body.resourceMetrics[0]!.scopeMetrics[0]!.metrics.find((m) => m.name === 'queue.enqueue.duration')!.histogram!;
+    const histogram = request!.body.resourceMetrics[0]!.scopeMetrics[0]!.metrics.find(
+      (m) => m.name === 'queue.enqueue.duration',
+    )!.histogram!;
     expect(histogram.dataPoints[0]!.count).toBe('3'); // nothing was lost by waiting
   });
 
@@ -279,7 +311,9 @@ describe('metrics beside the traces', () => {
 
     const exported = received(span.spanContext().traceId);
     expect(exported).toHaveLength(1);
-    const metrics = receiver.metricsRequests().flatMap((r) => r.body.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics)));
+    const metrics = receiver
+      .metricsRequests()
+      .flatMap((r) => r.body.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics)));
     const histogram = metrics.find((m) => m.name === 'job.process.duration')!.histogram!;
     const exemplar = histogram.dataPoints.flatMap((p) => p.exemplars ?? [])[0]!;
     expect(Buffer.from(exemplar.traceId, 'base64').toString('hex')).toBe(exported[0]!.traceId);

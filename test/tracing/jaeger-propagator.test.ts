@@ -1,13 +1,22 @@
-import { context, defaultTextMapGetter, defaultTextMapSetter, propagation, ROOT_CONTEXT, trace, TraceFlags, type Context } from '@opentelemetry/api';
+import {
+  context,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  propagation,
+  ROOT_CONTEXT,
+  trace,
+  TraceFlags,
+  type Context,
+} from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { JaegerPropagator, UBER_TRACE_ID } from '../../shared/tracing/jaeger-propagator';
 
 // Examples from Jaeger's "Propagation Format" documentation (jaegertracing.io, client libraries).
 const jaeger = new JaegerPropagator();
-const extract = (carrier: Record<string, string | string[]>, base: Context = ROOT_CONTEXT) => jaeger.extract(base, carrier, defaultTextMapGetter);
+const extract = (carrier: Record<string, string | string[]>, base: Context = ROOT_CONTEXT) =>
+  jaeger.extract(base, carrier, defaultTextMapGetter);
 const spanContextOf = (carrier: Record<string, string | string[]>) => trace.getSpanContext(extract(carrier));
-const baggageOf = (ctx: Context) =>
-  Object.fromEntries((propagation.getBaggage(ctx)?.getAllEntries() ?? []).map(([k, e]) => [k, e.value]));
+const baggageOf = (ctx: Context) => Object.fromEntries((propagation.getBaggage(ctx)?.getAllEntries() ?? []).map(([k, e]) => [k, e.value]));
 function inject(ctx: Context): Record<string, string> {
   const carrier: Record<string, string> = {};
   jaeger.inject(ctx, carrier, defaultTextMapSetter);
@@ -17,12 +26,18 @@ function inject(ctx: Context): Record<string, string> {
 describe('Jaeger propagation: uber-trace-id', () => {
   it('reads {trace-id}:{span-id}:{parent-span-id}:{flags} as the remote parent', () => {
     expect(spanContextOf({ [UBER_TRACE_ID]: '000000000000000000000000deadbeef:00000000deadbef0:00000000:01' })).toEqual({
-      traceId: '000000000000000000000000deadbeef', spanId: '00000000deadbef0', traceFlags: TraceFlags.SAMPLED, isRemote: true,
+      traceId: '000000000000000000000000deadbeef',
+      spanId: '00000000deadbef0',
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
     });
   });
 
   it('zero-pads shorter ids on the left, as receivers must', () => {
-    expect(spanContextOf({ [UBER_TRACE_ID]: 'deadbeef:bef0:0:1' })).toMatchObject({ traceId: '000000000000000000000000deadbeef', spanId: '000000000000bef0' });
+    expect(spanContextOf({ [UBER_TRACE_ID]: 'deadbeef:bef0:0:1' })).toMatchObject({
+      traceId: '000000000000000000000000deadbeef',
+      spanId: '000000000000bef0',
+    });
     // A 64-bit trace id, as older Jaeger clients send.
     expect(spanContextOf({ [UBER_TRACE_ID]: '5eb1a09b7c9a31c5:5eb1a09b7c9a31c5:0:1' })?.traceId).toBe('00000000000000005eb1a09b7c9a31c5');
   });
@@ -40,7 +55,10 @@ describe('Jaeger propagation: uber-trace-id', () => {
   });
 
   it('reads a URL-encoded header value', () => {
-    expect(spanContextOf({ [UBER_TRACE_ID]: 'abc%3Adef%3A0%3A1' })).toMatchObject({ traceId: `${'0'.repeat(29)}abc`, spanId: `${'0'.repeat(13)}def` });
+    expect(spanContextOf({ [UBER_TRACE_ID]: 'abc%3Adef%3A0%3A1' })).toMatchObject({
+      traceId: `${'0'.repeat(29)}abc`,
+      spanId: `${'0'.repeat(13)}def`,
+    });
   });
 
   it.each([
@@ -109,7 +127,10 @@ describe('Jaeger propagation: uberctx-* baggage', () => {
   });
 
   it('writes each baggage entry as a URL-encoded uberctx- header', () => {
-    const ctx = propagation.setBaggage(context.active(), propagation.createBaggage({ key1: { value: 'value 1 / blah' }, key2: { value: 'value2' } }));
+    const ctx = propagation.setBaggage(
+      context.active(),
+      propagation.createBaggage({ key1: { value: 'value 1 / blah' }, key2: { value: 'value2' } }),
+    );
     expect(inject(ctx)).toEqual({ 'uberctx-key1': 'value%201%20%2F%20blah', 'uberctx-key2': 'value2' });
     // What it writes, it reads back.
     expect(baggageOf(extract(inject(ctx)))).toEqual({ key1: 'value 1 / blah', key2: 'value2' });

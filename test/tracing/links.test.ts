@@ -250,7 +250,7 @@ describe('parseTraceViewer', () => {
   });
 
   it('lets through only URLs whose characters are inert in a quoted shell argument (fuzzed)', () => {
-    const alphabet = "abc/:?#&=%41'\"`$\\ \n\t;|()<>{}!*~@,[]-._+\u2019é";
+    const alphabet = 'abc/:?#&=%41\'"`$\\ \n\t;|()<>{}!*~@,[]-._+\u2019é';
     const rand = prng(7);
     let accepted = 0;
     for (let i = 0; i < 5000; i++) {
@@ -302,9 +302,7 @@ describe('traceUrl', () => {
   });
 
   it('refuses a hostile trace id before building anything', () => {
-    expect(() => traceUrl({ kind: 'jaeger', baseUrl: 'http://localhost:16686' }, "abc'; rm -rf / #")).toThrow(
-      InvalidTraceIdError,
-    );
+    expect(() => traceUrl({ kind: 'jaeger', baseUrl: 'http://localhost:16686' }, "abc'; rm -rf / #")).toThrow(InvalidTraceIdError);
   });
 
   it.each<[string, unknown, string]>([
@@ -405,7 +403,7 @@ describe('shell quoting', () => {
   });
 
   it('posixQuote round-trips random strings through sh as exactly one argument', () => {
-    const alphabet = "ab '\"`$\\\n\t;|&()<>{}[]*?!#~%-=\u2019é";
+    const alphabet = 'ab \'"`$\\\n\t;|&()<>{}[]*?!#~%-=\u2019é';
     const rand = prng(11);
     const strings = Array.from({ length: 200 }, () => randomString(rand, alphabet, 12));
     // One shell for all strings; each argument is printed NUL-terminated so argument counts show.
@@ -423,9 +421,7 @@ describe('shell quoting', () => {
 
   it('powerShellQuote doubles every quote PowerShell treats as single and leaves the rest literal', () => {
     expect(powerShellQuote("it's")).toBe("'it''s'");
-    expect(powerShellQuote('a\u2018b\u2019c\u201ad\u201be')).toBe(
-      "'a\u2018\u2018b\u2019\u2019c\u201a\u201ad\u201b\u201be'",
-    );
+    expect(powerShellQuote('a\u2018b\u2019c\u201ad\u201be')).toBe("'a\u2018\u2018b\u2019\u2019c\u201a\u201ad\u201b\u201be'");
     expect(powerShellQuote('$env:PATH `n "x"')).toBe(`'$env:PATH \`n "x"'`);
   });
 

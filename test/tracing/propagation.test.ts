@@ -19,7 +19,11 @@ function remoteContext(flags: TraceFlags, traceState?: string): Context {
 
 function createTraceState(raw: string) {
   // Round-trip through the W3C propagator to get the SDK's TraceState implementation.
-  const ctx = createPropagator('w3c').extract(ROOT_CONTEXT, { traceparent: `00-${TRACE_ID}-${SPAN_ID}-01`, tracestate: raw }, { get: (c, k) => (c as Record<string, string>)[k], keys: (c) => Object.keys(c as object) });
+  const ctx = createPropagator('w3c').extract(
+    ROOT_CONTEXT,
+    { traceparent: `00-${TRACE_ID}-${SPAN_ID}-01`, tracestate: raw },
+    { get: (c, k) => (c as Record<string, string>)[k], keys: (c) => Object.keys(c as object) },
+  );
   return trace.getSpanContext(ctx)!.traceState!;
 }
 
@@ -38,8 +42,17 @@ describe.each<PropagationFormat>(['w3c', 'xray', 'b3', 'jaeger'])('%s propagatio
 
   it('falls back to a new root on garbage, never throwing', () => {
     const garbage: unknown[] = [
-      null, undefined, 42, 'traceparent', [], { traceparent: 'nonsense' }, { 'x-amzn-trace-id': 'Root=1-zz' },
-      { b3: '-' }, { 'uber-trace-id': '::::' }, { traceparent: `00-${'0'.repeat(32)}-${SPAN_ID}-01` }, { traceparent: ['a', 'b'] },
+      null,
+      undefined,
+      42,
+      'traceparent',
+      [],
+      { traceparent: 'nonsense' },
+      { 'x-amzn-trace-id': 'Root=1-zz' },
+      { b3: '-' },
+      { 'uber-trace-id': '::::' },
+      { traceparent: `00-${'0'.repeat(32)}-${SPAN_ID}-01` },
+      { traceparent: ['a', 'b'] },
       { traceparent: { nested: true } },
     ];
     for (const carrier of garbage) expect(trace.getSpanContext(extractContext(readers, carrier))).toBeUndefined();
@@ -59,9 +72,14 @@ describe('propagation details', () => {
   });
 
   it('reads API Gateway headers whatever their case', () => {
-    const headers = { 'X-Amzn-Trace-Id': `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${SPAN_ID};Sampled=1`, Traceparent: 'ignored-by-xray' };
+    const headers = {
+      'X-Amzn-Trace-Id': `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${SPAN_ID};Sampled=1`,
+      Traceparent: 'ignored-by-xray',
+    };
     expect(trace.getSpanContext(extractContext(extractionOrder('xray'), headers))?.traceId).toBe(TRACE_ID);
-    expect(trace.getSpanContext(extractContext(extractionOrder('w3c'), { TraceParent: `00-${TRACE_ID}-${SPAN_ID}-01` }))?.spanId).toBe(SPAN_ID);
+    expect(trace.getSpanContext(extractContext(extractionOrder('w3c'), { TraceParent: `00-${TRACE_ID}-${SPAN_ID}-01` }))?.spanId).toBe(
+      SPAN_ID,
+    );
   });
 
   it('joins a job written in another format than the one configured', () => {

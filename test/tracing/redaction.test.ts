@@ -36,8 +36,41 @@ describe('redactText', () => {
   it('skips the rules only for text no rule would change', () => {
     // Fragments that trigger each rule, pieces of them, and ordinary words, glued together at random.
     const fragments = [
-      'a', 'Z9', '_', '.', '-', '-----', '4111', '1111', '4242424242424242', '0', 'eyJ', 'eyJhbGciOi', 'AKIA', 'IOSFODNN7EXAMPLE', 'ASIA', 'AKIAIOSFODNN7EXAMPLE', 'ASIAY34FZKBOKMUTVV7A', 'eyJhbGciOi.eyJzdWIiOi.c2ln',
-      'Y34FZKBOKMUTVV7A', 'bob', 'x@y.io', '@', ':', '=', '/', '\\', ' ', '://', 'token', 'password', 'Bearer', 'abcdefgh12', 'C:', 'var', 'queue.name',
+      'a',
+      'Z9',
+      '_',
+      '.',
+      '-',
+      '-----',
+      '4111',
+      '1111',
+      '4242424242424242',
+      '0',
+      'eyJ',
+      'eyJhbGciOi',
+      'AKIA',
+      'IOSFODNN7EXAMPLE',
+      'ASIA',
+      'AKIAIOSFODNN7EXAMPLE',
+      'ASIAY34FZKBOKMUTVV7A',
+      'eyJhbGciOi.eyJzdWIiOi.c2ln',
+      'Y34FZKBOKMUTVV7A',
+      'bob',
+      'x@y.io',
+      '@',
+      ':',
+      '=',
+      '/',
+      '\\',
+      ' ',
+      '://',
+      'token',
+      'password',
+      'Bearer',
+      'abcdefgh12',
+      'C:',
+      'var',
+      'queue.name',
     ];
     const rand = prng(7);
     const random = (n: number) => Math.floor(rand() * n);
@@ -50,7 +83,12 @@ describe('redactText', () => {
 
 describe('redactAttributes', () => {
   it('drops whole values of secret-named keys and anonymises path keys even when relative', () => {
-    expect(redactAttributes({ 'db.password': 'x', 'job.filepath': 'in/cat.png', 'queue.name': 'q', n: 3 }, { redactSensitive: true, allowlist: null })).toEqual({
+    expect(
+      redactAttributes(
+        { 'db.password': 'x', 'job.filepath': 'in/cat.png', 'queue.name': 'q', n: 3 },
+        { redactSensitive: true, allowlist: null },
+      ),
+    ).toEqual({
       'db.password': '[redacted]',
       'job.filepath': expect.stringMatching(/^\[path:[0-9a-f]{8}\]\.png$/),
       'queue.name': 'q',
@@ -64,20 +102,29 @@ describe('redactAttributes', () => {
     expect(redactAttributes(kept, policy)).toEqual(kept);
     expect(redactAttributes({ 'url.path': '/users/bob@example.com/jobs' }, policy)).toEqual({ 'url.path': '/users/[email]/jobs' });
     expect(redactAttributes({ 'file.path': '/srv/in/cat.png', note: 'read /srv/in/cat.png' }, policy)).toEqual({
-      'file.path': expect.stringMatching(/^\[path:[0-9a-f]{8}\]\.png$/), note: expect.stringMatching(/^read \[path:[0-9a-f]{8}\]\.png$/),
+      'file.path': expect.stringMatching(/^\[path:[0-9a-f]{8}\]\.png$/),
+      note: expect.stringMatching(/^read \[path:[0-9a-f]{8}\]\.png$/),
     });
   });
 
   it('keeps only allowlisted keys, and leaves values alone with redaction off', () => {
-    expect(redactAttributes({ 'job.id': 'J', 'user.email': 'a@b.c' }, { redactSensitive: false, allowlist: ['user.email'] })).toEqual({ 'user.email': 'a@b.c' });
+    expect(redactAttributes({ 'job.id': 'J', 'user.email': 'a@b.c' }, { redactSensitive: false, allowlist: ['user.email'] })).toEqual({
+      'user.email': 'a@b.c',
+    });
   });
 });
 
 describe('redaction before any exporter', () => {
   it('hands even an in-memory exporter redacted spans only', async () => {
     const exporter = new InMemorySpanExporter();
-    const tracing = initTracing(parseTracingConfig({ TRACING_SAMPLING_STRATEGY: 'always' }), { exporter, processor: 'simple', register: false });
-    const span = tracing.tracer.startSpan('job.process', { attributes: { 'user.email': 'dave@example.com', 'job.filepath': '/srv/in/x.tif' } });
+    const tracing = initTracing(parseTracingConfig({ TRACING_SAMPLING_STRATEGY: 'always' }), {
+      exporter,
+      processor: 'simple',
+      register: false,
+    });
+    const span = tracing.tracer.startSpan('job.process', {
+      attributes: { 'user.email': 'dave@example.com', 'job.filepath': '/srv/in/x.tif' },
+    });
     span.recordException(new Error('token=abc123 rejected'));
     span.end();
     await tracing.flush();

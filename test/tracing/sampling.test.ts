@@ -105,13 +105,17 @@ describe('createSampler', () => {
     trace.setSpanContext(ROOT_CONTEXT, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: flags, isRemote: true });
   const decide = (strategy: string, flags?: TraceFlags) => {
     const { sampler } = createSampler(parseTracingConfig({ TRACING_SAMPLING_STRATEGY: strategy, TRACING_SAMPLING_RATE: '0.5' }));
-    return sampler.shouldSample(flags === undefined ? ROOT_CONTEXT : parent(flags), 'c'.repeat(32), 'span', SpanKind.CONSUMER, {}, []).decision;
+    return sampler.shouldSample(flags === undefined ? ROOT_CONTEXT : parent(flags), 'c'.repeat(32), 'span', SpanKind.CONSUMER, {}, [])
+      .decision;
   };
 
-  it.each(['always', 'never', 'probabilistic', 'adaptive'])('%s follows a sampled parent and never samples under an unsampled one', (strategy) => {
-    expect(decide(strategy, TraceFlags.SAMPLED)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
-    expect(decide(strategy, TraceFlags.NONE)).toBe(SamplingDecision.NOT_RECORD);
-  });
+  it.each(['always', 'never', 'probabilistic', 'adaptive'])(
+    '%s follows a sampled parent and never samples under an unsampled one',
+    (strategy) => {
+      expect(decide(strategy, TraceFlags.SAMPLED)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+      expect(decide(strategy, TraceFlags.NONE)).toBe(SamplingDecision.NOT_RECORD);
+    },
+  );
 
   it('decides roots by strategy', () => {
     expect(decide('always')).toBe(SamplingDecision.RECORD_AND_SAMPLED);
@@ -123,7 +127,8 @@ describe('createSampler', () => {
     let sampled = 0;
     for (let i = 0; i < 10_000; i++) {
       const id = randomBytes(16).toString('hex');
-      if (sampler.shouldSample(ROOT_CONTEXT, id, 'root', SpanKind.SERVER, {}, []).decision === SamplingDecision.RECORD_AND_SAMPLED) sampled++;
+      if (sampler.shouldSample(ROOT_CONTEXT, id, 'root', SpanKind.SERVER, {}, []).decision === SamplingDecision.RECORD_AND_SAMPLED)
+        sampled++;
     }
     expect(sampled / 10_000).toBeGreaterThan(0.17);
     expect(sampled / 10_000).toBeLessThan(0.23);

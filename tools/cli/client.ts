@@ -13,11 +13,23 @@ export class ApiError extends Error {
 }
 
 /** One admin API call: path below the API's base URL (its stage included), JSON in and out. */
-export async function call(target: Target, method: 'GET' | 'POST', path: string, query: Record<string, string> = {}, body?: unknown): Promise<unknown> {
+export async function call(
+  target: Target,
+  method: 'GET' | 'POST',
+  path: string,
+  query: Record<string, string> = {},
+  body?: unknown,
+): Promise<unknown> {
   const url = new URL(`${target.url.pathname.replace(/\/+$/, '')}${path}`, target.url.origin);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers = await authHeaders(target, method, url, text, text === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' });
+  const headers = await authHeaders(
+    target,
+    method,
+    url,
+    text,
+    text === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+  );
   let res: Response;
   try {
     res = await fetch(url, { method, headers, ...(text !== undefined ? { body: text } : {}), signal: AbortSignal.timeout(30_000) });

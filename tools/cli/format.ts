@@ -8,15 +8,27 @@ export function table(head: readonly string[], rows: readonly (readonly (string 
   const cells = [head, ...rows.map((r) => r.map(String))];
   const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const numeric = head.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
-  const line = (r: readonly string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]!), ...cells.slice(1).map(line)].join('\n');
 }
 
-const age = (ms: number | null) => (ms === null ? '-' : ms < 1000 ? `${ms}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 60_000)}m`);
+const age = (ms: number | null) =>
+  ms === null ? '-' : ms < 1000 ? `${ms}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 60_000)}m`;
 const time = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());
 
 export function formatStats(s: QueueStats): string {
-  const rows = s.queues.map((q) => [q.name, q.waiting, q.active, q.delayed, age(q.oldestAgeMs), q.priorities.map((p) => `${p.name}:${p.waiting}`).join(' ')]);
+  const rows = s.queues.map((q) => [
+    q.name,
+    q.waiting,
+    q.active,
+    q.delayed,
+    age(q.oldestAgeMs),
+    q.priorities.map((p) => `${p.name}:${p.waiting}`).join(' '),
+  ]);
   return [
     table(['queue', 'waiting', 'active', 'delayed', 'oldest', 'by priority'], rows),
     '',
@@ -60,12 +72,17 @@ export function formatDeadLetters(jobs: readonly PresentedInfo[]): string {
 
 export function formatAudit(entries: readonly AuditRecord[]): string {
   if (entries.length === 0) return '(no audit records)';
-  return table(['time', 'principal', 'operation', 'target', 'count', 'outcome', 'reason'], entries.map((e) => [e.time, e.principal, e.operation, e.target, e.count ?? '-', e.outcome, e.reason]));
+  return table(
+    ['time', 'principal', 'operation', 'target', 'count', 'outcome', 'reason'],
+    entries.map((e) => [e.time, e.principal, e.operation, e.target, e.count ?? '-', e.outcome, e.reason]),
+  );
 }
 
 /** The local viewer's span tree, one span a line, indented by depth. */
 export function formatTree(tree: TraceTree): string {
-  const lines = [`trace ${tree.traceId} (${tree.xrayTraceId}): ${tree.spanCount} spans, ${tree.durationMs} ms, services ${tree.services.join(', ')}`];
+  const lines = [
+    `trace ${tree.traceId} (${tree.xrayTraceId}): ${tree.spanCount} spans, ${tree.durationMs} ms, services ${tree.services.join(', ')}`,
+  ];
   const walk = (n: SpanNode, depth: number) => {
     const status = n.status.code === 'ERROR' ? `  ERROR${n.status.message ? `: ${n.status.message}` : ''}` : '';
     const events = n.events.length ? `  [${n.events.map((e) => e.name).join(', ')}]` : '';

@@ -76,7 +76,10 @@ async function run(command: string, args: readonly string[], flags: Flags, targe
     }
     case 'peek': {
       const queue = one(args, 'a queue name: peek <queue>');
-      const r = (await call(target(), 'GET', `/admin/queues/${encodeURIComponent(queue)}/peek`, { count: count(flags.n, 10), platform })) as { jobs: PresentedJob[] };
+      const r = (await call(target(), 'GET', `/admin/queues/${encodeURIComponent(queue)}/peek`, {
+        count: count(flags.n, 10),
+        platform,
+      })) as { jobs: PresentedJob[] };
       return { json: r, text: formatJobs(r.jobs) };
     }
     case 'info': {
@@ -93,12 +96,16 @@ async function run(command: string, args: readonly string[], flags: Flags, targe
       if (!flags.reason) throw new UsageError('purge needs --reason "…" (3 to 500 characters, kept in the audit trail)');
       if (!flags.yes) throw new UsageError(`purge deletes jobs for good: add --yes to confirm purging ${what}`);
       const [path, confirmation] =
-        what === 'all' ? ['/admin/purge', 'CONFIRM_DELETE_ALL'] : what === 'dlq' ? ['/admin/dlq/purge', 'CONFIRM_DELETE'] : [`/admin/queues/${encodeURIComponent(what)}/purge`, 'CONFIRM_DELETE'];
+        what === 'all'
+          ? ['/admin/purge', 'CONFIRM_DELETE_ALL']
+          : what === 'dlq'
+            ? ['/admin/dlq/purge', 'CONFIRM_DELETE']
+            : [`/admin/queues/${encodeURIComponent(what)}/purge`, 'CONFIRM_DELETE'];
       const r = (await call(target(), 'POST', path, {}, { confirmation, reason: flags.reason })) as { removed?: number };
       return { json: r, text: `purged ${what}: ${r.removed ?? 0} jobs removed` };
     }
     case 'requeue': {
-      if (flags.all === (args.length > 0)) throw new UsageError('requeue takes either --all or job ids');
+      if (flags.all === args.length > 0) throw new UsageError('requeue takes either --all or job ids');
       const body = { ...(flags.all ? { all: true } : { ids: args }), ...(flags.reason ? { reason: flags.reason } : {}) };
       const r = (await call(target(), 'POST', '/admin/dlq/requeue', {}, body)) as { requeued?: number };
       return { json: r, text: `requeued ${r.requeued ?? 0} jobs` };
@@ -138,8 +145,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       args: [...argv],
       allowPositionals: true,
       options: {
-        url: { type: 'string' }, region: { type: 'string' }, platform: { type: 'string' }, json: { type: 'boolean' },
-        n: { type: 'string', short: 'n' }, reason: { type: 'string' }, yes: { type: 'boolean' }, all: { type: 'boolean' },
+        url: { type: 'string' },
+        region: { type: 'string' },
+        platform: { type: 'string' },
+        json: { type: 'boolean' },
+        n: { type: 'string', short: 'n' },
+        reason: { type: 'string' },
+        yes: { type: 'boolean' },
+        all: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }) as { values: Flags; positionals: string[] };
@@ -154,7 +167,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return flags.help ? 0 : 2;
   }
   try {
-    const out = await run(command, args, flags, () => resolveTarget({ ...(flags.url ? { url: flags.url } : {}), ...(flags.region ? { region: flags.region } : {}) }));
+    const out = await run(command, args, flags, () =>
+      resolveTarget({ ...(flags.url ? { url: flags.url } : {}), ...(flags.region ? { region: flags.region } : {}) }),
+    );
     console.log(flags.json ? JSON.stringify(out.json, null, 2) : out.text);
     return 0;
   } catch (error) {
@@ -165,7 +180,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof ApiError) {
       const where = error.field ? ` (${error.field})` : '';
       console.error(`queue-admin: ${error.status ? `HTTP ${error.status}: ` : ''}${error.message}${where}`);
-      if (flags.json) console.log(JSON.stringify({ error: { status: error.status, message: error.message, ...(error.field ? { field: error.field } : {}) } }));
+      if (flags.json)
+        console.log(
+          JSON.stringify({ error: { status: error.status, message: error.message, ...(error.field ? { field: error.field } : {}) } }),
+        );
       return 1;
     }
     throw error;

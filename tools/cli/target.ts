@@ -43,7 +43,13 @@ export function resolveTarget(flags: { url?: string; region?: string }, env: Env
 }
 
 /** The headers that authenticate a request to the target. */
-export async function authHeaders(target: Target, method: string, url: URL, body: string | undefined, headers: Record<string, string>): Promise<Record<string, string>> {
+export async function authHeaders(
+  target: Target,
+  method: string,
+  url: URL,
+  body: string | undefined,
+  headers: Record<string, string>,
+): Promise<Record<string, string>> {
   if (target.kind === 'local') return { ...headers, authorization: `Bearer ${target.token}` };
   return signedHeaders({ method, url, headers, ...(body !== undefined ? { body } : {}) }, target.region);
 }

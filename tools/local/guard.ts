@@ -10,7 +10,8 @@ import type { IncomingMessage } from 'node:http';
 export function foreignRequest(req: IncomingMessage, port: number): string | undefined {
   const own = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   const host = req.headers.host?.toLowerCase();
-  if (host === undefined || !own.has(host)) return `Host ${JSON.stringify(req.headers.host ?? '')} is not this pipeline's (${[...own].join(', ')})`;
+  if (host === undefined || !own.has(host))
+    return `Host ${JSON.stringify(req.headers.host ?? '')} is not this pipeline's (${[...own].join(', ')})`;
   const origin = req.headers.origin?.toLowerCase();
   if (origin !== undefined && !(origin.startsWith('http://') && own.has(origin.slice('http://'.length)))) {
     return `Origin ${JSON.stringify(req.headers.origin)} is not this pipeline's`;

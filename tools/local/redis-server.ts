@@ -39,7 +39,9 @@ function waitForReady(child: ChildProcess, port: number): Promise<void> {
         resolve();
       }
     });
-    child.on('error', (err) => fail(new Error(`cannot run redis-server (${err.message}); install it, e.g. apt-get install -y redis-server`)));
+    child.on('error', (err) =>
+      fail(new Error(`cannot run redis-server (${err.message}); install it, e.g. apt-get install -y redis-server`)),
+    );
     child.on('exit', (code) => fail(new Error(`redis-server exited with code ${code}:\n${output}`)));
   });
 }
@@ -54,8 +56,23 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
     const dir = mkdtempSync(join(tmpdir(), 'tq-redis-'));
     const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
-        '--maxmemory-policy', 'noeviction', '--loglevel', 'notice', ...extraArgs],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--maxmemory-policy',
+        'noeviction',
+        '--loglevel',
+        'notice',
+        ...extraArgs,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {

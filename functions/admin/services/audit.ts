@@ -36,9 +36,16 @@ type AuditRuntime = Pick<Services, 'redis' | 'admin' | 'config'>;
 
 function toFields(record: AuditRecord): string[] {
   const fields: Array<[string, string | undefined]> = [
-    ['time', record.time], ['principal', record.principal], ['requestId', record.requestId], ['operation', record.operation],
-    ['target', record.target], ['reason', record.reason], ['count', record.count === null ? undefined : String(record.count)],
-    ['outcome', record.outcome], ['error', record.error], ['traceId', record.traceId ?? undefined],
+    ['time', record.time],
+    ['principal', record.principal],
+    ['requestId', record.requestId],
+    ['operation', record.operation],
+    ['target', record.target],
+    ['reason', record.reason],
+    ['count', record.count === null ? undefined : String(record.count)],
+    ['outcome', record.outcome],
+    ['error', record.error],
+    ['traceId', record.traceId ?? undefined],
   ];
   return fields.flatMap(([k, v]) => (v === undefined ? [] : [k, v]));
 }

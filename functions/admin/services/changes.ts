@@ -41,7 +41,13 @@ function audited<T>(rt: ChangeRuntime, change: Change<T>, reason: string, actor:
     try {
       done = await change.run(span);
     } catch (error) {
-      await writeAudit(rt, { ...record, time: new Date().toISOString(), count: null, outcome: 'failed', error: (error as Error)?.name || 'Error' });
+      await writeAudit(rt, {
+        ...record,
+        time: new Date().toISOString(),
+        count: null,
+        outcome: 'failed',
+        error: (error as Error)?.name || 'Error',
+      });
       throw error;
     }
     annotate(span, { [AdminAttr.count]: done.count });
@@ -53,15 +59,24 @@ function audited<T>(rt: ChangeRuntime, change: Change<T>, reason: string, actor:
 /** Removes a queue's waiting and delayed jobs, the dead-letter queue, or everything in the namespace. */
 export function purge(rt: ChangeRuntime, target: PurgeTarget, reason: string, actor: Actor): Promise<Audited<PurgeResult>> {
   const isQueue = typeof target === 'object';
-  return audited(rt, {
-    op: 'purge',
-    target: isQueue ? `queue:${target.queue}` : target,
-    attributes: isQueue ? { [Attr.queueName]: target.queue } : {},
-    run: async () => {
-      const result = isQueue ? await rt.admin.purgeQueue(target.queue) : target === 'dlq' ? await rt.admin.purgeDead() : await rt.admin.purgeAll();
-      return { result, count: result.removed };
+  return audited(
+    rt,
+    {
+      op: 'purge',
+      target: isQueue ? `queue:${target.queue}` : target,
+      attributes: isQueue ? { [Attr.queueName]: target.queue } : {},
+      run: async () => {
+        const result = isQueue
+          ? await rt.admin.purgeQueue(target.queue)
+          : target === 'dlq'
+            ? await rt.admin.purgeDead()
+            : await rt.admin.purgeAll();
+        return { result, count: result.removed };
+      },
     },
-  }, reason, actor);
+    reason,
+    actor,
+  );
 }
 
 /** Per-job spans written for one requeue: enough to follow a handful of jobs, bounded for big ones. */
@@ -78,7 +93,11 @@ async function traceInJobs(rt: ChangeRuntime, ids: readonly string[], request: S
   for (const [i, job] of jobs.entries()) {
     const id = traced[i]!;
     if (!job) continue;
-    const span = rt.tracing.startSpan(SpanNames.admin('requeue'), { kind: SpanKind.INTERNAL, links: [{ context: request.spanContext() }] }, rt.tracing.extract(job.job.trace));
+    const span = rt.tracing.startSpan(
+      SpanNames.admin('requeue'),
+      { kind: SpanKind.INTERNAL, links: [{ context: request.spanContext() }] },
+      rt.tracing.extract(job.job.trace),
+    );
     annotate(span, { [Attr.jobId]: id, [Attr.queueName]: job.job.queue, [AdminAttr.target]: 'dlq:ids' });
     span.end();
   }
@@ -87,17 +106,26 @@ async function traceInJobs(rt: ChangeRuntime, ids: readonly string[], request: S
 /** Moves dead letters back to their queues with fresh attempts: the given ids, or all of them. */
 export function requeue(rt: ChangeRuntime, target: RequeueTarget, reason: string, actor: Actor): Promise<Audited<RequeueResult>> {
   const byIds = 'ids' in target;
-  return audited(rt, {
-    op: 'requeue',
-    target: byIds ? 'dlq:ids' : 'dlq:all',
-    attributes: byIds ? { [AdminAttr.requested]: target.ids.length } : {},
-    run: async (span) => {
-      const result = await rt.admin.requeue(target);
-      if (byIds && span.isRecording()) {
-        const missing = new Set(result.missing);
-        await traceInJobs(rt, target.ids.filter((id) => !missing.has(id)), span);
-      }
-      return { result, count: result.requeued };
+  return audited(
+    rt,
+    {
+      op: 'requeue',
+      target: byIds ? 'dlq:ids' : 'dlq:all',
+      attributes: byIds ? { [AdminAttr.requested]: target.ids.length } : {},
+      run: async (span) => {
+        const result = await rt.admin.requeue(target);
+        if (byIds && span.isRecording()) {
+          const missing = new Set(result.missing);
+          await traceInJobs(
+            rt,
+            target.ids.filter((id) => !missing.has(id)),
+            span,
+          );
+        }
+        return { result, count: result.requeued };
+      },
     },
-  }, reason, actor);
+    reason,
+    actor,
+  );
 }

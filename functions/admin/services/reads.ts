@@ -13,14 +13,22 @@ export function stats(rt: ReadRuntime): Promise<QueueStats> {
     const result = await rt.admin.stats();
     annotate(span, {
       [AdminAttr.count]: result.queues.length,
-      [AdminAttr.waiting]: result.totals.waiting, [AdminAttr.active]: result.totals.active, [AdminAttr.delayed]: result.totals.delayed, [AdminAttr.dead]: result.dead,
+      [AdminAttr.waiting]: result.totals.waiting,
+      [AdminAttr.active]: result.totals.active,
+      [AdminAttr.delayed]: result.totals.delayed,
+      [AdminAttr.dead]: result.dead,
     });
     return result;
   });
 }
 
 /** The next `count` jobs of a queue in dequeue order, each with its trace. */
-export function peek(rt: ReadRuntime, queue: string, count: number, platform: ActionPlatform): Promise<{ queue: string; jobs: PresentedJob[] }> {
+export function peek(
+  rt: ReadRuntime,
+  queue: string,
+  count: number,
+  platform: ActionPlatform,
+): Promise<{ queue: string; jobs: PresentedJob[] }> {
   return inAdminSpan(rt.tracing, 'peek', { [Attr.queueName]: queue, [AdminAttr.requested]: count }, async (span) => {
     const jobs = await rt.admin.peek(queue, count);
     annotate(span, { [AdminAttr.count]: jobs.length });

@@ -5,5 +5,10 @@ export { annotate } from '../../../shared/tracing';
 
 /** Runs one admin operation in its `admin.<op>` span, a child of the invocation span. */
 export function inAdminSpan<T>(tracing: Tracing, op: AdminOperation, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> {
-  return withSpan(tracing, SpanNames.admin(op), { kind: SpanKind.INTERNAL, attributes: { [Attr.queueOperation]: op, ...attributes } }, work);
+  return withSpan(
+    tracing,
+    SpanNames.admin(op),
+    { kind: SpanKind.INTERNAL, attributes: { [Attr.queueOperation]: op, ...attributes } },
+    work,
+  );
 }

@@ -21,12 +21,7 @@ export function registerScripts(client: RedisClient): void {
 
 type ScriptCommand = (args: ScriptArg[]) => Promise<unknown>;
 
-export function runScript(
-  client: RedisClient,
-  name: ScriptName,
-  keys: readonly string[],
-  args: readonly ScriptArg[],
-): Promise<unknown> {
+export function runScript(client: RedisClient, name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
   const script = luaScripts[name];
   if (keys.length !== script.numberOfKeys) {
     throw new Error(`script ${name} takes ${script.numberOfKeys} keys, got ${keys.length}`);

@@ -2,8 +2,26 @@ import { parseTraceViewer, TraceViewerConfigError, type TraceViewer } from '../l
 import { resolveEndpoints } from './endpoint';
 import { ConfigError } from '../../config/errors';
 import { settingReader, type SettingKeys, type Source } from '../../config/source';
-import { PROPAGATION_FORMATS, SAMPLING_STRATEGIES, type Env, type LambdaInfo, type PropagationFormat, type SamplingStrategy, type TracingConfig } from './types';
-import { deepFreeze, parseBool, parseDurationMs, parseEnum, parseHeaders, parseList, parseNumber, parseOtelHeaders, shown } from '../../config/values';
+import {
+  PROPAGATION_FORMATS,
+  SAMPLING_STRATEGIES,
+  type Env,
+  type LambdaInfo,
+  type PropagationFormat,
+  type SamplingStrategy,
+  type TracingConfig,
+} from './types';
+import {
+  deepFreeze,
+  parseBool,
+  parseDurationMs,
+  parseEnum,
+  parseHeaders,
+  parseList,
+  parseNumber,
+  parseOtelHeaders,
+  shown,
+} from '../../config/values';
 
 export { ConfigError } from '../../config/errors';
 export { resolveEndpoints, TLS_PORTS, type ExportEndpoints } from './endpoint';
@@ -38,21 +56,30 @@ const KEYS = {
 } as const;
 type Key = keyof typeof KEYS;
 /** The same settings as the shared reader takes them: variable → YAML path. */
-export const TRACING_SETTINGS: SettingKeys = Object.fromEntries(Object.entries(KEYS).map(([key, variable]) => [variable, `observability.tracing.${key}`]));
-
+export const TRACING_SETTINGS: SettingKeys = Object.fromEntries(
+  Object.entries(KEYS).map(([key, variable]) => [variable, `observability.tracing.${key}`]),
+);
 
 /** OTEL_TRACES_SAMPLER(_ARG), mapped onto our strategies (ours are all parent-based). */
 function otelSampler(env: Env): { strategy?: Source; rate?: Source } {
   const name = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase();
   if (!name) return {};
   const strategies: Record<string, SamplingStrategy> = {
-    always_on: 'always', parentbased_always_on: 'always', always_off: 'never', parentbased_always_off: 'never',
-    traceidratio: 'probabilistic', parentbased_traceidratio: 'probabilistic',
+    always_on: 'always',
+    parentbased_always_on: 'always',
+    always_off: 'never',
+    parentbased_always_off: 'never',
+    traceidratio: 'probabilistic',
+    parentbased_traceidratio: 'probabilistic',
   };
   const strategy = strategies[name];
-  if (!strategy) throw new ConfigError('OTEL_TRACES_SAMPLER', `${shown(name)} is not supported; accepted: ${Object.keys(strategies).join(', ')}`);
+  if (!strategy)
+    throw new ConfigError('OTEL_TRACES_SAMPLER', `${shown(name)} is not supported; accepted: ${Object.keys(strategies).join(', ')}`);
   const arg = env.OTEL_TRACES_SAMPLER_ARG;
-  return { strategy: { value: strategy, key: 'OTEL_TRACES_SAMPLER' }, ...(arg !== undefined && strategy === 'probabilistic' ? { rate: { value: arg, key: 'OTEL_TRACES_SAMPLER_ARG' } } : {}) };
+  return {
+    strategy: { value: strategy, key: 'OTEL_TRACES_SAMPLER' },
+    ...(arg !== undefined && strategy === 'probabilistic' ? { rate: { value: arg, key: 'OTEL_TRACES_SAMPLER_ARG' } } : {}),
+  };
 }
 
 /** OTEL_PROPAGATORS: the first entry other than `baggage` picks our format (baggage always travels). */
@@ -63,14 +90,19 @@ function otelPropagation(env: Env): Source | undefined {
   for (const entry of parseList('OTEL_PROPAGATORS', list).map((e) => e.toLowerCase())) {
     if (entry === 'baggage' || entry === 'none') continue;
     const format = map[entry];
-    if (!format) throw new ConfigError('OTEL_PROPAGATORS', `${shown(entry)} is not supported; accepted: ${[...Object.keys(map), 'baggage'].join(', ')}`);
+    if (!format)
+      throw new ConfigError(
+        'OTEL_PROPAGATORS',
+        `${shown(entry)} is not supported; accepted: ${[...Object.keys(map), 'baggage'].join(', ')}`,
+      );
     return { value: format, key: 'OTEL_PROPAGATORS' };
   }
   return undefined;
 }
 
 function otelEndpoint(env: Env): Source | undefined {
-  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return { value: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, key: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' };
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
+    return { value: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, key: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' };
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   // The standard variable is a base URL: the signal path is appended.
   if (base) return { value: `${base.replace(/\/+$/, '')}/v1/traces`, key: 'OTEL_EXPORTER_OTLP_ENDPOINT' };
@@ -129,7 +161,11 @@ export function parseTracingConfig(env: Env = process.env): TracingConfig {
     },
     propagationFormat: get('propagation_format', (s) => parseEnum(s.key, s.value, PROPAGATION_FORMATS), 'w3c', otelPropagation(env)),
     batchTimeoutMs: get('batch_timeout', (s) => parseDurationMs(s.key, s.value, 1, 600_000), 1000),
-    maxExportBatchSize: get('max_export_batch_size', (s) => parseNumber(s.key, s.value, 1, maxQueueSize, true), Math.min(512, maxQueueSize)),
+    maxExportBatchSize: get(
+      'max_export_batch_size',
+      (s) => parseNumber(s.key, s.value, 1, maxQueueSize, true),
+      Math.min(512, maxQueueSize),
+    ),
     maxQueueSize,
     exportTimeoutMs: get('export_timeout', (s) => parseDurationMs(s.key, s.value, 100, 60_000), 5000),
     flushTimeoutMs: get('flush_timeout', (s) => parseDurationMs(s.key, s.value, 10, 30_000), 500),
@@ -152,7 +188,12 @@ function viewerConfig(pick: (key: Key) => Source | undefined, lambda: LambdaInfo
   const url = pick('viewer_url');
   const region = pick('viewer_region');
   const template = pick('viewer_template');
-  const sources: Record<string, [Source | undefined, Key]> = { viewer: [viewer, 'viewer'], baseUrl: [url, 'viewer_url'], region: [region, 'viewer_region'], template: [template, 'viewer_template'] };
+  const sources: Record<string, [Source | undefined, Key]> = {
+    viewer: [viewer, 'viewer'],
+    baseUrl: [url, 'viewer_url'],
+    region: [region, 'viewer_region'],
+    template: [template, 'viewer_template'],
+  };
   const text = (s: Source | undefined) => (s === undefined ? undefined : String(s.value).trim());
   try {
     return parseTraceViewer({

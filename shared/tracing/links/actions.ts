@@ -50,11 +50,7 @@ export function defaultPlatform(): ActionPlatform {
  * Copy, open (unless the viewer is none) and view actions for one trace. The id is validated first and
  * throws `InvalidTraceIdError`; nothing from the input reaches a command except the re-rendered id.
  */
-export function traceActions(
-  viewer: TraceViewer,
-  traceId: string,
-  platform: ActionPlatform = defaultPlatform(),
-): TraceAction[] {
+export function traceActions(viewer: TraceViewer, traceId: string, platform: ActionPlatform = defaultPlatform()): TraceAction[] {
   const id = normalizeTraceId(traceId);
   const commands = commandsFor(platform);
   const url = traceUrl(viewer, id);

@@ -15,10 +15,7 @@ export class InvalidTraceIdError extends TraceLinkError {
 
   constructor(input: unknown) {
     const preview = safePreview(input);
-    super(
-      'INVALID_TRACE_ID',
-      `not a trace id: ${preview} (expected 32 lowercase hex, not all zeros, or 1-<8 hex>-<24 hex>)`,
-    );
+    super('INVALID_TRACE_ID', `not a trace id: ${preview} (expected 32 lowercase hex, not all zeros, or 1-<8 hex>-<24 hex>)`);
     this.input = preview;
   }
 }

@@ -8,9 +8,7 @@ import { AlignedHistogramReservoir, FixedSizeReservoir } from './reservoirs';
 import type { QueueMetrics } from './types';
 
 /** Redis round trips take about a millisecond; a job may run up to Lambda's 15-minute limit. */
-export const DURATION_BUCKETS_MS = [
-  1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000, 900_000,
-];
+export const DURATION_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000, 900_000];
 
 /** Per error type and queue; errors are rare, so four traces per flush window are plenty. */
 const ERROR_EXEMPLARS_PER_ATTRIBUTE_SET = 4;
@@ -31,9 +29,20 @@ export function createInstruments(exemplars: boolean): { recorders: Recorders; c
   // Each recorder below passes its values in the order of these keys.
   const enqueue = histogram(MetricNames.enqueueDuration, 'Time to enqueue one job', [Attr.queueName, Attr.queuePriority]);
   const dequeue = histogram(MetricNames.dequeueDuration, 'Time to dequeue one job', [Attr.queueName]);
-  const processAttempt = histogram(MetricNames.processDuration, 'Time one processing attempt took', [Attr.queueName, Attr.jobType, MetricAttr.outcome]);
-  const errors = new DeltaCounter({ name: MetricNames.errors, description: 'Errors by type', unit: '{error}' }, [Attr.errorType, Attr.queueName, Attr.jobType], errorReservoir);
-  const depth = new LastValueGauge({ name: MetricNames.queueDepth, description: 'Jobs waiting, per queue and priority', unit: '{job}' }, [Attr.queueName, Attr.queuePriority]);
+  const processAttempt = histogram(MetricNames.processDuration, 'Time one processing attempt took', [
+    Attr.queueName,
+    Attr.jobType,
+    MetricAttr.outcome,
+  ]);
+  const errors = new DeltaCounter(
+    { name: MetricNames.errors, description: 'Errors by type', unit: '{error}' },
+    [Attr.errorType, Attr.queueName, Attr.jobType],
+    errorReservoir,
+  );
+  const depth = new LastValueGauge({ name: MetricNames.queueDepth, description: 'Jobs waiting, per queue and priority', unit: '{job}' }, [
+    Attr.queueName,
+    Attr.queuePriority,
+  ]);
 
   const recorders: Recorders = {
     recordEnqueueDuration: (ms, a, ctx) => {

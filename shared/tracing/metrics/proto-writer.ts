@@ -1,5 +1,7 @@
 /** Wire types. */
-const VARINT = 0, I64 = 1, LEN = 2;
+const VARINT = 0,
+  I64 = 1,
+  LEN = 2;
 
 /** Protobuf's wire format, just what OTLP metrics need; grows one buffer per message. */
 export class ProtoWriter {

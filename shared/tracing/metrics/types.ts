@@ -20,11 +20,7 @@ export interface QueueMetricsOptions {
 export interface QueueMetrics {
   recordEnqueueDuration(ms: number, attributes: { queue: string; priority: string }, ctx?: Context): void;
   recordDequeueDuration(ms: number, attributes: { queue: string }, ctx?: Context): void;
-  recordProcessDuration(
-    ms: number,
-    attributes: { queue: string; type: string; outcome: ProcessOutcome },
-    ctx?: Context,
-  ): void;
+  recordProcessDuration(ms: number, attributes: { queue: string; type: string; outcome: ProcessOutcome }, ctx?: Context): void;
   countError(errorType: string, attributes: { queue: string; type?: string }, ctx?: Context): void;
   /** Remembered and reported by the queue depth gauge at the next collection. */
   setQueueDepth(queue: string, priority: string, depth: number): void;

@@ -60,11 +60,13 @@ export class OtlpHttpSpanExporter implements SpanExporter {
 
   private async send(body: Uint8Array): Promise<void> {
     const deadline = Date.now() + this.options.timeoutMs;
-    const post = () => postProtobuf(this.url, body, { headers: this.options.headers, timeoutMs: Math.max(1, deadline - Date.now()), agent: this.agent });
+    const post = () =>
+      postProtobuf(this.url, body, { headers: this.options.headers, timeoutMs: Math.max(1, deadline - Date.now()), agent: this.agent });
     try {
       await post();
     } catch (error) {
-      const retry = error instanceof ExportHttpStatusError && RETRYABLE_STATUS.has(error.status) && deadline - Date.now() > 2 * RETRY_AFTER_MS;
+      const retry =
+        error instanceof ExportHttpStatusError && RETRYABLE_STATUS.has(error.status) && deadline - Date.now() > 2 * RETRY_AFTER_MS;
       if (!retry) throw error; // an OtlpExportError already: postProtobuf rejects with nothing else
       await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS));
       await post();

@@ -36,7 +36,9 @@ describe('Queue metrics: aggregation', () => {
 
   it('keeps many attribute sets apart in one flush, each with its own count and sum', async () => {
     const outcomes = ['succeeded', 'retried', 'dead', 'lease_lost'] as const;
-    const sets = ['a', 'b', 'c'].flatMap((queue) => ['resize', 'thumb'].flatMap((type) => outcomes.map((outcome) => ({ queue, type, outcome }))));
+    const sets = ['a', 'b', 'c'].flatMap((queue) =>
+      ['resize', 'thumb'].flatMap((type) => outcomes.map((outcome) => ({ queue, type, outcome }))),
+    );
     sets.forEach((set, i) => {
       for (let n = 0; n <= i; n++) metrics.recordProcessDuration(10, { ...set });
     });
@@ -63,7 +65,10 @@ describe('Queue metrics: aggregation', () => {
     for (const ms of values) expected[referenceBucket(ms)]!++;
     expect(point.bucketCounts).toEqual(expected.map(String));
     expect(point.count).toBe(String(values.length));
-    expect(point.sum).toBeCloseTo(values.reduce((a, b) => a + b, 0), 6);
+    expect(point.sum).toBeCloseTo(
+      values.reduce((a, b) => a + b, 0),
+      6,
+    );
     expect([point.min, point.max]).toEqual([0, 3_600_000]);
   });
 

@@ -9,7 +9,12 @@ import { gatewayTraceHeaders, type GatewaySampler } from './trace-header';
 /** API Gateway's payload quota for REST APIs. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** The principal the local gateway vouches for once the admin token checks out. */
-export const LOCAL_ADMIN = { userArn: 'arn:aws:iam::000000000000:user/local-admin', caller: 'local-admin', user: 'local-admin', accessKey: 'LOCALADMIN' } as const;
+export const LOCAL_ADMIN = {
+  userArn: 'arn:aws:iam::000000000000:user/local-admin',
+  caller: 'local-admin',
+  user: 'local-admin',
+  accessKey: 'LOCALADMIN',
+} as const;
 
 export interface GatewayOptions {
   readonly api: LambdaInvokeApi;
@@ -58,7 +63,12 @@ export function apiGateway(options: GatewayOptions) {
       if (!tokenMatches(authorization, options.adminToken)) {
         req.resume();
         const message = authorization ? 'The security token included in the request is invalid.' : 'Missing Authentication Token';
-        sendJson(res, 403, { message }, { ...requestHeaders, 'x-amzn-ErrorType': authorization ? 'UnrecognizedClientException' : 'MissingAuthenticationTokenException' });
+        sendJson(
+          res,
+          403,
+          { message },
+          { ...requestHeaders, 'x-amzn-ErrorType': authorization ? 'UnrecognizedClientException' : 'MissingAuthenticationTokenException' },
+        );
         return true;
       }
     }
@@ -68,7 +78,13 @@ export function apiGateway(options: GatewayOptions) {
       return true;
     }
     const request: ProxyRequest = {
-      req, url, path, body: body.toString('utf8'), resource: route.resource, pathParameters: route.pathParameters, traceHeader: headers.event,
+      req,
+      url,
+      path,
+      body: body.toString('utf8'),
+      resource: route.resource,
+      pathParameters: route.pathParameters,
+      traceHeader: headers.event,
       identity: route.admin ? LOCAL_ADMIN : null,
       // The token is the gateway's business, as a SigV4 signature is API Gateway's: it never reaches the function.
       ...(route.admin ? { dropHeaders: ['authorization'] } : {}),

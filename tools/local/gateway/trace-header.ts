@@ -48,7 +48,12 @@ export function gatewayTraceHeaders(incoming: string | undefined, sampler: Gatew
     if (eq > 0) fields.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
   }
   const given = fields.get('root')?.toLowerCase();
-  const root = given && ROOT.test(given) ? given : `1-${Math.floor(now / 1000).toString(16).padStart(8, '0')}-${randomBytes(12).toString('hex')}`;
+  const root =
+    given && ROOT.test(given)
+      ? given
+      : `1-${Math.floor(now / 1000)
+          .toString(16)
+          .padStart(8, '0')}-${randomBytes(12).toString('hex')}`;
   const decided = fields.get('sampled');
   const sampled = decided === '1' || decided === '0' ? decided : sampler.sample() ? '1' : '0';
   return {

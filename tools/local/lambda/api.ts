@@ -71,7 +71,10 @@ export function createLambdaInvokeApi(options: LambdaInvokeApiOptions = {}): Lam
     const invocation = new Promise((resolve) => setImmediate(resolve))
       .then(() => runHandler(fn, event, init))
       .then((outcome) => {
-        if (!outcome.ok) log(`[local-lambda] ${fn.name} ${init.requestId} (Event) failed, not retried: ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
+        if (!outcome.ok)
+          log(
+            `[local-lambda] ${fn.name} ${init.requestId} (Event) failed, not retried: ${outcome.error.errorType}: ${outcome.error.errorMessage}`,
+          );
       });
     running.add(invocation);
     void invocation.finally(() => running.delete(invocation));
@@ -111,7 +114,12 @@ export function createLambdaInvokeApi(options: LambdaInvokeApiOptions = {}): Lam
     const fn = registry.get(name);
     if (!fn) throw new Error(`no local function ${name}`);
     const requestId = randomUUID();
-    const init = initFor(fn, requestId, functionArn({ name }, { region, accountId: LOCAL_ACCOUNT_ID }), how.traceHeader ? { traceHeader: how.traceHeader } : {});
+    const init = initFor(
+      fn,
+      requestId,
+      functionArn({ name }, { region, accountId: LOCAL_ACCOUNT_ID }),
+      how.traceHeader ? { traceHeader: how.traceHeader } : {},
+    );
     if (how.type === 'Event') {
       runEvent(fn, event, init);
       return { ok: true, result: undefined };
@@ -144,7 +152,10 @@ function sendResult(res: ServerResponse, outcome: Outcome): void {
       error = toErrorBody(serializeError);
     }
     if (Buffer.byteLength(body) > SYNC_RESPONSE_LIMIT_BYTES) {
-      error = { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${SYNC_RESPONSE_LIMIT_BYTES} bytes).` };
+      error = {
+        errorType: 'Function.ResponseSizeTooLarge',
+        errorMessage: `Response payload size exceeded maximum allowed payload size (${SYNC_RESPONSE_LIMIT_BYTES} bytes).`,
+      };
     }
   }
   const headers: Record<string, string> = { 'X-Amz-Executed-Version': '$LATEST' };

@@ -10,13 +10,17 @@ export interface InvokeCredentials {
   readonly secretAccessKey: string;
 }
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/\s]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/\s]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** As AWS: a signature more than 5 minutes from the server's clock is refused (no replay later on). */
 const MAX_SKEW_MS = 5 * 60_000;
 
-const denied = (code: 'MissingAuthenticationTokenException' | 'UnrecognizedClientException' | 'InvalidSignatureException' | 'IncompleteSignatureException', message: string) =>
-  new InvokeApiError(403, code, message);
+const denied = (
+  code:
+    'MissingAuthenticationTokenException' | 'UnrecognizedClientException' | 'InvalidSignatureException' | 'IncompleteSignatureException',
+  message: string,
+) => new InvokeApiError(403, code, message);
 
 function same(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -31,19 +35,38 @@ function same(a: string, b: string): boolean {
  * (@smithy/signature-v4) only signs, so the check re-signs what was received and compares. Throws an
  * InvokeApiError (403) naming what is wrong.
  */
-export async function verifyInvokeSignature(req: IncomingMessage, body: Buffer, credentials: InvokeCredentials, now: number = Date.now()): Promise<void> {
+export async function verifyInvokeSignature(
+  req: IncomingMessage,
+  body: Buffer,
+  credentials: InvokeCredentials,
+  now: number = Date.now(),
+): Promise<void> {
   const authorization = req.headers.authorization;
   if (!authorization) throw denied('MissingAuthenticationTokenException', 'Missing Authentication Token');
   const match = AUTHORIZATION.exec(authorization);
-  if (!match) throw denied('IncompleteSignatureException', 'Authorization header requires a AWS4-HMAC-SHA256 Credential, SignedHeaders and Signature.');
-  const [, accessKeyId, , region, service, signedList, signature] = match as unknown as [string, string, string, string, string, string, string];
-  if (!same(accessKeyId, credentials.accessKeyId)) throw denied('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  if (!match)
+    throw denied(
+      'IncompleteSignatureException',
+      'Authorization header requires a AWS4-HMAC-SHA256 Credential, SignedHeaders and Signature.',
+    );
+  const [, accessKeyId, , region, service, signedList, signature] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  if (!same(accessKeyId, credentials.accessKeyId))
+    throw denied('UnrecognizedClientException', 'The security token included in the request is invalid.');
   if (service !== 'lambda') throw denied('InvalidSignatureException', `Credential should be scoped to correct service: 'lambda'.`);
   const amzDate = typeof req.headers['x-amz-date'] === 'string' ? AMZ_DATE.exec(req.headers['x-amz-date']) : null;
   if (!amzDate) throw denied('IncompleteSignatureException', 'X-Amz-Date is required and must be YYYYMMDDTHHMMSSZ.');
   const [, y, mo, d, h, mi, s] = amzDate.map(Number) as [number, number, number, number, number, number, number];
   const signedAt = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  if (Math.abs(now - signedAt.getTime()) > MAX_SKEW_MS) throw denied('InvalidSignatureException', 'Signature expired: the request was signed more than 5 minutes from now.');
+  if (Math.abs(now - signedAt.getTime()) > MAX_SKEW_MS)
+    throw denied('InvalidSignatureException', 'Signature expired: the request was signed more than 5 minutes from now.');
 
   const signed = signedList.split(';');
   if (!signed.includes('host')) throw denied('IncompleteSignatureException', 'The host header must be signed.');
@@ -66,12 +89,23 @@ export async function verifyInvokeSignature(req: IncomingMessage, body: Buffer, 
     query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
   const signer = new SignatureV4({
-    service, region, credentials, sha256: Sha256,
+    service,
+    region,
+    credentials,
+    sha256: Sha256,
     // Only what the client signed: the signer would otherwise add and sign x-amz-content-sha256 itself.
     applyChecksum: signed.includes('x-amz-content-sha256'),
   });
   const expected = await signer.sign(
-    { method: req.method ?? 'POST', protocol: 'http:', hostname: headers.host!, path: q < 0 ? target : target.slice(0, q), query, headers, body },
+    {
+      method: req.method ?? 'POST',
+      protocol: 'http:',
+      hostname: headers.host!,
+      path: q < 0 ? target : target.slice(0, q),
+      query,
+      headers,
+      body,
+    },
     { signingDate: signedAt, signableHeaders: new Set(signed) },
   );
   const ours = /Signature=([0-9a-f]{64})$/.exec(String(expected.headers.authorization))?.[1] ?? '';

@@ -24,7 +24,11 @@ export class InvokeApiError extends Error {
 
   /** Same wording as the service (older responses name the code `RequestEntityTooLargeException`). */
   static requestTooLarge(limit: number): InvokeApiError {
-    return new InvokeApiError(413, 'RequestTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
+    return new InvokeApiError(
+      413,
+      'RequestTooLargeException',
+      `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
+    );
   }
 
   static invalidPayload(detail: string): InvokeApiError {
@@ -36,11 +40,19 @@ export class InvokeApiError extends Error {
   }
 
   static invalidParameter(name: string, value: string, constraint: string): InvokeApiError {
-    return new InvokeApiError(400, 'ValidationException', `1 validation error detected: Value '${value}' at '${name}' failed to satisfy constraint: ${constraint}`);
+    return new InvokeApiError(
+      400,
+      'ValidationException',
+      `1 validation error detected: Value '${value}' at '${name}' failed to satisfy constraint: ${constraint}`,
+    );
   }
 
   static unknownOperation(method: string, path: string): InvokeApiError {
-    return new InvokeApiError(404, 'UnknownOperationException', `No operation at ${method} ${path}; this server only serves Invoke (POST /2015-03-31/functions/{FunctionName}/invocations)`);
+    return new InvokeApiError(
+      404,
+      'UnknownOperationException',
+      `No operation at ${method} ${path}; this server only serves Invoke (POST /2015-03-31/functions/{FunctionName}/invocations)`,
+    );
   }
 
   static methodNotAllowed(method: string): InvokeApiError {

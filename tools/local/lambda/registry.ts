@@ -31,7 +31,10 @@ function validate(fn: LocalFunction): RegisteredFunction {
   // nodejs24.x judges a handler by the parameters it declares: a third one (a callback) fails its init
   // with Services.CallbackHandlerDeprecated, before any invocation.
   if (fn.handler.length >= 3) {
-    throw new LocalFunctionConfigError('handler', 'declares a callback parameter: nodejs24.x runs only async handlers, (event, context) => Promise');
+    throw new LocalFunctionConfigError(
+      'handler',
+      'declares a callback parameter: nodejs24.x runs only async handlers, (event, context) => Promise',
+    );
   }
   const timeoutMs = fn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // 15 minutes is Lambda's maximum timeout; 128-10240 MB its memory range.
@@ -42,5 +45,11 @@ function validate(fn: LocalFunction): RegisteredFunction {
   if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240) {
     throw new LocalFunctionConfigError('memoryMb', `must be an integer from 128 to 10240 (got ${memoryMb})`);
   }
-  return { name: fn.name, handler: fn.handler, timeoutMs, memoryMb, logStreamName: logStreamName(new Date(), randomBytes(16).toString('hex')) };
+  return {
+    name: fn.name,
+    handler: fn.handler,
+    timeoutMs,
+    memoryMb,
+    logStreamName: logStreamName(new Date(), randomBytes(16).toString('hex')),
+  };
 }

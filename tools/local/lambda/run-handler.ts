@@ -14,8 +14,7 @@ export interface FunctionErrorBody {
 }
 
 export type Outcome =
-  | { readonly ok: true; readonly result: unknown }
-  | { readonly ok: false; readonly error: FunctionErrorBody; readonly timedOut: boolean };
+  { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: FunctionErrorBody; readonly timedOut: boolean };
 
 /**
  * Runs one invocation and settles with the first of: the handler's result (a promise's value, or a plain

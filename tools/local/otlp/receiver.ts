@@ -23,11 +23,15 @@ export function otlpReceiver(store: TraceStore) {
   const counters: OtlpCounters = { traceRequests: 0, metricRequests: 0, rejected: 0 };
 
   async function handle(req: IncomingMessage, res: ServerResponse, signal: 'traces' | 'metrics'): Promise<void> {
-    if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed', message: `/v1/${signal} accepts POST only` }, { Allow: 'POST' });
+    if (req.method !== 'POST')
+      return sendJson(res, 405, { error: 'method_not_allowed', message: `/v1/${signal} accepts POST only` }, { Allow: 'POST' });
     const type = (firstHeader(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/x-protobuf') {
       counters.rejected++;
-      return sendJson(res, 415, { error: 'unsupported_media_type', message: 'this receiver takes OTLP/HTTP with protobuf bodies (application/x-protobuf)' });
+      return sendJson(res, 415, {
+        error: 'unsupported_media_type',
+        message: 'this receiver takes OTLP/HTTP with protobuf bodies (application/x-protobuf)',
+      });
     }
     const { body, tooLarge } = await readBody(req, MAX_BODY_BYTES);
     if (tooLarge) {

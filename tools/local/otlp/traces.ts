@@ -91,25 +91,74 @@ function span(r: ProtoReader, resource: Record<string, AttributeValue>, service:
   let status: ReceivedSpan['status'] = { code: 'UNSET' };
   readFields(r, (field, wire, m) => {
     switch (field) {
-      case 1: if (!isLen(wire)) return false; traceId = hex(m.bytes()); return true;
-      case 2: if (!isLen(wire)) return false; spanId = hex(m.bytes()); return true;
-      case 3: if (!isLen(wire)) return false; traceState = m.string(); return true;
-      case 4: if (!isLen(wire)) return false; parentSpanId = hex(m.bytes()); return true;
-      case 5: if (!isLen(wire)) return false; name = m.string(); return true;
-      case 6: if (wire !== WireType.varint) return false; kind = Number(m.varint()); return true;
-      case 7: if (wire !== WireType.fixed64) return false; start = m.fixed64(); return true;
-      case 8: if (wire !== WireType.fixed64) return false; end = m.fixed64(); return true;
-      case 9: if (!isLen(wire)) return false; Object.assign(attributes, keyValue(m.message())); return true;
-      case 11: if (!isLen(wire)) return false; events.push(event(m.message())); return true;
-      case 13: if (!isLen(wire)) return false; links.push(link(m.message())); return true;
-      case 15: if (!isLen(wire)) return false; status = spanStatus(m.message()); return true;
-      default: return false;
+      case 1:
+        if (!isLen(wire)) return false;
+        traceId = hex(m.bytes());
+        return true;
+      case 2:
+        if (!isLen(wire)) return false;
+        spanId = hex(m.bytes());
+        return true;
+      case 3:
+        if (!isLen(wire)) return false;
+        traceState = m.string();
+        return true;
+      case 4:
+        if (!isLen(wire)) return false;
+        parentSpanId = hex(m.bytes());
+        return true;
+      case 5:
+        if (!isLen(wire)) return false;
+        name = m.string();
+        return true;
+      case 6:
+        if (wire !== WireType.varint) return false;
+        kind = Number(m.varint());
+        return true;
+      case 7:
+        if (wire !== WireType.fixed64) return false;
+        start = m.fixed64();
+        return true;
+      case 8:
+        if (wire !== WireType.fixed64) return false;
+        end = m.fixed64();
+        return true;
+      case 9:
+        if (!isLen(wire)) return false;
+        Object.assign(attributes, keyValue(m.message()));
+        return true;
+      case 11:
+        if (!isLen(wire)) return false;
+        events.push(event(m.message()));
+        return true;
+      case 13:
+        if (!isLen(wire)) return false;
+        links.push(link(m.message()));
+        return true;
+      case 15:
+        if (!isLen(wire)) return false;
+        status = spanStatus(m.message());
+        return true;
+      default:
+        return false;
     }
   });
   return {
-    traceId, spanId, ...(parentSpanId ? { parentSpanId } : {}), ...(traceState ? { traceState } : {}),
-    name, kind: KINDS[kind] ?? 'UNSPECIFIED', startTimeMs: ms(start), endTimeMs: ms(end),
-    attributes, events, links, status, service, resource, scope,
+    traceId,
+    spanId,
+    ...(parentSpanId ? { parentSpanId } : {}),
+    ...(traceState ? { traceState } : {}),
+    name,
+    kind: KINDS[kind] ?? 'UNSPECIFIED',
+    startTimeMs: ms(start),
+    endTimeMs: ms(end),
+    attributes,
+    events,
+    links,
+    status,
+    service,
+    resource,
+    scope,
   };
 }
 

@@ -20,7 +20,8 @@ export interface LocalEnvironment {
 export function localEnvironment(env: Env, baseUrl: string, redisUrl: string): LocalEnvironment {
   const doc = readConfigFile(env);
   const inFile = (key: string) => fileValue(doc, `observability.tracing.${key}`) !== undefined;
-  const ownReceiver = !set(env, 'TRACING_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT') && !inFile('endpoint');
+  const ownReceiver =
+    !set(env, 'TRACING_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT') && !inFile('endpoint');
   const defaults: Record<string, string> = { REDIS_URL: redisUrl };
   const add = (key: string, value: string, ...alsoSetBy: string[]) => {
     if (!set(env, key, ...alsoSetBy)) defaults[key] = value;

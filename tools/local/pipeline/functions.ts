@@ -16,7 +16,9 @@ export interface LoadedFunction extends LocalFunction {
 }
 
 /** The deployed functions, each built from its own settings as Lambda would build it at a cold start. */
-const FUNCTIONS: Readonly<Record<FunctionName, (env: Env) => { handler: LocalFunction['handler']; tracing: Tracing; runtime: LazyServices }>> = {
+const FUNCTIONS: Readonly<
+  Record<FunctionName, (env: Env) => { handler: LocalFunction['handler']; tracing: Tracing; runtime: LazyServices }>
+> = {
   enqueue: enqueueFunction,
   'worker-poller': pollerFunction,
   admin: adminFunction,
@@ -33,7 +35,14 @@ export function loadFunctions(env: Env): LoadedFunction[] {
   for (const [key, build] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
     const name = LOCAL_FUNCTIONS[key];
     const fn = build(named(name));
-    loaded.push({ name, handler: fn.handler, tracing: fn.tracing, runtime: fn.runtime, memoryMb: FUNCTION_SIZES[key].memoryMb, timeoutMs: FUNCTION_SIZES[key].timeoutMs });
+    loaded.push({
+      name,
+      handler: fn.handler,
+      tracing: fn.tracing,
+      runtime: fn.runtime,
+      memoryMb: FUNCTION_SIZES[key].memoryMb,
+      timeoutMs: FUNCTION_SIZES[key].timeoutMs,
+    });
   }
   loaded.push(echoFunction(initTracing(parseTracingConfig(named(ECHO_FUNCTION)))));
   return loaded;
@@ -44,6 +53,8 @@ export function loadFunctions(env: Env): LoadedFunction[] {
  * invocation joins the job's trace from the carrier the poller sends.
  */
 function echoFunction(tracing: Tracing): LoadedFunction {
-  const handler = traced(async (event: { job?: { id?: unknown; type?: unknown; payload?: unknown } }) => ({ echoed: event.job ?? null }), { tracing });
+  const handler = traced(async (event: { job?: { id?: unknown; type?: unknown; payload?: unknown } }) => ({ echoed: event.job ?? null }), {
+    tracing,
+  });
   return { name: ECHO_FUNCTION, handler, tracing, memoryMb: 128, timeoutMs: 10_000 };
 }

@@ -77,8 +77,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
   // The functions' settings: the user's, the local defaults, and the key pair the local Invoke API
   // accepts, where Lambda would put the function role's. This process's own environment is left alone.
   const functionEnv = {
-    ...process.env, ...environment.defaults,
-    AWS_ACCESS_KEY_ID: invokeCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: invokeCredentials.secretAccessKey,
+    ...process.env,
+    ...environment.defaults,
+    AWS_ACCESS_KEY_ID: invokeCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: invokeCredentials.secretAccessKey,
   };
   let functions: LoadedFunction[];
   try {
@@ -124,15 +126,33 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     req.resume();
     sendJson(res, 404, {
       message: `no route ${req.method} ${path}`,
-      routes: ['POST /jobs', 'POST /jobs/batch', 'GET|POST /admin/… (Authorization: Bearer <admin token>)', 'GET /traces', 'GET /traces/{traceId}', 'POST /v1/traces', 'POST /2015-03-31/functions/{name}/invocations'],
+      routes: [
+        'POST /jobs',
+        'POST /jobs/batch',
+        'GET|POST /admin/… (Authorization: Bearer <admin token>)',
+        'GET /traces',
+        'GET /traces/{traceId}',
+        'POST /v1/traces',
+        'POST /2015-03-31/functions/{name}/invocations',
+      ],
     });
   };
 
   const region = app.lambda.region;
   const scheduler: Scheduler = startScheduler(
     [
-      { name: 'worker-poller', everyMs: config.pollerEveryMs, immediately: true, run: () => invokeScheduled(LOCAL_FUNCTIONS['worker-poller'], 'tq-local-poller-schedule') },
-      { name: 'dlq-sweep', everyMs: config.dlqSweepEveryMs, immediately: false, run: () => invokeScheduled(LOCAL_FUNCTIONS.dlq, 'tq-local-dlq-sweep') },
+      {
+        name: 'worker-poller',
+        everyMs: config.pollerEveryMs,
+        immediately: true,
+        run: () => invokeScheduled(LOCAL_FUNCTIONS['worker-poller'], 'tq-local-poller-schedule'),
+      },
+      {
+        name: 'dlq-sweep',
+        everyMs: config.dlqSweepEveryMs,
+        immediately: false,
+        run: () => invokeScheduled(LOCAL_FUNCTIONS.dlq, 'tq-local-dlq-sweep'),
+      },
     ],
     log,
   );
@@ -158,7 +178,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
         new Promise<boolean>((resolve) => (timer = setTimeout(resolve, config.stopTimeoutMs, true))),
       ]);
       clearTimeout(timer);
-      if (timedOut) log(`[local] jobs still running after ${config.stopTimeoutMs} ms are left to their leases: they run again once those expire`);
+      if (timedOut)
+        log(`[local] jobs still running after ${config.stopTimeoutMs} ms are left to their leases: they run again once those expire`);
       // Spans go to this process's own receiver, so the server stays up until they are flushed.
       await Promise.all(functions.map((fn) => fn.tracing.shutdown().catch(() => undefined)));
       await Promise.all(functions.map((fn) => fn.runtime?.close()));
@@ -168,8 +189,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     })());
 
   return {
-    url, redisUrl: redactUrl(redis.url), ownRedis: redis.own !== undefined, tracesTo,
-    ownReceiver: environment.ownReceiver, config, stop,
+    url,
+    redisUrl: redactUrl(redis.url),
+    ownRedis: redis.own !== undefined,
+    tracesTo,
+    ownReceiver: environment.ownReceiver,
+    config,
+    stop,
   };
 }
-

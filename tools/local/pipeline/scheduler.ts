@@ -43,7 +43,10 @@ export function startScheduler(schedules: readonly Schedule[], log: (line: strin
     if (stopped || running.has(s.name)) return;
     const run = s
       .run()
-      .then(() => undefined, (error: unknown) => log(`[scheduler] ${s.name} failed: ${(error as Error)?.message ?? String(error)}`))
+      .then(
+        () => undefined,
+        (error: unknown) => log(`[scheduler] ${s.name} failed: ${(error as Error)?.message ?? String(error)}`),
+      )
       .finally(() => running.delete(s.name));
     running.set(s.name, run);
   };

@@ -15,7 +15,12 @@ export interface SpanNode {
   readonly durationMs: number;
   readonly status: ReceivedSpan['status'];
   readonly attributes: Record<string, AttributeValue>;
-  readonly events: readonly { readonly name: string; readonly time: string; readonly offsetMs: number; readonly attributes: Record<string, AttributeValue> }[];
+  readonly events: readonly {
+    readonly name: string;
+    readonly time: string;
+    readonly offsetMs: number;
+    readonly attributes: Record<string, AttributeValue>;
+  }[];
   readonly links: ReceivedSpan['links'];
   readonly children: SpanNode[];
 }
@@ -82,7 +87,12 @@ export function toTree(trace: StoredTrace): TraceTree {
       durationMs: round(s.endTimeMs - s.startTimeMs),
       status: s.status,
       attributes: s.attributes,
-      events: s.events.map((e) => ({ name: e.name, time: iso(e.timeMs), offsetMs: round(e.timeMs - s.startTimeMs), attributes: e.attributes })),
+      events: s.events.map((e) => ({
+        name: e.name,
+        time: iso(e.timeMs),
+        offsetMs: round(e.timeMs - s.startTimeMs),
+        attributes: e.attributes,
+      })),
       links: s.links,
       children: [],
     });
