@@ -278,7 +278,7 @@ describe('npm start: the local pipeline', () => {
       body: new Uint8Array([0x0a, 0xff, 0x01]),
     });
     expect(garbage.status).toBe(400);
-    expect(((await garbage.json()) as { message: string }).message).toMatch(/truncated/);
+    expect(((await garbage.json()) as { message: string }).message).toMatch(/^not an OTLP ExportTraceServiceRequest: /);
   });
 
   it('gives the CLI parseable --json for stats, peek, info, dlq, trace and audit, and refuses an unconfirmed purge', async () => {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExportMetricsServiceRequest, ExportTraceServiceRequest } from './otlp-schema';
+import { ExportMetricsServiceRequest, ExportTraceServiceRequest } from '../../tools/local/otlp/schema';
 
 const toObject = { longs: String, enums: Number, bytes: String, defaults: false, arrays: true, oneofs: true };
 

@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { firstHeader, readBody, sendJson } from '../http';
 import type { TraceStore } from '../traces/store';
-import { ProtoDecodeError } from './proto-reader';
-import { decodeTraces } from './traces';
+import { decodeTraces, OtlpDecodeError } from './traces';
 
 /** Like the collector's default OTLP/HTTP receiver limit (20 MiB), rounded down. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -48,7 +47,7 @@ export function otlpReceiver(store: TraceStore) {
       }
     } catch (error) {
       counters.rejected++;
-      const message = error instanceof ProtoDecodeError ? error.message : `cannot read the body: ${(error as Error).message}`;
+      const message = error instanceof OtlpDecodeError ? error.message : `cannot read the body: ${(error as Error).message}`;
       return sendJson(res, 400, { error: 'bad_request', message });
     }
     res.writeHead(200, { 'Content-Type': 'application/x-protobuf', 'Content-Length': '0' }).end();

@@ -1,4 +1,4 @@
-import { ProtoReader, readFields, WireType } from './proto-reader';
+import { ExportTraceServiceRequest } from './schema';
 
 export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 
@@ -26,218 +26,109 @@ const KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSU
 export type SpanKindName = (typeof KINDS)[number];
 const STATUS = ['UNSET', 'OK', 'ERROR'] as const;
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+/** Why a body could not be read as an ExportTraceServiceRequest: the receiver answers 400 with it. */
+export class OtlpDecodeError extends Error {
+  override name = 'OtlpDecodeError';
+}
+
+/** Messages as protobufjs' toObject gives them: 64-bit integers as strings, bytes as base64. */
+interface AnyValueObject {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: string;
+  doubleValue?: number;
+  bytesValue?: string;
+  arrayValue?: { values?: AnyValueObject[] };
+  kvlistValue?: { values?: KeyValueObject[] };
+}
+interface KeyValueObject {
+  key?: string;
+  value?: AnyValueObject;
+}
+interface SpanObject {
+  traceId?: string;
+  spanId?: string;
+  parentSpanId?: string;
+  traceState?: string;
+  name?: string;
+  kind?: number;
+  startTimeUnixNano?: string;
+  endTimeUnixNano?: string;
+  attributes?: KeyValueObject[];
+  events?: { timeUnixNano?: string; name?: string; attributes?: KeyValueObject[] }[];
+  links?: { traceId?: string; spanId?: string; attributes?: KeyValueObject[] }[];
+  status?: { code?: number; message?: string };
+}
+interface RequestObject {
+  resourceSpans?: { resource?: { attributes?: KeyValueObject[] }; scopeSpans?: { scope?: { name?: string }; spans?: SpanObject[] }[] }[];
+}
+
+const hex = (base64: string | undefined) => (base64 ? Buffer.from(base64, 'base64').toString('hex') : '');
 /** Nanoseconds since the epoch → milliseconds, keeping microseconds. */
-const ms = (nanos: bigint) => Number(nanos / 1000n) / 1000;
-const isLen = (wire: number) => wire === WireType.len;
+const ms = (nanos: string | undefined) => Number(BigInt(nanos ?? '0') / 1000n) / 1000;
+
+/** AnyValue: int64 becomes a number (attribute integers are far below 2^53), bytes stay base64. */
+function anyValue(v: AnyValueObject | undefined): AttributeValue {
+  if (!v) return null;
+  if (v.stringValue !== undefined) return v.stringValue;
+  if (v.boolValue !== undefined) return v.boolValue;
+  if (v.intValue !== undefined) return Number(v.intValue);
+  if (v.doubleValue !== undefined) return v.doubleValue;
+  if (v.arrayValue !== undefined) return (v.arrayValue.values ?? []).map(anyValue);
+  if (v.kvlistValue !== undefined) return keyValues(v.kvlistValue.values);
+  if (v.bytesValue !== undefined) return v.bytesValue;
+  return null;
+}
+
+function keyValues(list: KeyValueObject[] | undefined): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {};
+  for (const kv of list ?? []) out[kv.key ?? ''] = anyValue(kv.value);
+  return out;
+}
 
 /**
- * Decodes an OTLP ExportTraceServiceRequest (opentelemetry/proto/collector/trace/v1) into flat spans.
- * Field numbers follow opentelemetry-proto's trace.proto and common.proto; unknown fields are skipped.
+ * Decodes an OTLP ExportTraceServiceRequest (opentelemetry/proto/collector/trace/v1) into flat spans, with
+ * the schema in ./schema.ts; unknown fields are skipped. Throws OtlpDecodeError for a body that is not one.
  */
 export function decodeTraces(body: Uint8Array): ReceivedSpan[] {
+  let request: RequestObject;
+  try {
+    request = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), {
+      longs: String,
+      bytes: String,
+      defaults: false,
+    }) as RequestObject;
+  } catch (error) {
+    throw new OtlpDecodeError(`not an OTLP ExportTraceServiceRequest: ${(error as Error).message}`);
+  }
   const spans: ReceivedSpan[] = [];
-  readFields(new ProtoReader(body), (field, wire, r) => {
-    if (field !== 1 || !isLen(wire)) return false;
-    resourceSpans(r.message(), spans);
-    return true;
-  });
+  for (const rs of request.resourceSpans ?? []) {
+    const resource = keyValues(rs.resource?.attributes);
+    const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown_service';
+    for (const ss of rs.scopeSpans ?? []) {
+      for (const s of ss.spans ?? []) spans.push(toSpan(s, resource, service, ss.scope?.name ?? ''));
+    }
+  }
   return spans;
 }
 
-function resourceSpans(r: ProtoReader, out: ReceivedSpan[]): void {
-  let resource: Record<string, AttributeValue> = {};
-  const scopes: ProtoReader[] = [];
-  readFields(r, (field, wire, m) => {
-    if (!isLen(wire)) return false;
-    if (field === 1) resource = keyValues(m.message(), 1);
-    else if (field === 2) scopes.push(m.message());
-    else return false;
-    return true;
-  });
-  const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown_service';
-  for (const scope of scopes) scopeSpans(scope, resource, service, out);
-}
-
-function scopeSpans(r: ProtoReader, resource: Record<string, AttributeValue>, service: string, out: ReceivedSpan[]): void {
-  let scope = '';
-  const spans: ProtoReader[] = [];
-  readFields(r, (field, wire, m) => {
-    if (!isLen(wire)) return false;
-    if (field === 1) {
-      readFields(m.message(), (f, w, s) => (f === 1 && isLen(w) ? ((scope = s.string()), true) : false));
-    } else if (field === 2) {
-      spans.push(m.message());
-    } else {
-      return false;
-    }
-    return true;
-  });
-  for (const s of spans) out.push(span(s, resource, service, scope));
-}
-
-function span(r: ProtoReader, resource: Record<string, AttributeValue>, service: string, scope: string): ReceivedSpan {
-  let traceId = '';
-  let spanId = '';
-  let parentSpanId = '';
-  let traceState = '';
-  let name = '';
-  let kind = 0;
-  let start = 0n;
-  let end = 0n;
-  const attributes: Record<string, AttributeValue> = {};
-  const events: ReceivedSpan['events'][number][] = [];
-  const links: ReceivedSpan['links'][number][] = [];
-  let status: ReceivedSpan['status'] = { code: 'UNSET' };
-  readFields(r, (field, wire, m) => {
-    switch (field) {
-      case 1:
-        if (!isLen(wire)) return false;
-        traceId = hex(m.bytes());
-        return true;
-      case 2:
-        if (!isLen(wire)) return false;
-        spanId = hex(m.bytes());
-        return true;
-      case 3:
-        if (!isLen(wire)) return false;
-        traceState = m.string();
-        return true;
-      case 4:
-        if (!isLen(wire)) return false;
-        parentSpanId = hex(m.bytes());
-        return true;
-      case 5:
-        if (!isLen(wire)) return false;
-        name = m.string();
-        return true;
-      case 6:
-        if (wire !== WireType.varint) return false;
-        kind = Number(m.varint());
-        return true;
-      case 7:
-        if (wire !== WireType.fixed64) return false;
-        start = m.fixed64();
-        return true;
-      case 8:
-        if (wire !== WireType.fixed64) return false;
-        end = m.fixed64();
-        return true;
-      case 9:
-        if (!isLen(wire)) return false;
-        Object.assign(attributes, keyValue(m.message()));
-        return true;
-      case 11:
-        if (!isLen(wire)) return false;
-        events.push(event(m.message()));
-        return true;
-      case 13:
-        if (!isLen(wire)) return false;
-        links.push(link(m.message()));
-        return true;
-      case 15:
-        if (!isLen(wire)) return false;
-        status = spanStatus(m.message());
-        return true;
-      default:
-        return false;
-    }
-  });
+function toSpan(s: SpanObject, resource: Record<string, AttributeValue>, service: string, scope: string): ReceivedSpan {
+  const parentSpanId = hex(s.parentSpanId);
   return {
-    traceId,
-    spanId,
+    traceId: hex(s.traceId),
+    spanId: hex(s.spanId),
     ...(parentSpanId ? { parentSpanId } : {}),
-    ...(traceState ? { traceState } : {}),
-    name,
-    kind: KINDS[kind] ?? 'UNSPECIFIED',
-    startTimeMs: ms(start),
-    endTimeMs: ms(end),
-    attributes,
-    events,
-    links,
-    status,
+    ...(s.traceState ? { traceState: s.traceState } : {}),
+    name: s.name ?? '',
+    kind: KINDS[s.kind ?? 0] ?? 'UNSPECIFIED',
+    startTimeMs: ms(s.startTimeUnixNano),
+    endTimeMs: ms(s.endTimeUnixNano),
+    attributes: keyValues(s.attributes),
+    events: (s.events ?? []).map((e) => ({ name: e.name ?? '', timeMs: ms(e.timeUnixNano), attributes: keyValues(e.attributes) })),
+    links: (s.links ?? []).map((l) => ({ traceId: hex(l.traceId), spanId: hex(l.spanId), attributes: keyValues(l.attributes) })),
+    status: { code: STATUS[s.status?.code ?? 0] ?? 'UNSET', ...(s.status?.message ? { message: s.status.message } : {}) },
     service,
     resource,
     scope,
   };
-}
-
-function event(r: ProtoReader): ReceivedSpan['events'][number] {
-  let timeMs = 0;
-  let name = '';
-  const attributes: Record<string, AttributeValue> = {};
-  readFields(r, (field, wire, m) => {
-    if (field === 1 && wire === WireType.fixed64) timeMs = ms(m.fixed64());
-    else if (field === 2 && isLen(wire)) name = m.string();
-    else if (field === 3 && isLen(wire)) Object.assign(attributes, keyValue(m.message()));
-    else return false;
-    return true;
-  });
-  return { name, timeMs, attributes };
-}
-
-function link(r: ProtoReader): ReceivedSpan['links'][number] {
-  let traceId = '';
-  let spanId = '';
-  const attributes: Record<string, AttributeValue> = {};
-  readFields(r, (field, wire, m) => {
-    if (!isLen(wire)) return false;
-    if (field === 1) traceId = hex(m.bytes());
-    else if (field === 2) spanId = hex(m.bytes());
-    else if (field === 4) Object.assign(attributes, keyValue(m.message()));
-    else return false;
-    return true;
-  });
-  return { traceId, spanId, attributes };
-}
-
-function spanStatus(r: ProtoReader): ReceivedSpan['status'] {
-  let message = '';
-  let code = 0;
-  readFields(r, (field, wire, m) => {
-    if (field === 2 && isLen(wire)) message = m.string();
-    else if (field === 3 && wire === WireType.varint) code = Number(m.varint());
-    else return false;
-    return true;
-  });
-  return { code: STATUS[code] ?? 'UNSET', ...(message ? { message } : {}) };
-}
-
-/** The repeated KeyValue field `field` of a message (Resource.attributes, KeyValueList.values). */
-function keyValues(r: ProtoReader, field: number): Record<string, AttributeValue> {
-  const out: Record<string, AttributeValue> = {};
-  readFields(r, (f, wire, m) => (f === field && isLen(wire) ? (Object.assign(out, keyValue(m.message())), true) : false));
-  return out;
-}
-
-function keyValue(r: ProtoReader): Record<string, AttributeValue> {
-  let key = '';
-  let value: AttributeValue = null;
-  readFields(r, (field, wire, m) => {
-    if (field === 1 && isLen(wire)) key = m.string();
-    else if (field === 2 && isLen(wire)) value = anyValue(m.message());
-    else return false;
-    return true;
-  });
-  return { [key]: value };
-}
-
-/** AnyValue: int64 becomes a number (attribute integers are far below 2^53), bytes become base64. */
-function anyValue(r: ProtoReader): AttributeValue {
-  let value: AttributeValue = null;
-  readFields(r, (field, wire, m) => {
-    if (field === 1 && isLen(wire)) value = m.string();
-    else if (field === 2 && wire === WireType.varint) value = m.bool();
-    else if (field === 3 && wire === WireType.varint) value = Number(m.int64());
-    else if (field === 4 && wire === WireType.fixed64) value = m.double();
-    else if (field === 5 && isLen(wire)) {
-      const values: AttributeValue[] = [];
-      readFields(m.message(), (f, w, a) => (f === 1 && isLen(w) ? (values.push(anyValue(a.message())), true) : false));
-      value = values;
-    } else if (field === 6 && isLen(wire)) value = keyValues(m.message(), 1);
-    else if (field === 7 && isLen(wire)) value = Buffer.from(m.bytes()).toString('base64');
-    else return false;
-    return true;
-  });
-  return value;
 }

@@ -1,9 +1,9 @@
 import protobuf from 'protobufjs';
 
 /*
- * The OTLP messages the tests decode (opentelemetry-proto: common, resource, trace and metrics v1 and the
- * collector export requests), written out with the official field numbers so an export is decoded as a
- * collector would decode it. Fields the tests never read (exponential histograms, summaries, string
+ * The OTLP messages the local receiver and the tests decode (opentelemetry-proto: common, resource, trace
+ * and metrics v1 and the collector export requests), written out with the official field numbers so an
+ * export is decoded as a collector would decode it, by protobufjs. Fields the tests never read (exponential histograms, summaries, string
  * tables) are left out: protobuf skips unknown fields. Written here because no maintained package ships
  * these definitions any longer: @opentelemetry/otlp-transformer 0.200+ serializes without protobufjs.
  */
