@@ -59,48 +59,78 @@ const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? '
 
 /** Throws a 400 naming the first field at fault (`jobs[2].priority`), or returns the value unchanged. */
 export function checkSchema(value: unknown, schema: Schema, path = ''): unknown {
-  const at = path || 'body';
-  const fail = (message: string): never => {
-    throw new HttpError(400, 'invalid_job', `${at}: ${message}`, at);
-  };
+  check(value, schema, path, undefined);
+  return value;
+}
+
+/** A schema's properties as a Map: looked up by own name only (an object would find `constructor`). */
+const propertyMaps = new WeakMap<Schema, ReadonlyMap<string, Schema>>();
+function propertiesOf(schema: Schema): ReadonlyMap<string, Schema> {
+  let map = propertyMaps.get(schema);
+  if (!map) propertyMaps.set(schema, (map = new Map(Object.entries(schema.properties ?? {}))));
+  return map;
+}
+
+const refuse = (path: string, message: string): never => {
+  const field = path || 'body';
+  throw new HttpError(400, 'invalid_job', `${field}: ${message}`, field);
+};
+
+/**
+ * One value against its schema. Its path (`parent` and `key`) is rendered only when it is needed — for an
+ * error, or to descend into an object or array — so a valid request never pays for field names.
+ */
+const pathOf = (parent: string, key: string | number | undefined): string =>
+  key === undefined ? parent : typeof key === 'number' ? `${parent}[${key}]` : fieldPath(parent, key);
+
+function check(value: unknown, schema: Schema, parent: string, key: string | number | undefined): void {
+  // Runs for every field of every request: no closure, and the path rendered only for an error.
   if (schema.type) {
     const actual = kind(value);
     const ok = actual === schema.type || (schema.type === 'number' && actual === 'integer');
     if (!ok)
-      fail(`must be ${schema.type === 'integer' || schema.type === 'array' || schema.type === 'object' ? 'an' : 'a'} ${schema.type}`);
+      refuse(
+        pathOf(parent, key),
+        `must be ${schema.type === 'integer' || schema.type === 'array' || schema.type === 'object' ? 'an' : 'a'} ${schema.type}`,
+      );
   }
   if (typeof value === 'string') {
-    if (schema.minLength !== undefined && value.length < schema.minLength) fail(`must have at least ${schema.minLength} characters`);
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) fail(`must have at most ${schema.maxLength} characters`);
-    if (schema.pattern !== undefined && !compiled(schema.pattern).test(value)) fail(`must match ${schema.pattern}`);
+    if (schema.minLength !== undefined && value.length < schema.minLength)
+      refuse(pathOf(parent, key), `must have at least ${schema.minLength} characters`);
+    if (schema.maxLength !== undefined && value.length > schema.maxLength)
+      refuse(pathOf(parent, key), `must have at most ${schema.maxLength} characters`);
+    if (schema.pattern !== undefined && !compiled(schema.pattern).test(value)) refuse(pathOf(parent, key), `must match ${schema.pattern}`);
   }
   if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) fail(`must be at least ${schema.minimum}`);
-    if (schema.maximum !== undefined && value > schema.maximum) fail(`must be at most ${schema.maximum}`);
+    if (schema.minimum !== undefined && value < schema.minimum) refuse(pathOf(parent, key), `must be at least ${schema.minimum}`);
+    if (schema.maximum !== undefined && value > schema.maximum) refuse(pathOf(parent, key), `must be at most ${schema.maximum}`);
   }
   if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) fail(`must have at least ${schema.minItems} item(s)`);
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) fail(`must have at most ${schema.maxItems} items`);
-    if (schema.items) value.forEach((item, i) => checkSchema(item, schema.items!, `${path}[${i}]`));
-  }
-  if (kind(value) === 'object' && schema.type === 'object') {
-    const object = value as Record<string, unknown>;
-    for (const key of schema.required ?? []) {
-      const subPath = fieldPath(path, key);
-      // Own keys only, here and below: `in` and a plain lookup would find `constructor` on every object.
-      if (!Object.hasOwn(object, key)) throw new HttpError(400, 'invalid_job', `${subPath}: is required`, subPath);
+    if (schema.minItems !== undefined && value.length < schema.minItems)
+      refuse(pathOf(parent, key), `must have at least ${schema.minItems} item(s)`);
+    if (schema.maxItems !== undefined && value.length > schema.maxItems)
+      refuse(pathOf(parent, key), `must have at most ${schema.maxItems} items`);
+    if (schema.items) {
+      const here = pathOf(parent, key);
+      for (let i = 0; i < value.length; i++) check(value[i], schema.items, here, i);
     }
-    for (const [key, v] of Object.entries(object)) {
-      const subPath = fieldPath(path, key);
-      if (RESERVED_FIELD_NAMES.has(key)) throw new HttpError(400, 'invalid_job', `${subPath}: is a reserved name, never a field`, subPath);
-      const sub = schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
+  }
+  if (schema.type === 'object' && kind(value) === 'object') {
+    const object = value as Record<string, unknown>;
+    const here = pathOf(parent, key);
+    for (const name of schema.required ?? []) {
+      // Own keys only, here and below: `in` and a plain lookup would find `constructor` on every object.
+      if (!Object.hasOwn(object, name)) refuse(fieldPath(here, name), 'is required');
+    }
+    const properties = propertiesOf(schema);
+    for (const name of Object.keys(object)) {
+      if (RESERVED_FIELD_NAMES.has(name)) refuse(fieldPath(here, name), 'is a reserved name, never a field');
+      const sub = properties.get(name);
       if (!sub) {
-        if (schema.additionalProperties === false)
-          throw new HttpError(400, 'invalid_job', `${subPath}: is not a field of this request`, subPath);
+        if (schema.additionalProperties === false) refuse(fieldPath(here, name), 'is not a field of this request');
         continue;
       }
-      checkSchema(v, sub, subPath);
+      check(object[name], sub, here, name);
     }
   }
-  return value;
 }
