@@ -11,7 +11,10 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.restoreAllMocks();
-  for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
 });
 const lines = (spy: MockInstance) => spy.mock.calls.map(([l]) => JSON.parse(String(l)) as Record<string, unknown>);
 
