@@ -16,8 +16,6 @@ import { recordFailure } from '../tracing/spans';
 import type { Tracing } from '../tracing/tracing';
 import { classify, type Trigger } from './trigger';
 
-/** Per-invocation state, on `request.internal` under this key (middy's place for it). */
-const STATE = 'tracing';
 /** Time kept in hand after the flush, so a flush can never make an invocation overrun its timeout. */
 const FLUSH_MARGIN_MS = 50;
 
@@ -27,18 +25,18 @@ interface InvocationState {
   ended: boolean;
 }
 
-const stateOf = (request: Request): InvocationState | undefined =>
-  (request.internal as Record<string, unknown>)[STATE] as InvocationState | undefined;
+/**
+ * Each invocation's span and context, in one place: keyed by the Lambda context object, which exists once
+ * per invocation (so overlapping invocations never see each other's), and which both the middleware's hooks
+ * (`request.context`) and the handler wrapper below (its second argument) have.
+ */
+const invocations = new WeakMap<object, InvocationState>();
+
+const stateOf = (request: Request): InvocationState | undefined => invocations.get(request.context);
 
 export interface TracingMiddlewareOptions {
   readonly tracing: Tracing;
 }
-
-/**
- * The OpenTelemetry context of each invocation, for the handler wrapper below. Keyed by the Lambda
- * context object, which exists once per invocation, so overlapping invocations never see each other's.
- */
-const invocationContexts = new WeakMap<object, Context>();
 
 let coldStart = true;
 
@@ -114,7 +112,7 @@ function finish(request: Request, tracing: Tracing): Promise<void> | undefined {
     }
   }
   span.end();
-  invocationContexts.delete(request.context);
+  invocations.delete(request.context);
   tracing.reportOutcome(failed);
   if (!tracing.flushNeeded(state.ctx)) return undefined;
   const remaining = (request.context as Partial<LambdaContext>).getRemainingTimeInMillis?.();
@@ -127,7 +125,7 @@ function finish(request: Request, tracing: Tracing): Promise<void> | undefined {
 /**
  * The one tracing middleware of every function: opens the invocation span with its parent restored (see
  * `parentOf`), marks cold starts, records errors, ends the span and flushes before the response leaves.
- * State lives on `request.internal`; nothing here can break or hang the handler. Use it through `traced()`,
+ * State lives in one WeakMap keyed by the invocation's Lambda context; nothing here can break or hang the handler. Use it through `traced()`,
  * which also makes the span's context active for the handler and closes the span when another middleware
  * answers early (middy then skips every `after` hook).
  */
@@ -147,8 +145,7 @@ export function tracingMiddleware(options: TracingMiddlewareOptions): Middleware
       );
       if (span.isRecording()) span.setAttributes(invocationAttributes(trigger, lambdaContext));
       const ctx = trace.setSpan(parent, span);
-      (request.internal as Record<string, unknown>)[STATE] = { span, ctx, ended: false } satisfies InvocationState;
-      invocationContexts.set(request.context, ctx);
+      invocations.set(request.context, { span, ctx, ended: false });
     } catch {
       // Tracing must never break the handler: it runs untraced.
     } finally {
@@ -166,7 +163,7 @@ export function tracingMiddleware(options: TracingMiddlewareOptions): Middleware
 /** Runs the handler inside the invocation's trace context, so every span it starts has the right parent. */
 function withInvocationContext<E, R>(handler: (event: E, context: LambdaContext, opts: { signal: AbortSignal }) => Promise<R>) {
   return (event: E, context: LambdaContext, opts: { signal: AbortSignal }): Promise<R> => {
-    const ctx = invocationContexts.get(context);
+    const ctx = invocations.get(context)?.ctx;
     return ctx ? contextApi.with(ctx, () => handler(event, context, opts)) : handler(event, context, opts);
   };
 }
