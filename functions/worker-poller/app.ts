@@ -1,28 +1,12 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { context, trace } from '@opentelemetry/api';
 import type { Context as LambdaContext } from 'aws-lambda';
-import { fanOut } from './fan-out';
-import { logHealth } from '../../shared/jobs/health';
-import { tracedProcessing } from './process';
-import { invokeTraced } from './invoke';
-import { errorFields, log } from '../../shared/log';
-import { outOfTimeSignal } from '../../shared/middleware/invocation';
 import { traced } from '../../shared/middleware/tracing';
-import { processorRegistry, type Processor } from './processors';
-import { consume } from '../../shared/queue';
 import type { Services } from '../../shared/services';
-import { Attr, SpanNames, type Tracing } from '../../shared/tracing';
+import type { Tracing } from '../../shared/tracing';
+import type { Processor } from './processors';
+import { runPoller, type PollerSummary } from './run';
 
-export interface PollerSummary {
-  readonly processed: number;
-  readonly succeeded: number;
-  readonly retried: number;
-  readonly deadLettered: number;
-  /** Jobs whose result could not be recorded (lease lost or handler abandoned): they will run again. */
-  readonly failed: number;
-  /** Pollers this one started because of the backlog. */
-  readonly fannedOut: number;
-}
+export type { PollerSummary } from './run';
 
 export interface PollerDeps {
   readonly tracing: Tracing;
@@ -43,60 +27,7 @@ export function createPollerHandler(deps: PollerDeps) {
     // A schedule event, or `{ fanOut: true, trace }` from a poller that fanned out.
     async (event: object | undefined, lambdaContext: LambdaContext): Promise<PollerSummary> => {
       const rt = await deps.runtime();
-      const aws = { lambda: deps.lambda(rt), tracing: rt.tracing };
-      const { poller, dlq } = rt.config;
-      // No new job once less than the longest job timeout and the margin is left (watched, not computed
-      // once: a host may cut the time short, as a local one does when it stops).
-      const outOfTime = outOfTimeSignal(lambdaContext, poller.jobTimeoutMs + poller.safetyMarginMs);
-      // Only the scheduled poller fans out; the ones it starts just drain, so pollers never multiply.
-      const fannedOut =
-        (event as { fanOut?: unknown } | undefined)?.fanOut === true
-          ? 0
-          : await fanOut(rt, aws, poller.queues).catch((error: unknown) => (log('warn', 'fan-out skipped', errorFields(error)), 0));
-      const processing = tracedProcessing({
-        tracing: rt.tracing,
-        processorFor: processorRegistry(aws, rt.config.targets, deps.processors),
-        workerId: `${lambdaContext.functionName}/${lambdaContext.awsRequestId}`,
-        ...(trace.getActiveSpan() ? { invocation: trace.getActiveSpan()! } : {}),
-        ...(dlq.functionName
-          ? {
-              onDeadLetter: (job, reason, carrier) =>
-                context
-                  .with(rt.tracing.extract(carrier), () =>
-                    invokeTraced(
-                      aws,
-                      dlq.functionName!,
-                      { jobId: job.id, queue: job.queue, reason },
-                      { type: 'Event', spanName: SpanNames.invoke(dlq.functionName!), attributes: { [Attr.jobId]: job.id } },
-                    ),
-                  )
-                  .then(() => undefined),
-            }
-          : {}),
-      });
-      const summary = await consume(rt.queue, processing.handler, {
-        queues: poller.queues,
-        concurrency: poller.concurrency,
-        prefetch: poller.prefetch,
-        idleMs: poller.idleMs,
-        waitMs: poller.waitMs,
-        signal: outOfTime.signal,
-        defaultTimeoutMs: poller.jobTimeoutMs,
-        onDequeued: processing.onDequeued,
-        onSettled: processing.onSettled,
-      }).finally(() => outOfTime.dispose());
-      await processing.drain();
-      const stats = await rt.admin.stats().catch(() => undefined);
-      for (const q of stats?.queues ?? []) for (const p of q.priorities) rt.tracing.metrics.setQueueDepth(q.name, p.name, p.waiting);
-      if (stats && rt.config.healthMetrics === 'emf') logHealth(stats, rt.queue.options.namespace);
-      return {
-        processed: summary.processed,
-        succeeded: summary.succeeded,
-        retried: summary.retried,
-        deadLettered: summary.deadLettered,
-        failed: summary.leaseLost + summary.abandoned,
-        fannedOut,
-      };
+      return runPoller(rt, { lambda: deps.lambda(rt), tracing: rt.tracing }, event, lambdaContext, deps.processors);
     },
     { tracing: deps.tracing },
   );
