@@ -6,35 +6,30 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const [bundle, kind] = process.argv.slice(2) as [string, string];
+/** A REST API proxy event: only what differs between the two HTTP functions is given. */
+const proxyEvent = (
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string | null,
+  identity: Record<string, string>,
+) => ({
+  resource: path,
+  path,
+  httpMethod: method,
+  headers,
+  multiValueHeaders: {},
+  queryStringParameters: null,
+  multiValueQueryStringParameters: null,
+  pathParameters: null,
+  stageVariables: null,
+  isBase64Encoded: false,
+  body,
+  requestContext: { requestId: randomUUID(), identity: { sourceIp: '127.0.0.1', ...identity } },
+});
 const events: Record<string, unknown> = {
-  enqueue: {
-    resource: '/jobs',
-    path: '/jobs',
-    httpMethod: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    isBase64Encoded: false,
-    body: JSON.stringify({ type: 'noop' }),
-    requestContext: { requestId: randomUUID(), identity: { sourceIp: '127.0.0.1' } },
-  },
-  admin: {
-    resource: '/admin/stats',
-    path: '/admin/stats',
-    httpMethod: 'GET',
-    headers: {},
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    isBase64Encoded: false,
-    body: null,
-    requestContext: { requestId: randomUUID(), identity: { sourceIp: '127.0.0.1', userArn: 'arn:aws:iam::123456789012:user/bench' } },
-  },
+  enqueue: proxyEvent('POST', '/jobs', { 'Content-Type': 'application/json' }, JSON.stringify({ type: 'noop' }), {}),
+  admin: proxyEvent('GET', '/admin/stats', {}, null, { userArn: 'arn:aws:iam::123456789012:user/bench' }),
   'worker-poller': { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} },
   dlq: { jobId: '01HZZZZZZZZZZZZZZZZZZZZZZZ' },
   bare: {},

@@ -27,6 +27,18 @@ async function producer(url: string, enqueueDeadlineMs = DEADLINE_MS) {
   return queue;
 }
 
+/** A producer on a redis-server of its own, and a second client to pause that server with. */
+async function pausable(enqueueDeadlineMs = DEADLINE_MS) {
+  const server = await startRedisServer();
+  servers.push(server);
+  const queue = await producer(server.url, enqueueDeadlineMs);
+  const other = new Redis(server.url);
+  clients.push(other);
+  /** CLIENT PAUSE … WRITE: scripts wait, as on a busy or restarting server. */
+  const pause = (ms: number) => other.call('CLIENT', 'PAUSE', String(ms), 'WRITE');
+  return { url: server.url, queue, pause };
+}
+
 async function jobsIn(url: string): Promise<string[]> {
   const redis = new Redis(url);
   clients.push(redis);
@@ -36,36 +48,24 @@ async function jobsIn(url: string): Promise<string[]> {
 
 describe('an enqueue that timed out', () => {
   it('is not written when a slow Redis gets to it after the caller gave up', async () => {
-    const server = await startRedisServer();
-    servers.push(server);
-    const queue = await producer(server.url);
-    const other = new Redis(server.url);
-    clients.push(other);
-    await other.call('CLIENT', 'PAUSE', String(COMMAND_TIMEOUT_MS + 400), 'WRITE');
+    const { url, queue, pause } = await pausable();
+    await pause(COMMAND_TIMEOUT_MS + 400);
     await expect(queue.enqueue({ type: 'while-paused' })).rejects.toThrow(/timed out/i);
     await sleep(600); // the pause ends and Redis runs the script it held
-    expect(await jobsIn(server.url)).toEqual(['warm-up']);
+    expect(await jobsIn(url)).toEqual(['warm-up']);
   });
 
   it('is refused with a typed error when it reaches Redis late but before the caller gives up', async () => {
-    const server = await startRedisServer();
-    servers.push(server);
-    const queue = await producer(server.url, 50);
-    const other = new Redis(server.url);
-    clients.push(other);
-    await other.call('CLIENT', 'PAUSE', '150', 'WRITE'); // later than the deadline, sooner than the timeout
+    const { url, queue, pause } = await pausable(50);
+    await pause(150); // later than the deadline, sooner than the timeout
     await expect(queue.enqueue({ type: 'late' })).rejects.toBeInstanceOf(EnqueueTooLateError);
-    expect(await jobsIn(server.url)).toEqual(['warm-up']);
+    expect(await jobsIn(url)).toEqual(['warm-up']);
   });
 
   it('without a deadline, waits out a pause and is written (what the deadline is for)', async () => {
-    const server = await startRedisServer();
-    servers.push(server);
-    const queue = await producer(server.url, 0);
-    const other = new Redis(server.url);
-    clients.push(other);
-    await other.call('CLIENT', 'PAUSE', '150', 'WRITE');
+    const { url, queue, pause } = await pausable(0);
+    await pause(150);
     await expect(queue.enqueue({ type: 'late' })).resolves.toMatchObject({ duplicate: false });
-    expect(await jobsIn(server.url)).toEqual(['warm-up', 'late']);
+    expect(await jobsIn(url)).toEqual(['warm-up', 'late']);
   });
 });
