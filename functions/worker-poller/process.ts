@@ -1,22 +1,26 @@
 import { context, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
-import type { Job, JobHandler, JobOutcome } from '../../shared/queue';
+import type { Job, JobContext, JobHandler, JobOutcome } from '../../shared/queue';
 import { Attr, EventAttr, Events, recordFailure, SpanNames, type Tracing } from '../../shared/tracing';
-import type { Carrier } from '../../shared/tracing/propagation';
 
-/** What to do with a job that was just dead-lettered (the dlq function is told, with the trace). */
-export type DeadLetterNotice = (job: Job, reason: string, carrier: Carrier) => Promise<void>;
+/** What to do with a job that was just dead-lettered (the dlq function is told, within the attempt's trace context). */
+export type DeadLetterNotice = (job: Job, reason: string, ctx: Context) => Promise<void>;
+
+/** A job's tracing state, in its consumer slot: its parent (extracted once, on arrival) and the running attempt. */
+interface JobTrace {
+  readonly parent: Context;
+  attempt?: { readonly span: Span; readonly ctx: Context };
+}
 
 export interface TracedProcessingOptions {
   readonly tracing: Tracing;
   /** The processor for a job type. */
-  readonly processorFor: (type: string) => (job: Job, context: Parameters<JobHandler>[1]) => Promise<unknown>;
+  readonly processorFor: (type: string) => (job: Job, context: JobContext) => Promise<unknown>;
   readonly workerId: string;
   /** The invocation span, linked to every job handled. */
   readonly invocation?: Span;
   readonly onDeadLetter?: DeadLetterNotice;
 }
 
-const key = (job: Job) => `${job.id}:${job.delivery}`;
 const errorName = (error: unknown) => (error instanceof Error ? error.name : typeof error);
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -28,42 +32,34 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
  */
 export function tracedProcessing(options: TracedProcessingOptions) {
   const { tracing, workerId } = options;
-  // The attempt's span and context, from its start until its result is recorded.
-  const open = new Map<string, { readonly span: Span; readonly ctx: Context }>();
-  // Each job's parent, extracted once when it arrives (the consumer hands the same job object on).
-  const parents = new WeakMap<Job, Context>();
-  const parentOf = (job: Job): Context => parents.get(job) ?? tracing.extract(job.trace);
   const notices = new Set<Promise<void>>();
 
-  const onDequeued = (jobs: readonly Job[], requestedAt: number): void => {
+  const onReceived = (job: Job, requestedAt: number): JobTrace => {
     const now = Date.now();
-    for (const job of jobs) {
-      const parent = tracing.extract(job.trace);
-      parents.set(job, parent);
-      const span = tracing.startSpan(SpanNames.dequeue, { kind: SpanKind.CONSUMER, startTime: requestedAt }, parent);
-      if (span.isRecording()) {
-        span.setAttributes({
-          [Attr.queueName]: job.queue,
-          [Attr.queueOperation]: 'dequeue',
-          [Attr.queueWaitTimeMs]: Math.max(0, now - job.enqueuedAt),
-          [Attr.jobId]: job.id,
-          [Attr.messagingSystem]: 'redis',
-          [Attr.messagingOperationType]: 'receive',
-          [Attr.messagingDestinationName]: job.queue,
-        });
-        span.addEvent(Events.dequeuing, {}, requestedAt);
-        span.addEvent(Events.dequeued, { [EventAttr.attempt]: job.attempts });
-      }
-      span.end(now);
-      tracing.metrics.recordDequeueDuration(now - requestedAt, { queue: job.queue }, trace.setSpan(parent, span));
+    const parent = tracing.extract(job.trace);
+    const span = tracing.startSpan(SpanNames.dequeue, { kind: SpanKind.CONSUMER, startTime: requestedAt }, parent);
+    if (span.isRecording()) {
+      span.setAttributes({
+        [Attr.queueName]: job.queue,
+        [Attr.queueOperation]: 'dequeue',
+        [Attr.queueWaitTimeMs]: Math.max(0, now - job.enqueuedAt),
+        [Attr.jobId]: job.id,
+        [Attr.messagingSystem]: 'redis',
+        [Attr.messagingOperationType]: 'receive',
+        [Attr.messagingDestinationName]: job.queue,
+      });
+      span.addEvent(Events.dequeuing, {}, requestedAt);
+      span.addEvent(Events.dequeued, { [EventAttr.attempt]: job.attempts });
     }
+    span.end(now);
+    tracing.metrics.recordDequeueDuration(now - requestedAt, { queue: job.queue }, trace.setSpan(parent, span));
+    return { parent };
   };
 
-  const handler: JobHandler = (job, jobContext) => {
-    const parent = parentOf(job);
-    const span = tracing.startSpan(SpanNames.process, { kind: SpanKind.CONSUMER }, parent);
-    const ctx = trace.setSpan(parent, span);
-    open.set(key(job), { span, ctx });
+  const handler: JobHandler<JobTrace> = (job, jobContext) => {
+    const span = tracing.startSpan(SpanNames.process, { kind: SpanKind.CONSUMER }, jobContext.slot.parent);
+    const ctx = trace.setSpan(jobContext.slot.parent, span);
+    jobContext.slot.attempt = { span, ctx };
     options.invocation?.addLink({ context: span.spanContext(), attributes: { [Attr.jobId]: job.id } });
     if (span.isRecording()) {
       span.setAttributes({
@@ -83,11 +79,10 @@ export function tracedProcessing(options: TracedProcessingOptions) {
     return context.with(ctx, () => options.processorFor(job.type)(job, jobContext));
   };
 
-  const onSettled = (job: Job, outcome: JobOutcome): void => {
-    const k = key(job);
-    const attempt = open.get(k);
-    open.delete(k);
-    if (!attempt) return;
+  const onSettled = (job: Job, outcome: JobOutcome, slot: JobTrace): void => {
+    const { attempt } = slot;
+    slot.attempt = undefined;
+    if (!attempt) return; // released unstarted
     const { span, ctx } = attempt;
     const success = outcome.status === 'succeeded';
     if (span.isRecording()) {
@@ -112,7 +107,7 @@ export function tracedProcessing(options: TracedProcessingOptions) {
       tracing.metrics.countError(errorName('error' in outcome ? outcome.error : outcome.status), { queue: job.queue, type: job.type }, ctx);
     tracing.reportOutcome(!success);
     if (outcome.status === 'dead' && options.onDeadLetter) {
-      const notice = options.onDeadLetter(job, errorText(outcome.error), tracing.inject(ctx)).catch(() => undefined);
+      const notice = options.onDeadLetter(job, errorText(outcome.error), ctx).catch(() => undefined);
       notices.add(notice);
       void notice.finally(() => notices.delete(notice));
     }
@@ -123,5 +118,5 @@ export function tracedProcessing(options: TracedProcessingOptions) {
     await Promise.all(notices);
   };
 
-  return { handler, onDequeued, onSettled, drain };
+  return { handler, onReceived, onSettled, drain };
 }

@@ -52,9 +52,9 @@ export async function runPoller(
     ...(trace.getActiveSpan() ? { invocation: trace.getActiveSpan()! } : {}),
     ...(dlq.functionName
       ? {
-          onDeadLetter: (job, reason, carrier) =>
+          onDeadLetter: (job, reason, ctx) =>
             context
-              .with(rt.tracing.extract(carrier), () =>
+              .with(ctx, () =>
                 invokeTraced(
                   aws,
                   dlq.functionName!,
@@ -74,7 +74,7 @@ export async function runPoller(
     waitMs: poller.waitMs,
     signal: outOfTime.signal,
     defaultTimeoutMs: poller.jobTimeoutMs,
-    onDequeued: processing.onDequeued,
+    onReceived: processing.onReceived,
     onSettled: processing.onSettled,
   }).finally(() => outOfTime.dispose());
   await processing.drain();

@@ -4,12 +4,14 @@ import type { JobQueue } from './job-queue';
 import type { Job, NackResult } from './types';
 
 /** What a handler gets beside its job. */
-export interface JobContext {
+export interface JobContext<S = unknown> {
   /** Aborts when the job times out or its lease is lost. Created on first use (most jobs never look). */
   readonly signal: AbortSignal;
+  /** The job's slot: what `onReceived` made for it, handed to `onSettled` too (hooks keep per-job state here, not in maps of their own). */
+  readonly slot: S;
 }
 
-export type JobHandler = (job: Job, context: JobContext) => Promise<unknown>;
+export type JobHandler<S = unknown> = (job: Job, context: JobContext<S>) => Promise<unknown>;
 
 export type JobOutcome =
   | { readonly status: 'succeeded'; readonly durationMs: number }
@@ -17,7 +19,7 @@ export type JobOutcome =
   | { readonly status: 'dead'; readonly durationMs: number; readonly error: unknown }
   | { readonly status: 'lease_lost'; readonly durationMs: number; readonly error?: unknown };
 
-export interface ConsumeOptions {
+export interface ConsumeOptions<S = unknown> {
   queues?: readonly string[];
   /** Jobs run at once. Default 10. */
   concurrency?: number;
@@ -39,10 +41,10 @@ export interface ConsumeOptions {
   signal?: AbortSignal;
   /** Timeout of jobs that set none. Default 30 s. */
   defaultTimeoutMs?: number;
-  /** Called with every batch a dequeue brought, and when that dequeue was sent (epoch ms). Must not throw. */
-  onDequeued?: (jobs: readonly Job[], requestedAt: number) => void;
-  /** Called once per job after its result was recorded in Redis. Must not throw. */
-  onSettled?: (job: Job, outcome: JobOutcome) => void;
+  /** Called for every job a dequeue brought, with when that dequeue was sent (epoch ms); returns the job's slot. Must not throw. */
+  onReceived?: (job: Job, requestedAt: number) => S;
+  /** Called once per job after its result was recorded in Redis, with its slot. Must not throw. */
+  onSettled?: (job: Job, outcome: JobOutcome, slot: S) => void;
   /**
    * A handler that timed out or lost its lease has its result recorded at once, but keeps its slot
    * until it really returns (so concurrency stays bounded). On stop, consume waits this long for such
@@ -65,9 +67,11 @@ export interface ConsumeSummary {
 }
 
 /** The abort signal of a running job, made only if the handler asks for it. */
-class RunContext implements JobContext {
+class RunContext<S> implements JobContext<S> {
   private controller: AbortController | undefined;
   private reason: Error | undefined;
+
+  constructor(readonly slot: S) {}
 
   get signal(): AbortSignal {
     if (!this.controller) {
@@ -84,9 +88,10 @@ class RunContext implements JobContext {
 }
 
 /** A job this consumer holds a lease on: buffered, running, or having its result recorded. */
-interface Held {
+interface Held<S> {
   readonly job: Job;
-  context?: RunContext;
+  readonly slot: S;
+  context?: RunContext<S>;
   timer?: NodeJS.Timeout;
   started?: number;
   /** The handler has not returned yet: the job holds a slot. */
@@ -101,7 +106,11 @@ interface Held {
  * idleness. Results are recorded (ack, or nack with backoff / dead letter) in the background, coalesced
  * into one script call per turn. Long jobs keep their leases through a heartbeat.
  */
-export async function consume(queue: JobQueue, handler: JobHandler, options: ConsumeOptions = {}): Promise<ConsumeSummary> {
+export async function consume<S = unknown>(
+  queue: JobQueue,
+  handler: JobHandler<S>,
+  options: ConsumeOptions<S> = {},
+): Promise<ConsumeSummary> {
   const concurrency = options.concurrency ?? 10;
   const capacity = concurrency + (options.prefetch ?? 0);
   const leaseMs = options.leaseMs ?? queue.options.leaseMs;
@@ -109,8 +118,8 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
   const abandonGraceMs = options.abandonGraceMs ?? 1000;
   const summary: ConsumeSummary = { processed: 0, succeeded: 0, retried: 0, deadLettered: 0, leaseLost: 0, released: 0, abandoned: 0 };
-  const held = new Map<string, Held>();
-  const buffer: Held[] = [];
+  const held = new Map<string, Held<S>>();
+  const buffer: Held<S>[] = [];
   let handling = 0; // slots in use: handlers that have not returned, abandoned ones included
   let abandoned = 0; // of those, handlers whose result was recorded without them (timeout, lost lease)
   let recording = 0;
@@ -133,7 +142,7 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
     (options.deadline !== undefined && Date.now() >= options.deadline);
 
   // --- recording results -------------------------------------------------------------------------
-  const settle = (entry: Held, outcome: JobOutcome) => {
+  const settle = (entry: Held<S>, outcome: JobOutcome) => {
     summary.processed++;
     if (outcome.status === 'succeeded') summary.succeeded++;
     else if (outcome.status === 'retried') summary.retried++;
@@ -141,16 +150,16 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
     else summary.leaseLost++;
     forget(entry); // the heartbeat kept the lease until the result was in Redis
     recording--;
-    options.onSettled?.(entry.job, outcome);
+    options.onSettled?.(entry.job, outcome, entry.slot);
     if (recording === 0) wake();
   };
 
   // By identity: the same job id may already be held again (a zero-delay retry redelivered to us).
-  const forget = (entry: Held) => {
+  const forget = (entry: Held<S>) => {
     if (held.get(entry.job.id) === entry) held.delete(entry.job.id);
   };
 
-  const record = (entry: Held, durationMs: number, error: unknown, failed: boolean) => {
+  const record = (entry: Held<S>, durationMs: number, error: unknown, failed: boolean) => {
     if (entry.recorded) return;
     entry.recorded = true;
     recording++;
@@ -178,7 +187,7 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
 
   // --- running jobs --------------------------------------------------------------------------------
   /** The handler returned (or threw): record its result unless a timeout already did; free the slot. */
-  const handlerDone = (entry: Held, error: unknown, failed: boolean) => {
+  const handlerDone = (entry: Held<S>, error: unknown, failed: boolean) => {
     if (!entry.running) return;
     entry.running = false;
     clearTimeout(entry.timer);
@@ -192,7 +201,7 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
   };
 
   /** Ends a job without its handler (timeout, lost lease): the result is recorded now, the slot stays. */
-  const end = (entry: Held, reason: Error) => {
+  const end = (entry: Held<S>, reason: Error) => {
     entry.context!.abort(reason);
     if (entry.recorded || !entry.running) return;
     clearTimeout(entry.timer);
@@ -200,13 +209,13 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
     record(entry, Date.now() - entry.started!, reason, true);
   };
 
-  const timedOut = (entry: Held, timeoutMs: number) => end(entry, new JobTimeoutError(entry.job.id, timeoutMs));
+  const timedOut = (entry: Held<S>, timeoutMs: number) => end(entry, new JobTimeoutError(entry.job.id, timeoutMs));
 
-  const start = (entry: Held) => {
+  const start = (entry: Held<S>) => {
     handling++;
     const timeoutMs = entry.job.timeoutMs ?? defaultTimeoutMs;
     entry.running = true;
-    entry.context = new RunContext();
+    entry.context = new RunContext(entry.slot);
     entry.started = Date.now();
     entry.timer = setTimeout(timedOut, timeoutMs, entry, timeoutMs);
     let result: Promise<unknown> | undefined;
@@ -281,9 +290,8 @@ export async function consume(queue: JobQueue, handler: JobHandler, options: Con
         outstanding = false;
         if (jobs.length > 0) {
           idleSince = Date.now();
-          options.onDequeued?.(jobs, requestedAt);
           for (const job of jobs) {
-            const entry: Held = { job };
+            const entry: Held<S> = { job, slot: options.onReceived?.(job, requestedAt) as S };
             held.set(job.id, entry);
             buffer.push(entry);
           }

@@ -52,6 +52,38 @@ describe('consume', () => {
     expect(peak).toBeLessThanOrEqual(10);
   });
 
+  it('gives each delivery its own slot, from onReceived through the handler to onSettled, a retry a fresh one', async () => {
+    const { queue } = make({ backoff: { baseMs: 0, capMs: 0 } });
+    await queue.enqueueBatch([{ type: 'once' }, { type: 'twice', maxAttempts: 2 }]);
+    const received: Array<{ delivery: string; handledBy?: string }> = [];
+    const settled: Array<[string, JobOutcome['status'], unknown]> = [];
+    await consume<{ delivery: string; handledBy?: string }>(
+      queue,
+      async (job, { slot }) => {
+        slot.handledBy = `${job.type}#${job.attempts}`;
+        if (job.type === 'twice' && job.attempts === 1) throw new Error('first attempt fails');
+      },
+      {
+        idleMs: 200,
+        waitMs: 50,
+        onReceived: (job) => {
+          const slot = { delivery: `${job.type}#${job.attempts}` };
+          received.push(slot);
+          return slot;
+        },
+        onSettled: (job, outcome, slot) => settled.push([`${job.type}#${job.attempts}`, outcome.status, slot]),
+      },
+    );
+    expect(received.map((s) => s.delivery).sort()).toEqual(['once#1', 'twice#1', 'twice#2']);
+    expect(settled).toHaveLength(3);
+    for (const [delivery, , slot] of settled) {
+      // The very object onReceived returned for that delivery, as the handler left it.
+      expect(received).toContain(slot);
+      expect(slot).toEqual({ delivery, handledBy: delivery });
+    }
+    expect(settled.find(([d]) => d === 'twice#1')?.[1]).toBe('retried');
+  });
+
   it('hands prefetched jobs back unstarted when it stops', async () => {
     const { queue, admin } = make();
     await queue.enqueueBatch(Array.from({ length: 10 }, () => ({ type: 'noop' })));
