@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { type CfnElement, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { BUNDLE_DEFINE, carryCommands } from '../scripts/bundle';
 import { ESBUILD_TARGET } from '../scripts/node-target';
 import { acknowledge } from './nag';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -82,12 +83,16 @@ export class QueueFunction extends nodejs.NodejsFunction {
         target: ESBUILD_TARGET,
         format: nodejs.OutputFormat.CJS,
         mainFields: ['module', 'main'],
+        define: { ...BUNDLE_DEFINE },
         // The AWS SDK is bundled too: one pinned version, tested with this code, not the runtime's.
         externalModules: [],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_input: string, output: string) => [`cp "${COLLECTOR_CONFIG}" "${output}/collector.yaml"`],
+          afterBundling: (_input: string, output: string) => [
+            `cp "${COLLECTOR_CONFIG}" "${output}/collector.yaml"`,
+            ...carryCommands(ROOT, output),
+          ],
         },
       },
     });

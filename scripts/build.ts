@@ -3,11 +3,13 @@
  * minified, with a source map, for Lambda's Node 24 runtime. ESM builds of dependencies are preferred
  * (`mainFields: module, main`) so unused parts are shaken out (OpenTelemetry's semantic conventions alone
  * would add ~80 KB otherwise). The AWS SDK is bundled, not taken from the runtime, so the versions tested
- * here are the versions deployed. Prints each bundle's size as a JSON line.
+ * here are the versions deployed; js-yaml travels beside the bundle (scripts/bundle.ts). Prints each
+ * bundle's size as a JSON line.
  */
 import { buildSync } from 'esbuild';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { BUNDLE_DEFINE, carryBeside } from './bundle';
 import { ESBUILD_TARGET } from './node-target';
 
 /** The project root: the nearest folder above this file with a package.json (this file may run bundled). */
@@ -38,7 +40,9 @@ export function buildFunction(name: string, outdir = join(ROOT, 'dist', 'functio
     metafile: true,
     logLevel: 'warning',
     legalComments: 'none',
+    define: BUNDLE_DEFINE,
   });
+  carryBeside(ROOT, outdir);
   // The bundle is CommonJS, as Lambda loads an index.js with no package.json beside it; this project's own
   // package.json says "module", so the folder says otherwise for Node here.
   writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
-import { load as loadYaml } from 'js-yaml';
 import { ConfigError } from './errors';
 import { deepFreeze, shown } from './values';
+import { parseYaml } from './yaml';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -48,8 +48,9 @@ export function readConfigFile(env: Env): Record<string, unknown> {
 function parseDocument(path: string, text: string): Record<string, unknown> {
   let doc: unknown;
   try {
-    doc = loadYaml(text);
+    doc = parseYaml(text);
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError('CONFIG_FILE', `${shown(path)} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   if (doc === undefined || doc === null) return {};

@@ -114,12 +114,15 @@ describe('pipeline stack: functions', () => {
     }
   });
 
-  it('bundles each function into one file with its source map and the collector configuration beside it', () => {
+  it('bundles each function into one file with its source map, the collector configuration and the YAML parser beside it', () => {
     const assets = functions().map((f) => join(q.outdir, `asset.${String(f.Code.S3Key).replace(/\.zip$/, '')}`));
     for (const dir of assets) {
       expect(existsSync(join(dir, 'index.js'))).toBe(true);
       expect(existsSync(join(dir, 'index.js.map'))).toBe(true);
       expect(readFileSync(join(dir, 'collector.yaml'), 'utf8')).toContain('decouple');
+      // The YAML parser travels beside the bundle, not in it (read only when CONFIG_FILE names a file).
+      expect(readFileSync(join(dir, 'index.js'), 'utf8')).not.toContain('tag:yaml.org');
+      expect(readFileSync(join(dir, 'node_modules', 'js-yaml', 'index.js'), 'utf8')).toContain('tag:yaml.org');
     }
   });
 
