@@ -87,6 +87,7 @@ export class PipelineStack extends Stack {
         securityGroup: props.functionsSecurityGroup,
         collectorLayer: layer,
         logRetentionDays: settings.logRetentionDays,
+        logLevel: settings.logLevel,
       });
       // The AUTH token, granted on the functions' side: a grant in the data stack's key policy would make
       // the two stacks depend on each other.

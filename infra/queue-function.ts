@@ -21,6 +21,13 @@ export const RUNTIME = lambda.Runtime.NODEJS_24_X;
 /** Where the collector layer finds it in the sandbox (the bundle is unpacked in /var/task). */
 export const COLLECTOR_CONFIG_URI = '/var/task/collector.yaml';
 
+const APPLICATION_LOG_LEVEL = {
+  debug: lambda.ApplicationLogLevel.DEBUG,
+  info: lambda.ApplicationLogLevel.INFO,
+  warn: lambda.ApplicationLogLevel.WARN,
+  error: lambda.ApplicationLogLevel.ERROR,
+} as const;
+
 export type { FunctionName } from '../shared/config/functions';
 import type { FunctionName } from '../shared/config/functions';
 
@@ -35,6 +42,7 @@ export interface QueueFunctionProps {
   readonly securityGroup: ec2.ISecurityGroup;
   readonly collectorLayer: lambda.ILayerVersion;
   readonly logRetentionDays: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
 /**
@@ -66,6 +74,11 @@ export class QueueFunction extends nodejs.NodejsFunction {
       timeout: props.timeout,
       role,
       logGroup,
+      // Lambda's JSON log format: its own lines (START, REPORT…) as JSON beside ours, and the application
+      // level (AWS_LAMBDA_LOG_LEVEL) filters below it. Our records are already in its shape (shared/log.ts).
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: APPLICATION_LOG_LEVEL[props.logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
       tracing: lambda.Tracing.ACTIVE,
       vpc: props.vpc,
       vpcSubnets: { subnets: props.vpc.isolatedSubnets.length > 0 ? props.vpc.isolatedSubnets : props.vpc.privateSubnets },

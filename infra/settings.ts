@@ -34,6 +34,8 @@ export interface Settings {
   /** Alarm notifications by e-mail (an SNS subscription); empty: the topic only. */
   readonly alarmEmail: string | undefined;
   readonly logRetentionDays: number;
+  /** The functions' application log level (Lambda's JSON log format filters below it; shared/log.ts reads it too). */
+  readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Dead-letter redrive: requeue a dead job after the delay, at most this many times (0: off). */
   readonly dlqMaxRedrives: number;
   readonly dlqRedriveDelaySeconds: number;
@@ -49,6 +51,7 @@ const NODE_TYPE = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
 const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/;
 const LAYER_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 type Context = (key: string) => unknown;
@@ -114,6 +117,7 @@ export function readSettings(context: Context): Settings {
     jobTargets: get('jobTargets', (_k, v) => String(v).trim(), ''),
     alarmEmail: get('alarmEmail', optional(EMAIL, 'an e-mail address'), undefined),
     logRetentionDays,
+    logLevel: get('logLevel', (k, v) => parseEnum(k, String(v).toLowerCase(), LOG_LEVELS), 'info'),
     dlqMaxRedrives: get('dlqMaxRedrives', int(0, 100), 0),
     dlqRedriveDelaySeconds: get('dlqRedriveDelaySeconds', int(0, 86_400), 60),
     transactionSearch: get('transactionSearch', parseBool, true),

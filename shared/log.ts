@@ -24,24 +24,33 @@ function requestId(): string | undefined {
 }
 
 /**
- * Structured logs: one JSON object per line (CloudWatch Logs Insights reads them as fields), at or above
- * the configured level, with the invocation's request id and the active trace id, so a log line leads to
- * its invocation and its trace. Messages go through the same redaction as spans;
- * request bodies and secrets are never passed here.
+ * One JSON record as one line on stdout (stderr: `error`), written past Lambda's console. With the JSON log
+ * format the stack sets, Lambda wraps console output in a record of its own, which would bury these fields
+ * (and EMF, which CloudWatch reads only at the top level) inside its `message`; a line written to the stream
+ * is kept as written, and Lambda filters it by its `level`, as it does Powertools' lines.
+ */
+export function writeRecord(record: object, stream: 'stdout' | 'stderr' = 'stdout'): void {
+  process[stream].write(`${JSON.stringify(record)}\n`);
+}
+
+/**
+ * Structured logs in the shape of Lambda's JSON log format (`timestamp`, `level`, `requestId`, `message`),
+ * at or above the configured level, with the active trace id, so a log line leads to its invocation and
+ * its trace. Messages go through the same redaction as spans; request bodies and secrets are never passed here.
  */
 export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
   if (RANK[level] < threshold()) return;
   const span = trace.getActiveSpan()?.spanContext();
   const id = requestId();
-  const line = {
-    level,
+  const record = {
+    timestamp: new Date().toISOString(),
+    level: level.toUpperCase(),
+    ...(id ? { requestId: id } : {}),
     message: redactText(message),
     ...fields,
-    ...(id ? { requestId: id } : {}),
     ...(span && span.traceId !== '0'.repeat(32) ? { traceId: span.traceId, spanId: span.spanId } : {}),
-    time: new Date().toISOString(),
   };
-  (level === 'error' ? console.error : level === 'warn' ? console.warn : console.log)(JSON.stringify(line));
+  writeRecord(record, level === 'error' ? 'stderr' : 'stdout');
 }
 
 /** An error as log fields: its type and a redacted message, never a stack with local paths. */

@@ -1,3 +1,4 @@
+import { writeRecord } from '../log';
 import type { QueueStats } from '../queue';
 
 /**
@@ -40,5 +41,5 @@ export function healthRecord(stats: QueueStats, namespace: string): Record<strin
 
 /** Writes the record to stdout, one line, where Lambda's log capture picks EMF up. */
 export function logHealth(stats: QueueStats, namespace: string): void {
-  console.log(JSON.stringify(healthRecord(stats, namespace)));
+  writeRecord(healthRecord(stats, namespace));
 }

@@ -1,4 +1,3 @@
-import type { MockInstance } from 'vitest';
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createAdminHandler } from '../../functions/admin/app';
@@ -6,6 +5,7 @@ import type { JobInput } from '../../shared/queue';
 import type { Services } from '../../shared/services';
 import { apiGatewayEvent, lambdaContext } from '../support/lambda-events';
 import { testRuntime, type TestRuntime } from '../support/runtime';
+import { captureLogs } from '../support/logs';
 
 const REQUEST_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const REQUEST_PARENT = '00f067aa0ba902b7';
@@ -16,15 +16,15 @@ const UNKNOWN_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 let t: TestRuntime;
 let rt: Services;
 let admin: ReturnType<typeof createAdminHandler>;
-let logs: MockInstance;
+let logs: ReturnType<typeof captureLogs>;
 beforeEach(async () => {
-  logs = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  logs = captureLogs();
   t = testRuntime('producer', { TRACING_VIEWER: 'jaeger', TRACING_VIEWER_URL: JAEGER });
   admin = createAdminHandler({ tracing: t.tracing, runtime: t.runtime });
   rt = await t.runtime();
 });
 afterEach(async () => {
-  logs.mockRestore();
+  logs.restore();
   await t.close();
 });
 
@@ -267,7 +267,7 @@ describe('admin function: purges and requeues', () => {
       outcome: 'succeeded',
       traceId: REQUEST_TRACE,
     });
-    const logged = logs.mock.calls.map(([line]) => JSON.parse(String(line)) as { message: string; audit?: unknown });
+    const logged = logs.out();
     expect(logged.find((l) => l.message === 'admin audit')?.audit).toMatchObject({
       principal: OPERATOR,
       target: 'queue:default',
@@ -339,9 +339,8 @@ describe('admin function: purges and requeues', () => {
       purgeQueue: () => Promise.reject(new Error('ERR at /var/task/secret.lua')),
     });
     admin = createAdminHandler({ tracing: t.tracing, runtime: async () => ({ ...rt, admin: broken }) });
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const { status, body } = await purgeDefault(confirm());
-    errors.mockRestore();
+    expect(logs.err().map((l) => l.level)).toContain('ERROR');
     expect([status, body]).toEqual([500, { error: 'internal', message: 'internal error' }]);
     const [entry] = await auditStream();
     expect(entry).toMatchObject({ operation: 'purge', target: 'queue:default', outcome: 'failed', error: 'Error', principal: OPERATOR });

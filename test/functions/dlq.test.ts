@@ -1,4 +1,3 @@
-import type { MockInstance } from 'vitest';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createDlqHandler } from '../../functions/dlq/app';
@@ -10,6 +9,7 @@ import { apiGatewayEvent, lambdaContext, scheduledEvent } from '../support/lambd
 import { sleep } from '../support/redis';
 import { testRuntime, type TestRuntime } from '../support/runtime';
 import { startSnsServer } from '../support/sns-server';
+import { captureLogs } from '../support/logs';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:tq-dead-letters';
@@ -25,19 +25,15 @@ afterAll(async () => {
   await sns.stop();
 });
 let t: TestRuntime;
-let logs: MockInstance;
-let warnings: MockInstance;
+let logs: ReturnType<typeof captureLogs>;
 beforeEach(() => {
-  logs = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  warnings = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  logs = captureLogs();
 });
 afterEach(async () => {
-  logs.mockRestore();
-  warnings.mockRestore();
+  logs.restore();
   sns.published.length = 0;
   await t.close();
 });
-const logged = (spy: MockInstance) => spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
 
 function setup(env: Record<string, string> = {}) {
   t = testRuntime('consumer', {
@@ -93,9 +89,9 @@ describe('dlq function', () => {
       lastError: 'disk full',
       traceId: TRACE_ID,
     });
-    expect(logged(logs)).toContainEqual(
+    expect(logs.out()).toContainEqual(
       expect.objectContaining({
-        level: 'info',
+        level: 'INFO',
         message: 'job dead-lettered',
         jobId: accepted.id,
         category: 'error',
@@ -174,7 +170,7 @@ describe('dlq function', () => {
     const { id } = await rt.queue.enqueue({ type: 'noop' });
     expect(await dlq({ jobId: id }, lambdaContext())).toMatchObject({ jobId: id, category: null, published: false, redriveAt: null });
     expect(await dlq({ jobId: '01HZZZZZZZZZZZZZZZZZZZZZZZ' }, lambdaContext())).toMatchObject({ category: null });
-    expect(logged(warnings)).toContainEqual(
+    expect(logs.out()).toContainEqual(
       expect.objectContaining({ message: 'dead-lettered job no longer exists (purged?)', jobId: '01HZZZZZZZZZZZZZZZZZZZZZZZ' }),
     );
     expect(sns.published).toEqual([]);

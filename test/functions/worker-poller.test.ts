@@ -6,6 +6,7 @@ import { startLambdaInvokeServer, type LambdaInvokeServer } from '../../tools/lo
 import { traced } from '../../shared/middleware/tracing';
 import { apiGatewayEvent, lambdaContext, scheduledEvent } from '../support/lambda-events';
 import { testRuntime, type TestRuntime } from '../support/runtime';
+import { captureLogs } from '../support/logs';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
@@ -134,13 +135,13 @@ describe('worker-poller function', () => {
   });
 
   it('logs the queue health as CloudWatch metrics (EMF) when QUEUE_HEALTH_METRICS=emf (deployed)', async () => {
-    const logs = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const logs = captureLogs();
     const { enqueue, poller } = setup({ QUEUE_HEALTH_METRICS: 'emf' });
     await enqueue(enqueueBody({ type: 'fail', maxAttempts: 1, payload: { retryable: false } }), lambdaContext());
     await enqueue(enqueueBody({ type: 'noop', queue: 'later' }), lambdaContext()); // a queue this poller does not take
     await poller(scheduledEvent(), lambdaContext());
-    const lines = logs.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
-    logs.mockRestore();
+    const lines = logs.out();
+    logs.restore();
     const emf = lines.filter((l) => l._aws);
     expect(emf).toHaveLength(1);
     const [record] = emf;

@@ -49,6 +49,7 @@ describe('deployment settings', () => {
     [{ pollerSchedule: 'every minute' }, 'pollerSchedule'],
     [{ collectorLayerArn: 'opentelemetry-collector' }, 'collectorLayerArn'],
     [{ logRetentionDays: '10' }, 'logRetentionDays'],
+    [{ logLevel: 'verbose' }, 'logLevel'],
     [{ egress: 'internet' }, 'egress'],
   ])('refuses %j, naming the context key', (context, key) => {
     expect(thrownBy(() => settingsOf(context), ConfigError).key).toBe(key);
@@ -78,6 +79,12 @@ describe('deployment variants', () => {
     expect(methods.find((m) => m.HttpMethod === 'ANY')).toMatchObject({ AuthorizationType: 'AWS_IAM' });
     templates.pipeline.resourceCountIs('AWS::ApiGateway::UsagePlan', 1);
     templates.pipeline.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
+  });
+
+  it('logLevel=debug: every function logs at the debug application level', () => {
+    const { templates } = synthApp({ logLevel: 'DEBUG' });
+    const levels = Object.values(propertiesOf(templates.pipeline, 'AWS::Lambda::Function')).map((f) => f.LoggingConfig.ApplicationLogLevel);
+    expect(levels).toEqual(['DEBUG', 'DEBUG', 'DEBUG', 'DEBUG']);
   });
 
   it('jobTargets: the poller may invoke the target functions too, and knows them', () => {

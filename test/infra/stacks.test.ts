@@ -132,6 +132,12 @@ describe('pipeline stack: functions', () => {
     for (const g of groups) expect(g.RetentionInDays).toBe(30);
   });
 
+  it("logs in Lambda's JSON format at the application level info by default", () => {
+    for (const f of functions()) {
+      expect(f.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO' });
+    }
+  });
+
   it('lets only the poller invoke functions: the dlq function and itself, nothing else', () => {
     const invokes = policiesOf('').filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
     expect(invokes).toHaveLength(1);
