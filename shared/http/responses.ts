@@ -7,6 +7,7 @@ import {
   PayloadTooLargeError,
   QueueArgumentError,
 } from '../queue';
+import { isRedisUnavailable } from '../redis';
 import { HttpError } from './errors';
 
 const HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
@@ -31,13 +32,4 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (isRedisUnavailable(error) || error instanceof EnqueueTooLateError)
     return json(503, { error: 'unavailable', message: 'the queue is unavailable; retry later' }, { 'Retry-After': '1' });
   return json(500, { error: 'internal', message: 'internal error' });
-}
-
-/** Connection-level failures (timeouts, refused, closed): temporary, so 503 rather than 500. */
-function isRedisUnavailable(error: unknown): boolean {
-  const e = error as { name?: unknown; message?: unknown; code?: unknown } | undefined;
-  const text = `${String(e?.name)} ${String(e?.message)} ${String(e?.code)}`;
-  return /Command timed out|Connection is closed|ECONNREFUSED|ETIMEDOUT|ECONNRESET|Stream isn't writeable|MaxRetriesPerRequest|LOADING|CLUSTERDOWN/i.test(
-    text,
-  );
 }

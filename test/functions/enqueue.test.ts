@@ -2,6 +2,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { createEnqueueHandler } from '../../functions/enqueue/app';
 import { apiGatewayEvent, lambdaContext } from '../support/lambda-events';
 import { testRuntime, type TestRuntime } from '../support/runtime';
+import { captureLogs } from '../support/logs';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
@@ -176,9 +177,10 @@ describe('enqueue function', () => {
   it('answers 503 without details when Redis cannot be reached', async () => {
     const down = testRuntime('producer', { REDIS_URL: 'redis://127.0.0.1:9', QUEUE_NAMESPACE: 'down' });
     const h = createEnqueueHandler({ tracing: down.tracing, runtime: down.runtime });
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logs = captureLogs();
     const response = await h(apiGatewayEvent({ body: JSON.stringify({ type: 'noop' }) }), lambdaContext());
-    errors.mockRestore();
+    logs.restore();
+    expect(logs.err()).toEqual([expect.objectContaining({ level: 'ERROR', message: 'enqueue request failed' })]);
     expect(response.statusCode).toBe(503);
     expect(parse(response)).toEqual({ error: 'unavailable', message: 'the queue is unavailable; retry later' });
     expect(down.span('POST /jobs')?.status.code).toBe(2);

@@ -1,4 +1,5 @@
 import Redis, { type RedisOptions } from 'ioredis';
+import { errorFields, log } from '../log';
 
 /** How long a producer's command may take, connecting included, before the caller is told 503. */
 export const PRODUCER_COMMAND_TIMEOUT_MS = 2000;
@@ -50,5 +51,15 @@ export function createRedisClient(options: RedisClientOptions): Redis {
         }
       : { maxRetriesPerRequest: null, ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}) }),
   };
-  return new Redis(options.url, redisOptions);
+  const client = new Redis(options.url, redisOptions);
+  // Without a listener ioredis prints every failed reconnect with its stack ("Unhandled error event").
+  // One log line per outage instead; the commands fail on their own (a 503 for a producer).
+  let reported = false;
+  client.on('error', (error: unknown) => {
+    if (reported) return;
+    reported = true;
+    log('warn', 'redis connection failed', errorFields(error));
+  });
+  client.on('ready', () => (reported = false));
+  return client;
 }
