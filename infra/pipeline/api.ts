@@ -3,6 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { batchBodySchema, jobBodySchema, type Schema } from '../../shared/jobs/schema';
+import { API_RESOURCES } from '../api-layout';
 import { acknowledge } from '../nag';
 import type { Settings } from '../settings';
 
@@ -77,26 +78,25 @@ export class QueueApi extends Construct {
     const batchModel = this.api.addModel('Batch', { contentType: 'application/json', modelName: 'Batch', schema: model(batchSchema) });
 
     const iam = { authorizationType: apigateway.AuthorizationType.IAM };
-    const jobsAuth = settings.jobsAuth === 'iam' ? iam : { apiKeyRequired: true };
-    const enqueue = new apigateway.LambdaIntegration(props.enqueue);
-    const jobs = this.api.root.addResource('jobs');
-    const post = [
-      jobs.addMethod('POST', enqueue, { ...jobsAuth, requestValidator: validator, requestModels: { 'application/json': jobModel } }),
-      jobs
-        .addResource('batch')
-        .addMethod('POST', enqueue, { ...jobsAuth, requestValidator: validator, requestModels: { 'application/json': batchModel } }),
-    ];
-    if (settings.jobsAuth === 'apikey') {
-      for (const method of post) {
+    const auth = { jobs: settings.jobsAuth === 'iam' ? iam : { apiKeyRequired: true }, iam };
+    const integrations = { enqueue: new apigateway.LambdaIntegration(props.enqueue), admin: new apigateway.LambdaIntegration(props.admin) };
+    const models = { job: jobModel, batch: batchModel };
+    for (const r of API_RESOURCES) {
+      const resource = r.resource
+        .split('/')
+        .filter(Boolean)
+        .reduce<apigateway.IResource>((parent, part) => parent.getResource(part) ?? parent.addResource(part), this.api.root);
+      const method = resource.addMethod(r.method, integrations[r.fn], {
+        ...auth[r.auth],
+        ...(r.body ? { requestValidator: validator, requestModels: { 'application/json': models[r.body] } } : {}),
+      });
+      if (r.auth === 'jobs' && settings.jobsAuth === 'apikey') {
         acknowledge(method, {
           'AwsSolutions-APIG4':
             'API-key callers were chosen with -c jobsAuth=apikey: the key identifies and meters each caller under a usage plan, and the gateway refuses requests without one; jobsAuth=iam (the default) authorizes with SigV4 instead.',
         });
       }
     }
-
-    const admin = this.api.root.addResource('admin');
-    admin.addResource('{proxy+}').addMethod('ANY', new apigateway.LambdaIntegration(props.admin), iam);
 
     if (settings.jobsAuth === 'apikey') {
       this.apiKey = this.api.addApiKey('JobsKey', { description: 'callers of POST /jobs' });

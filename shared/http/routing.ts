@@ -68,6 +68,26 @@ function matchResource(
   return params;
 }
 
+/**
+ * The resource API Gateway picks for a concrete path among `templates`, with the path parameters its
+ * proxy event carries: a resource that matches segment by segment first, else the longest greedy
+ * `{proxy+}` one (the inverse of requestedPath; the local gateway serves the deployed layout with it).
+ */
+export function resourceOf(
+  templates: readonly string[],
+  path: string,
+): { readonly resource: string; readonly pathParameters: Record<string, string> | null } | undefined {
+  for (const resource of templates) {
+    if (resource.endsWith(GREEDY)) continue;
+    const params = matchResource(resource, path, null);
+    if (params) return { resource, pathParameters: Object.keys(params).length > 0 ? params : null };
+  }
+  const greedy = templates
+    .filter((t) => t.endsWith(GREEDY) && path.startsWith(`${t.slice(0, -GREEDY.length)}/`) && path.length > t.length - GREEDY.length + 1)
+    .sort((a, b) => b.length - a.length)[0];
+  return greedy ? { resource: greedy, pathParameters: { proxy: path.slice(greedy.length - GREEDY.length + 1) } } : undefined;
+}
+
 /** The route for a request; 404 when no resource matches, 405 (with the allowed methods) for another method. */
 export function matchRoute<H>(routes: readonly Route<H>[], event: APIGatewayProxyEvent): RouteMatch<H> {
   const path = requestedPath(event);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
+import { API_RESOURCES } from '../../infra/api-layout';
 import { COLLECTOR_CONFIG_URI } from '../../infra/queue-function';
 import { propertiesOf, synthApp, type SynthesizedApp } from '../support/cdk';
 
@@ -168,6 +169,19 @@ describe('pipeline stack: API', () => {
         Match.objectLike({ ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000, DataTraceEnabled: false, LoggingLevel: 'ERROR' }),
       ],
     });
+  });
+
+  it('deploys the API layout the local gateway serves (infra/api-layout.ts)', () => {
+    const resources = propertiesOf(q.templates.pipeline, 'AWS::ApiGateway::Resource');
+    const pathOf = (ref: unknown): string => {
+      const id = (ref as { Ref?: string }).Ref;
+      const r = id ? resources[id] : undefined;
+      return r ? `${pathOf(r.ParentId)}/${r.PathPart}` : '';
+    };
+    const methods = Object.values(propertiesOf(q.templates.pipeline, 'AWS::ApiGateway::Method'));
+    expect(methods.map((m) => `${m.HttpMethod} ${pathOf(m.ResourceId)}`).sort()).toEqual(
+      API_RESOURCES.map((r) => `${r.method} ${r.resource}`).sort(),
+    );
   });
 
   it('authorizes POST /jobs, POST /jobs/batch and every /admin route with IAM', () => {

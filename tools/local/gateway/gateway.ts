@@ -1,6 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { API_RESOURCES } from '../../../infra/api-layout';
+import { resourceOf } from '../../../shared/http/routing';
 import { firstHeader, readBody, sendJson } from '../http';
 import type { LambdaInvokeApi } from '../lambda';
 import { toProxyEvent, type ProxyRequest } from './event';
@@ -24,18 +26,15 @@ export interface GatewayOptions {
   readonly sampler: GatewaySampler;
 }
 
-interface Route {
-  readonly fn: string;
-  readonly resource: string;
-  readonly pathParameters: Record<string, string> | null;
-  readonly admin: boolean;
-}
+const RESOURCES = API_RESOURCES.map((r) => r.resource);
 
-function routeOf(path: string, functions: GatewayOptions['functions']): Route | undefined {
-  if (path === '/jobs' || path === '/jobs/batch') return { fn: functions.enqueue, resource: path, pathParameters: null, admin: false };
-  const admin = /^\/admin\/(.+)$/.exec(path);
-  if (admin) return { fn: functions.admin, resource: '/admin/{proxy+}', pathParameters: { proxy: admin[1]! }, admin: true };
-  return undefined;
+/** The deployed resource a path falls under (infra/api-layout.ts), its function, and whether IAM guards it. */
+function routeOf(path: string, functions: GatewayOptions['functions']) {
+  const match = resourceOf(RESOURCES, path);
+  if (!match) return undefined;
+  const layout = API_RESOURCES.find((r) => r.resource === match.resource)!;
+  // Locally the token stands in for IAM on the IAM-only routes; /jobs takes any loopback caller.
+  return { ...match, fn: functions[layout.fn], admin: layout.auth === 'iam' };
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {
