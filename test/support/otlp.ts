@@ -1,83 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExportMetricsServiceRequest, ExportTraceServiceRequest } from '../../tools/local/otlp/schema';
-
-const toObject = { longs: String, enums: Number, bytes: String, defaults: false, arrays: true, oneofs: true };
-
-export interface DecodedAttribute {
-  key: string;
-  value: { stringValue?: string; intValue?: string; doubleValue?: number; boolValue?: boolean; arrayValue?: { values: unknown[] } };
-}
-
-export interface DecodedSpan {
-  traceId: string; // hex
-  spanId: string;
-  parentSpanId?: string;
-  traceState?: string;
-  name: string;
-  kind: number;
-  attributes: DecodedAttribute[];
-  events: Array<{ name: string; attributes: DecodedAttribute[] }>;
-  links: Array<{ traceId: string; spanId: string; attributes: DecodedAttribute[] }>;
-  status?: { code?: number; message?: string };
-  resource: Record<string, unknown>;
-}
-
-const hex = (base64: unknown) => (typeof base64 === 'string' && base64 ? Buffer.from(base64, 'base64').toString('hex') : undefined);
-
-/** Decodes an OTLP/protobuf ExportTraceServiceRequest into flat spans, ids as hex. */
-export function decodeTraceRequest(body: Uint8Array): DecodedSpan[] {
-  const type = ExportTraceServiceRequest;
-  const request = type.toObject(type.decode(body), toObject) as {
-    resourceSpans?: Array<{
-      resource?: { attributes?: DecodedAttribute[] };
-      scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }>;
-    }>;
-  };
-  const spans: DecodedSpan[] = [];
-  for (const rs of request.resourceSpans ?? []) {
-    const resource = attributeMap(rs.resource?.attributes ?? []);
-    for (const ss of rs.scopeSpans ?? []) {
-      for (const s of ss.spans ?? []) {
-        spans.push({
-          traceId: hex(s.traceId)!,
-          spanId: hex(s.spanId)!,
-          ...(hex(s.parentSpanId) ? { parentSpanId: hex(s.parentSpanId) } : {}),
-          ...(s.traceState ? { traceState: s.traceState as string } : {}),
-          name: s.name as string,
-          kind: s.kind as number,
-          attributes: (s.attributes as DecodedAttribute[]) ?? [],
-          events: ((s.events as Array<{ name: string; attributes?: DecodedAttribute[] }>) ?? []).map((e) => ({
-            name: e.name,
-            attributes: e.attributes ?? [],
-          })),
-          links: ((s.links as Array<Record<string, unknown>>) ?? []).map((l) => ({
-            traceId: hex(l.traceId)!,
-            spanId: hex(l.spanId)!,
-            attributes: (l.attributes as DecodedAttribute[]) ?? [],
-          })),
-          ...(s.status ? { status: s.status as DecodedSpan['status'] } : {}),
-          resource,
-        });
-      }
-    }
-  }
-  return spans;
-}
-
-/** Attribute list → plain object of their values. */
-export function attributeMap(attributes: readonly DecodedAttribute[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const { key, value } of attributes) {
-    out[key] =
-      value.stringValue ??
-      (value.intValue !== undefined ? Number(value.intValue) : undefined) ??
-      value.doubleValue ??
-      value.boolValue ??
-      value.arrayValue;
-  }
-  return out;
-}
+import { ExportMetricsServiceRequest } from '../../tools/local/otlp/schema';
+import { decodeTraces, type ReceivedSpan } from '../../tools/local/otlp/traces';
 
 export interface ReceivedRequest {
   readonly path: string;
@@ -157,9 +81,9 @@ export class OtlpReceiver {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
-  /** Every span received on /v1/traces so far. */
-  spans(): DecodedSpan[] {
-    return this.requests.filter((r) => r.path === '/v1/traces').flatMap((r) => decodeTraceRequest(r.body));
+  /** Every span received on /v1/traces so far, decoded as the local pipeline's receiver decodes them. */
+  spans(): ReceivedSpan[] {
+    return this.requests.filter((r) => r.path === '/v1/traces').flatMap((r) => decodeTraces(r.body));
   }
 
   /** Every metrics export received so far, decoded. */

@@ -2,7 +2,8 @@ import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelem
 import { parseTracingConfig, type Env } from '../../shared/tracing/config';
 import { Attr, SpanNames } from '../../shared/tracing/names';
 import { initTracing, type Tracing } from '../../shared/tracing/tracing';
-import { attributeMap, decodeTraceRequest, OtlpReceiver } from '../support/otlp';
+import { decodeTraces } from '../../tools/local/otlp/traces';
+import { OtlpReceiver } from '../support/otlp';
 
 const receiver = new OtlpReceiver();
 let collector: string;
@@ -41,9 +42,9 @@ describe('export over OTLP/HTTP', () => {
     const spans = received(parent.spanContext().traceId);
     const p = spans.find((s) => s.name === 'queue.enqueue')!;
     const c = spans.find((s) => s.name === 'job.process')!;
-    expect(p).toMatchObject({ spanId: parent.spanContext().spanId, kind: 4 /* PRODUCER */ });
-    expect(c).toMatchObject({ parentSpanId: p.spanId, kind: 5 /* CONSUMER */, events: [{ name: 'job.processing.started' }] });
-    expect(attributeMap(p.attributes)).toEqual({ 'queue.name': 'default' });
+    expect(p).toMatchObject({ spanId: parent.spanContext().spanId, kind: 'PRODUCER' });
+    expect(c).toMatchObject({ parentSpanId: p.spanId, kind: 'CONSUMER', events: [{ name: 'job.processing.started' }] });
+    expect(p.attributes).toEqual({ 'queue.name': 'default' });
     expect(p.resource).toMatchObject({
       'service.name': 'enqueue',
       'service.version': expect.stringMatching(/^\d+\.\d+\.\d+/),
@@ -99,14 +100,14 @@ describe('export over OTLP/HTTP', () => {
     await tracing.flush(2000);
 
     const [s] = received(span.spanContext().traceId);
-    const attrs = attributeMap(s!.attributes);
+    const attrs = s!.attributes;
     expect(attrs[Attr.jobFilepath]).toMatch(/^\[path:[0-9a-f]{8}\]\.pdf$/);
     expect(attrs['user.note']).toBe('mail [email], token=[redacted], Authorization: Bearer [redacted]');
     expect(attrs['aws.key']).toBe('[aws-access-key]');
     expect(attrs['http.request.header.authorization']).toBe('[redacted]');
     expect(attrs['db.connection']).toBe('redis://[redacted]@cache.internal:6379');
     expect(attrs[Attr.jobFilesize]).toBe(1234);
-    const exception = attributeMap(s!.events.find((e) => e.name === 'exception')!.attributes);
+    const exception = s!.events.find((e) => e.name === 'exception')!.attributes;
     expect(exception['exception.message']).toMatch(/^cannot open \[path:[0-9a-f]{8}\]\.csv for \[email\]$/);
     expect(s!.status?.message).toBe('failed for [email]');
     const wire = receiver.requests.map((r) => r.body.toString('latin1')).join('');
@@ -130,10 +131,10 @@ describe('export over OTLP/HTTP', () => {
     parent.end();
     await tracing.flush(2000);
     const spans = received(parent.spanContext().traceId);
-    expect(attributeMap(spans.find((s) => s.name === 'queue.enqueue')!.attributes)).toEqual({ 'job.id': 'J1', 'queue.name': 'q' });
+    expect(spans.find((s) => s.name === 'queue.enqueue')!.attributes).toEqual({ 'job.id': 'J1', 'queue.name': 'q' });
     const c = spans.find((s) => s.name === 'job.process')!;
-    expect(attributeMap(c.attributes)).toEqual({ 'job.id': 'J1' });
-    expect(attributeMap(c.events[0]!.attributes)).toEqual({ 'job.id': 'J1' });
+    expect(c.attributes).toEqual({ 'job.id': 'J1' });
+    expect(c.events[0]!.attributes).toEqual({ 'job.id': 'J1' });
     expect(c.parentSpanId).toBe(parent.spanContext().spanId);
     expect(c.resource['service.name']).toBeDefined();
   });
@@ -227,7 +228,7 @@ describe('a dead or slow collector never hurts the job', () => {
     expect(Date.now() - began).toBeLessThan(2000);
     await tracing.flush();
     receiver.mode = 'ok';
-    const sent = receiver.requests.filter((r) => r.path === '/v1/traces').flatMap((r) => decodeTraceRequest(r.body));
+    const sent = receiver.requests.filter((r) => r.path === '/v1/traces').flatMap((r) => decodeTraces(r.body));
     expect(sent.filter((s) => s.traceId === root.spanContext().traceId).length).toBeLessThan(100);
   });
 });
