@@ -4,7 +4,7 @@ import { createAdminHandler } from '../../functions/admin/app';
 import type { JobInput } from '../../shared/queue';
 import type { Services } from '../../shared/services';
 import { apiGatewayEvent, lambdaContext } from '../support/lambda-events';
-import { testRuntime, type TestRuntime } from '../support/runtime';
+import { testServices, type TestServices } from '../support/services';
 import { captureLogs } from '../support/logs';
 
 const REQUEST_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -13,13 +13,13 @@ const OPERATOR = 'arn:aws:sts::123456789012:assumed-role/queue-operator/alice';
 const JAEGER = 'http://localhost:16686';
 const UNKNOWN_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 
-let t: TestRuntime;
+let t: TestServices;
 let rt: Services;
 let admin: ReturnType<typeof createAdminHandler>;
 let logs: ReturnType<typeof captureLogs>;
 beforeEach(async () => {
   logs = captureLogs();
-  t = testRuntime('producer', { TRACING_VIEWER: 'jaeger', TRACING_VIEWER_URL: JAEGER });
+  t = testServices('producer', { TRACING_VIEWER: 'jaeger', TRACING_VIEWER_URL: JAEGER });
   admin = createAdminHandler({ tracing: t.tracing, runtime: t.runtime });
   rt = await t.runtime();
 });

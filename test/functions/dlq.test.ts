@@ -7,7 +7,7 @@ import { startLambdaInvokeServer, type LambdaInvokeServer } from '../../tools/lo
 import { awsClientOptions } from '../../shared/services';
 import { apiGatewayEvent, lambdaContext, scheduledEvent } from '../support/lambda-events';
 import { sleep } from '../support/redis';
-import { testRuntime, type TestRuntime } from '../support/runtime';
+import { testServices, type TestServices } from '../support/services';
 import { startSnsServer } from '../support/sns-server';
 import { captureLogs } from '../support/logs';
 
@@ -24,7 +24,7 @@ afterAll(async () => {
   await invoke.stop();
   await sns.stop();
 });
-let t: TestRuntime;
+let t: TestServices;
 let logs: ReturnType<typeof captureLogs>;
 beforeEach(() => {
   logs = captureLogs();
@@ -36,7 +36,7 @@ afterEach(async () => {
 });
 
 function setup(env: Record<string, string> = {}) {
-  t = testRuntime('consumer', {
+  t = testServices('consumer', {
     POLLER_IDLE_MS: '100',
     POLLER_WAIT_MS: '50',
     POLLER_JOB_TIMEOUT_MS: '2000',

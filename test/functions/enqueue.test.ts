@@ -1,16 +1,16 @@
 import { SpanKind } from '@opentelemetry/api';
 import { createEnqueueHandler } from '../../functions/enqueue/app';
 import { apiGatewayEvent, lambdaContext } from '../support/lambda-events';
-import { testRuntime, type TestRuntime } from '../support/runtime';
+import { testServices, type TestServices } from '../support/services';
 import { captureLogs } from '../support/logs';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
 
-let t: TestRuntime;
+let t: TestServices;
 let handler: ReturnType<typeof createEnqueueHandler>;
 beforeEach(() => {
-  t = testRuntime('producer', { TRACING_VIEWER: 'jaeger', TRACING_VIEWER_URL: 'http://localhost:16686' });
+  t = testServices('producer', { TRACING_VIEWER: 'jaeger', TRACING_VIEWER_URL: 'http://localhost:16686' });
   handler = createEnqueueHandler({ tracing: t.tracing, runtime: t.runtime });
 });
 afterEach(() => t.close());
@@ -175,7 +175,7 @@ describe('enqueue function', () => {
   });
 
   it('answers 503 without details when Redis cannot be reached', async () => {
-    const down = testRuntime('producer', { REDIS_URL: 'redis://127.0.0.1:9', QUEUE_NAMESPACE: 'down' });
+    const down = testServices('producer', { REDIS_URL: 'redis://127.0.0.1:9', QUEUE_NAMESPACE: 'down' });
     const h = createEnqueueHandler({ tracing: down.tracing, runtime: down.runtime });
     const logs = captureLogs();
     const response = await h(apiGatewayEvent({ body: JSON.stringify({ type: 'noop' }) }), lambdaContext());

@@ -5,7 +5,7 @@ import { createPollerHandler } from '../../functions/worker-poller/app';
 import { startLambdaInvokeServer, type LambdaInvokeServer } from '../../tools/local/lambda';
 import { traced } from '../../shared/middleware/tracing';
 import { apiGatewayEvent, lambdaContext, scheduledEvent } from '../support/lambda-events';
-import { testRuntime, type TestRuntime } from '../support/runtime';
+import { testServices, type TestServices } from '../support/services';
 import { captureLogs } from '../support/logs';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => invoke.stop());
 
-let t: TestRuntime;
+let t: TestServices;
 afterEach(async () => {
   received.length = 0;
   await t.close();
@@ -26,7 +26,7 @@ afterEach(async () => {
 
 /** The runtime every function of a test shares: one Redis namespace, one span exporter. */
 function setup(env: Record<string, string> = {}) {
-  t = testRuntime('consumer', {
+  t = testServices('consumer', {
     POLLER_IDLE_MS: '150',
     POLLER_WAIT_MS: '50',
     POLLER_FANOUT_BACKLOG: '0',

@@ -8,7 +8,7 @@ import { createServices, type Services, type ServicesOptions } from '../../share
 import { initTracing, parseTracingConfig, type Tracing } from '../../shared/tracing';
 import { redisUrl } from './redis';
 
-export interface TestRuntime {
+export interface TestServices {
   readonly runtime: () => Promise<Services>;
   readonly tracing: Tracing;
   readonly exporter: InMemorySpanExporter;
@@ -22,10 +22,10 @@ export interface TestRuntime {
 }
 
 /**
- * A function runtime as in Lambda — the real config parsing, Redis client, queue and Lambda client — on
+ * A function's services as in Lambda — the real config parsing, Redis client, queue and Lambda client — on
  * the test Redis in a namespace of its own, exporting spans to memory (flushed by the middleware).
  */
-export function testRuntime(role: ServicesOptions['role'], env: Record<string, string> = {}): TestRuntime {
+export function testServices(role: ServicesOptions['role'], env: Record<string, string> = {}): TestServices {
   const namespace = `t-fn-${randomBytes(4).toString('hex')}`;
   const fullEnv = {
     REDIS_URL: redisUrl(),
