@@ -7,13 +7,6 @@
  */
 export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** The first own key of `value` that is a reserved name, if it is an object with one. */
-export function reservedKeyOf(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const name of RESERVED_FIELD_NAMES) if (Object.hasOwn(value, name)) return name;
-  return undefined;
-}
-
 const PLAIN_KEY = /^[A-Za-z_$][\w$]*$/;
 
 /**

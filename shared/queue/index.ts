@@ -1,12 +1,12 @@
 export { QueueAdmin } from './admin';
 export { backoffDelay, type BackoffPolicy } from './backoff';
 export * from './errors';
-export { fieldPath, RESERVED_FIELD_NAMES, reservedKeyOf } from './field-names';
+export { fieldPath, RESERVED_FIELD_NAMES } from './field-names';
 export { JOB_ID_PATTERN, JobIdGenerator, jobIdTime, newJobId } from './ids';
 export { JobQueue } from './job-queue';
 export { queueKeys, type QueueKeys } from './keys';
 export { NAME_PATTERN, resolveQueueOptions, type HistoryPolicy, type QueueOptions, type ResolvedQueueOptions } from './options';
 export type { RedisClient } from './scripts';
 export type * from './types';
-export type { PreparedJob } from './validate';
+export type { JobExtras, PreparedJob } from './validate';
 export { consume, type ConsumeOptions, type ConsumeSummary, type JobContext, type JobHandler, type JobOutcome } from './consumer';

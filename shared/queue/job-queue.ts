@@ -15,7 +15,7 @@ import { NAME_PATTERN, type QueueOptions } from './options';
 import { QueueClient } from './queue-client';
 import { runScript, type RedisClient, type ScriptArg } from './scripts';
 import type { DequeueOptions, EnqueueResult, FailureKind, Job, JobInput, Lease, NackOptions, NackResult } from './types';
-import { prepareJob, type PreparedJob } from './validate';
+import { prepareJob, type JobExtras, type PreparedJob } from './validate';
 import { Waiter } from './waiter';
 
 const MAX_DEQUEUE = 1000;
@@ -62,26 +62,29 @@ export class JobQueue extends QueueClient {
   }
 
   /** Validates a job and assigns its id without enqueuing it. Throws JobValidationError. */
-  prepare(input: unknown, fieldPrefix = ''): PreparedJob {
-    return prepareJob(input, this.options, fieldPrefix);
+  prepare(input: unknown, fieldPrefix = '', extras?: JobExtras): PreparedJob {
+    return prepareJob(input, this.options, fieldPrefix, Date.now(), extras);
   }
 
-  /** Not async: the coalescer's promise is the only one a job needs (each one costs on the hot path). */
-  enqueue(input: JobInput): Promise<EnqueueResult> {
+  /**
+   * `extras`: a trace carrier and idempotency key added to the input (not copied into it).
+   * Not async: the coalescer's promise is the only one a job needs (each one costs on the hot path).
+   */
+  enqueue(input: JobInput, extras?: JobExtras): Promise<EnqueueResult> {
     try {
       this.assertOpen();
-      return this.enqueuer.add(this.prepare(input));
+      return this.enqueuer.add(this.prepare(input, '', extras));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  /** Enqueues all jobs or none: every job is validated before anything is written. */
-  async enqueueBatch(inputs: readonly JobInput[]): Promise<EnqueueResult[]> {
+  /** Enqueues all jobs or none: every job is validated before anything is written. `extras[i]` goes with `inputs[i]`. */
+  async enqueueBatch(inputs: readonly JobInput[], extras?: readonly JobExtras[]): Promise<EnqueueResult[]> {
     this.assertOpen();
     if (!Array.isArray(inputs)) throw new JobValidationError('jobs', 'must be an array of jobs');
     if (inputs.length > this.options.maxBatchSize) throw new BatchTooLargeError(inputs.length, this.options.maxBatchSize);
-    const prepared = inputs.map((input, i) => this.prepare(input, `jobs[${i}].`));
+    const prepared = inputs.map((input, i) => this.prepare(input, `jobs[${i}].`, extras?.[i]));
     return prepared.length === 0 ? [] : this.writeJobs(prepared);
   }
 

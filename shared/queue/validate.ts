@@ -90,10 +90,19 @@ function validateCarrier(field: string, value: unknown): TraceCarrier {
 }
 
 /**
+ * What a caller adds to a job beside the input it was given (the enqueue function: its span's carrier and
+ * the request's idempotency key), so the input is never copied to carry them; they win over the input's.
+ */
+export interface JobExtras {
+  readonly trace?: TraceCarrier;
+  readonly idempotencyKey?: string;
+}
+
+/**
  * Validates one job input and assigns its id. `at` prefixes field names (for example `jobs[3].`), so a
  * batch error names the job at fault. Throws a JobValidationError; nothing has touched Redis yet.
  */
-export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '', now = Date.now()): PreparedJob {
+export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '', now = Date.now(), extras?: JobExtras): PreparedJob {
   if (!isPlainObject(input)) throw new JobValidationError(at ? at.slice(0, -1) : 'job', 'must be a JSON object');
   for (const key of Object.keys(input)) {
     if (RESERVED_FIELD_NAMES.has(key))
@@ -124,7 +133,7 @@ export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '
         ? options.defaultMaxAttempts
         : integerIn(at + 'maxAttempts', input.maxAttempts, 1, MAX_ATTEMPTS_LIMIT),
     createdAt: now,
-    trace: input.trace === undefined ? {} : validateCarrier(at + 'trace', input.trace),
+    trace: (extras?.trace ?? input.trace) === undefined ? {} : validateCarrier(at + 'trace', extras?.trace ?? input.trace),
   };
   const s = spec as Record<string, unknown>;
   if (input.filepath !== undefined) {
@@ -136,11 +145,12 @@ export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '
   }
   if (input.filesize !== undefined) s.filesize = integerIn(at + 'filesize', input.filesize, 0, Number.MAX_SAFE_INTEGER);
   if (input.timeoutMs !== undefined) s.timeoutMs = integerIn(at + 'timeoutMs', input.timeoutMs, 1, options.maxTimeoutMs);
-  if (input.idempotencyKey !== undefined) {
-    if (typeof input.idempotencyKey !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(input.idempotencyKey)) {
+  const idempotencyKey = extras?.idempotencyKey ?? input.idempotencyKey;
+  if (idempotencyKey !== undefined) {
+    if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
       throw new JobValidationError(at + 'idempotencyKey', `must be 1 to ${IDEMPOTENCY_KEY_MAX} printable ASCII characters without spaces`);
     }
-    s.idempotencyKey = input.idempotencyKey;
+    s.idempotencyKey = idempotencyKey;
   }
   // The payload is serialized once and spliced in, so large payloads are not stringified twice.
   const head = JSON.stringify(spec);

@@ -28,6 +28,17 @@ describe('enqueue', () => {
     expect((await admin.info(id)).job).toMatchObject({ filepath: '/in/cat.png', filesize: 2048, timeoutMs: 5000, idempotencyKey: 'k-1' });
   });
 
+  it('takes a trace carrier and idempotency key beside the input, over its own, leaving the input untouched', async () => {
+    const { queue, admin } = make();
+    const input = Object.freeze({ type: 'noop', trace: { traceparent: '00-from-input' } });
+    const { id } = await queue.enqueue(input, { trace: { traceparent: '00-from-caller' }, idempotencyKey: 'req-1' });
+    expect((await admin.info(id)).job).toMatchObject({ trace: { traceparent: '00-from-caller' }, idempotencyKey: 'req-1' });
+    const batch = await queue.enqueueBatch([input, { type: 'noop' }], [{ idempotencyKey: 'req-2:0' }, { trace: { b3: '1-2-1' } }]);
+    expect((await admin.info(batch[0]!.id)).job).toMatchObject({ trace: { traceparent: '00-from-input' }, idempotencyKey: 'req-2:0' });
+    expect((await admin.info(batch[1]!.id)).job.trace).toEqual({ b3: '1-2-1' });
+    await expect(queue.enqueue({ type: 'noop' }, { idempotencyKey: 'has space' })).rejects.toMatchObject({ field: 'idempotencyKey' });
+  });
+
   it('rejects malformed jobs with a typed error naming the field', async () => {
     const { queue } = make();
     const cases: Array<[unknown, string]> = [
