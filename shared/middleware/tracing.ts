@@ -14,7 +14,7 @@ import { invocationTraceHeader } from './invocation';
 import { InvocationAttr } from '../tracing/names';
 import { recordFailure } from '../tracing/spans';
 import type { Tracing } from '../tracing/tracing';
-import { classify, type Trigger } from './trigger';
+import { classify, requestCarrier, type Trigger } from './trigger';
 
 /** Time kept in hand after the flush, so a flush can never make an invocation overrun its timeout. */
 const FLUSH_MARGIN_MS = 50;
@@ -48,7 +48,7 @@ let coldStart = true;
  */
 function parentOf(trigger: Trigger, tracing: Tracing): Context {
   if (trigger.kind === 'http') {
-    const ctx = tracing.extract(trigger.event.headers ?? {}, ROOT_CONTEXT);
+    const ctx = tracing.extract(requestCarrier(trigger.event), ROOT_CONTEXT);
     if (trace.getSpanContext(ctx)) return ctx;
   } else if (trigger.kind === 'carrier') {
     const ctx = tracing.extract(trigger.carrier, ROOT_CONTEXT);

@@ -17,6 +17,29 @@ export function eventCarrier(event: Record<string, unknown>): Carrier | undefine
   return candidate as Carrier | undefined;
 }
 
+/**
+ * An HTTP request's headers as one carrier, names lower-cased. API Gateway's `headers` keeps only the last
+ * value of a repeated header, `multiValueHeaders` keeps them all: repeated values are combined into one,
+ * comma-separated, as HTTP does (RFC 9110 §5.3) and W3C Trace Context expects — two `tracestate` headers
+ * are one list (empty ones add nothing), two `traceparent` headers an invalid one, so the trace restarts.
+ */
+export function requestCarrier(event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>): Carrier {
+  // No prototype: a header may be named `__proto__` or `constructor`.
+  const carrier = Object.create(null) as Carrier;
+  for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (!Array.isArray(values) || values.length === 0) continue;
+    const key = name.toLowerCase();
+    const joined = values.map(String).join(',');
+    carrier[key] = carrier[key] === undefined ? joined : `${carrier[key]},${joined}`;
+  }
+  // Hand-made events may carry only `headers`; what multiValueHeaders has is already complete.
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    const key = name.toLowerCase();
+    if (typeof value === 'string' && carrier[key] === undefined) carrier[key] = value;
+  }
+  return carrier;
+}
+
 export function classify(event: unknown): Trigger {
   if (!isObject(event)) return { kind: 'other' };
   if (typeof event.httpMethod === 'string' && isObject(event.requestContext))

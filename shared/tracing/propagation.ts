@@ -1,9 +1,9 @@
 import { context as api, ROOT_CONTEXT, trace, type Context, type TextMapGetter, type TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import { PROPAGATION_FORMATS, type PropagationFormat } from './config';
 import { JaegerPropagator, UBER_BAGGAGE_PREFIX, UBER_TRACE_ID } from './jaeger-propagator';
+import { XRayW3CPropagator } from './xray-w3c-propagator';
 
 /** A propagation carrier: header-style keys to string values (what a job stores as `trace`). */
 export type Carrier = Record<string, string>;
@@ -13,14 +13,15 @@ const BAGGAGE = baggage();
 
 /**
  * The propagator of a format. Baggage travels with every format (Jaeger carries it as `uberctx-*`,
- * the others as the W3C `baggage` header), so nothing a producer put in baggage is lost in the job.
+ * the others as the W3C `baggage` header), so nothing a producer put in baggage is lost in the job; `xray`
+ * carries the W3C trace headers too, so tracestate is not lost either.
  */
 export function createPropagator(format: PropagationFormat): TextMapPropagator {
   switch (format) {
     case 'w3c':
       return new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), baggage()] });
     case 'xray':
-      return new CompositePropagator({ propagators: [new AWSXRayPropagator(), baggage()] });
+      return new CompositePropagator({ propagators: [new XRayW3CPropagator(), baggage()] });
     case 'b3':
       return new CompositePropagator({ propagators: [new B3Propagator({ injectEncoding: B3InjectEncoding.SINGLE_HEADER }), baggage()] });
     case 'jaeger':

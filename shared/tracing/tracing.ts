@@ -9,7 +9,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, RandomIdGenerator, SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TracingConfig } from './config';
 import { FlushBudget, GuardedSpanExporter, type Log } from './export-guard';
 import { createNoopQueueMetrics, createQueueMetrics, type QueueMetrics } from './metrics';
@@ -145,12 +145,13 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
           exportTimeoutMillis: config.exportTimeoutMs,
         });
   const pending = new PendingSpans(processor);
+  // X-Ray ids carry their start time; the X-Ray backend rejects ids that do not. Valid W3C ids too.
+  const idGenerator = config.propagationFormat === 'xray' || config.lambda ? new XRayIdGenerator() : new RandomIdGenerator();
   const provider = new TracerProvider({
     resource,
     sampler,
     spanProcessors: [pending],
-    // X-Ray ids carry their start time; the X-Ray backend rejects ids that do not. Valid W3C ids too.
-    ...(config.propagationFormat === 'xray' || config.lambda ? { idGenerator: new XRayIdGenerator() } : {}),
+    idGenerator,
     spanLimits: { attributeValueLengthLimit: 4096 },
   });
   const readers = extractionOrder(config.propagationFormat);
@@ -192,7 +193,10 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
     metrics,
     startSpan(name, options, parent = contextApi.active()) {
       const parentSpan = trace.getSpan(parent);
-      if (parentSpan && !(parentSpan.spanContext().traceFlags & TraceFlags.SAMPLED) && !parentSpan.isRecording()) return parentSpan;
+      // Under an unsampled parent nothing is recorded, so skip the SDK; yet each hop still gets its own span
+      // id (W3C Trace Context level 2), so a job's carrier never repeats its caller's parent-id.
+      if (parentSpan && !(parentSpan.spanContext().traceFlags & TraceFlags.SAMPLED) && !parentSpan.isRecording())
+        return trace.wrapSpanContext({ ...parentSpan.spanContext(), spanId: idGenerator.generateSpanId(), isRemote: false });
       return tracer.startSpan(name, options, parent);
     },
     inject: (ctx) => injectCarrier(propagator, ctx),

@@ -174,6 +174,26 @@ describe('enqueue function', () => {
     expect(info.job.trace.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-00$`));
   });
 
+  it("with X-Ray propagation, the job carries X-Ray's header and the W3C caller's tracestate beside it", async () => {
+    const xray = testServices('producer', { TRACING_PROPAGATION_FORMAT: 'xray' });
+    const h = createEnqueueHandler({ tracing: xray.tracing, runtime: xray.runtime });
+    const event = apiGatewayEvent({
+      body: JSON.stringify({ type: 'noop' }),
+      headers: {
+        'X-Amzn-Trace-Id': `Root=1-4bf92f35-77b34da6a3ce929d0e0e4736;Parent=${PARENT};Sampled=1`,
+        traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
+        tracestate: 'congo=t61rcWkgMzE',
+      },
+    });
+    const body = parse(await h(event, lambdaContext()));
+    const { job } = await (await xray.runtime()).admin.info(body.id as string);
+    await xray.close();
+    expect(body.traceId).toBe(TRACE_ID);
+    expect(job.trace['x-amzn-trace-id']).toMatch(/^Root=1-4bf92f35-77b34da6a3ce929d0e0e4736;Parent=[0-9a-f]{16};Sampled=1$/);
+    expect(job.trace.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
+    expect(job.trace.tracestate).toBe('congo=t61rcWkgMzE');
+  });
+
   it('answers 503 without details when Redis cannot be reached', async () => {
     const down = testServices('producer', { REDIS_URL: 'redis://127.0.0.1:9', QUEUE_NAMESPACE: 'down' });
     const h = createEnqueueHandler({ tracing: down.tracing, runtime: down.runtime });

@@ -1,4 +1,4 @@
-import { trace, type Span } from '@opentelemetry/api';
+import { context, trace, type Span } from '@opentelemetry/api';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ExportResultCode } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
@@ -61,6 +61,55 @@ describe('Middleware: tracing', () => {
       lambdaContext(),
     );
     expect(byName(spans(), 'POST /jobs').parentSpanContext).toMatchObject({ traceId: TRACE_ID, spanId: PARENT });
+  });
+
+  /** A request as API Gateway delivers repeated headers: all values in multiValueHeaders, the last in headers. */
+  const repeated = (name: string, values: string[]): APIGatewayProxyEvent => {
+    const event = apiGatewayEvent({ headers: { [name]: values.at(-1)! } });
+    return { ...event, multiValueHeaders: { ...event.multiValueHeaders, [name]: values } };
+  };
+
+  it('joins repeated tracestate headers into one list, as W3C Trace Context combines them', async () => {
+    const { tracing, spans } = setup();
+    const handler = traced(childSpanHandler(tracing), { tracing });
+    const event = repeated('tracestate', ['congo=t61rcWkgMzE', 'rojo=00f067aa0ba902b7', '']);
+    event.multiValueHeaders.traceparent = [`00-${TRACE_ID}-${PARENT}-01`];
+    event.headers.traceparent = `00-${TRACE_ID}-${PARENT}-01`;
+    await handler(event, lambdaContext());
+    const state = byName(spans(), 'POST /jobs').parentSpanContext?.traceState;
+    expect([state?.get('congo'), state?.get('rojo')]).toEqual(['t61rcWkgMzE', '00f067aa0ba902b7']);
+  });
+
+  it('restarts the trace when a request carries two traceparent headers, continuing neither', async () => {
+    const { tracing, spans } = setup();
+    const handler = traced(childSpanHandler(tracing), { tracing });
+    const other = 'a'.repeat(32);
+    await handler(repeated('traceparent', [`00-${TRACE_ID}-${PARENT}-01`, `00-${other}-${PARENT}-01`]), lambdaContext());
+    const invocation = byName(spans(), 'POST /jobs');
+    expect(invocation.parentSpanContext).toBeUndefined();
+    expect([TRACE_ID, other]).not.toContain(invocation.spanContext().traceId);
+  });
+
+  it('gives every hop under an unsampled parent a span id of its own, so no two jobs carry the same parent-id', async () => {
+    const { tracing, spans } = setup();
+    const carriers: Array<Record<string, string>> = [];
+    const handler = traced(
+      async () => {
+        for (let i = 0; i < 2; i++) {
+          const span = tracing.startSpan('queue.enqueue');
+          carriers.push(tracing.inject(trace.setSpan(context.active(), span)));
+          span.end();
+        }
+        return { statusCode: 202, body: '{}' };
+      },
+      { tracing },
+    );
+    await handler(apiGatewayEvent({ headers: { traceparent: `00-${TRACE_ID}-${PARENT}-00` } }), lambdaContext());
+    expect(spans()).toEqual([]);
+    const ids = carriers.map((c) => /^00-([0-9a-f]{32})-([0-9a-f]{16})-00$/.exec(c.traceparent!)!.slice(1));
+    expect(ids.map(([traceId]) => traceId)).toEqual([TRACE_ID, TRACE_ID]);
+    const spanIds = ids.map(([, spanId]) => spanId);
+    expect(new Set([...spanIds, PARENT]).size).toBe(3);
   });
 
   it('restores the parent from the carrier of a job it is invoked with', async () => {

@@ -257,7 +257,7 @@ describe('tracing disabled', () => {
 });
 
 describe('startSpan', () => {
-  it('nests under a sampled parent, and costs no new span under an unsampled one', async () => {
+  it('nests under a sampled parent, and under an unsampled one records nothing yet hands on a span id of its own', async () => {
     const tracing = start();
     const root = tracing.startSpan('invocation');
     const child = tracing.startSpan('queue.enqueue', {}, trace.setSpan(context.active(), root));
@@ -277,8 +277,11 @@ describe('startSpan', () => {
     const skipped = tracing.startSpan('queue.enqueue', {}, unsampled);
     expect(skipped.isRecording()).toBe(false);
     expect(skipped.spanContext()).toMatchObject({ traceId: 'd'.repeat(32), traceFlags: TraceFlags.NONE });
-    // The carrier written under it still says "not sampled", so downstream keeps the decision.
-    expect(tracing.inject(trace.setSpan(unsampled, skipped)).traceparent).toBe(`00-${'d'.repeat(32)}-${'c'.repeat(16)}-00`);
+    // The carrier written under it still says "not sampled", so downstream keeps the decision, with a span
+    // id of its own (not the caller's parent-id: W3C Trace Context level 2).
+    const carried = tracing.inject(trace.setSpan(unsampled, skipped)).traceparent!;
+    expect(carried).toMatch(new RegExp(`^00-${'d'.repeat(32)}-[0-9a-f]{16}-00$`));
+    expect(carried).not.toContain('c'.repeat(16));
   });
 });
 

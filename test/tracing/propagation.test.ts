@@ -71,6 +71,32 @@ describe('propagation details', () => {
     expect(carrier['x-amzn-trace-id']).toBe(`Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${SPAN_ID};Sampled=1`);
   });
 
+  it('with the xray format, carries the W3C headers beside X-Ray, so tracestate survives the queue', () => {
+    const carrier = injectCarrier(createPropagator('xray'), remoteContext(TraceFlags.SAMPLED, 'vendor=abc,other=1'));
+    expect(carrier).toMatchObject({
+      'x-amzn-trace-id': `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${SPAN_ID};Sampled=1`,
+      traceparent: `00-${TRACE_ID}-${SPAN_ID}-01`,
+      tracestate: 'vendor=abc,other=1',
+    });
+    const ctx = trace.getSpanContext(extractContext(extractionOrder('xray'), carrier));
+    expect(ctx).toMatchObject({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: TraceFlags.SAMPLED });
+    expect(ctx?.traceState?.serialize()).toBe('vendor=abc,other=1');
+  });
+
+  it("with the xray format, continues the X-Ray trace of a request and keeps its W3C caller's tracestate", () => {
+    const headers = {
+      'X-Amzn-Trace-Id': `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${SPAN_ID};Sampled=1`,
+      traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
+      tracestate: 'congo=t61rcWkgMzE',
+    };
+    const ctx = trace.getSpanContext(extractContext(extractionOrder('xray'), headers));
+    expect(ctx).toMatchObject({ traceId: TRACE_ID, spanId: SPAN_ID });
+    expect(ctx?.traceState?.get('congo')).toBe('t61rcWkgMzE');
+    // No X-Ray header: the W3C headers stand in.
+    const w3cOnly = trace.getSpanContext(extractContext(extractionOrder('xray'), { traceparent: headers.traceparent }));
+    expect(w3cOnly).toMatchObject({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) });
+  });
+
   it('reads API Gateway headers whatever their case', () => {
     const headers = {
       'X-Amzn-Trace-Id': `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${SPAN_ID};Sampled=1`,
