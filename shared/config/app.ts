@@ -11,6 +11,8 @@ export interface AppConfig {
   readonly redis: {
     /** `redis://` or `rediss://` (TLS). */
     readonly url: string;
+    /** Redis Cluster (cluster mode enabled): `url` names its configuration endpoint or any node. */
+    readonly cluster: boolean;
     /** AUTH token given directly (local use). */
     readonly authToken?: string;
     /** Secrets Manager secret holding the AUTH token (deployed: fetched once per cold start). */
@@ -70,6 +72,7 @@ const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Z
 export const APP_SETTINGS = {
   REDIS_URL: 'redis.url',
   REDIS_INSECURE: 'redis.insecure',
+  REDIS_CLUSTER: 'redis.cluster',
   // A secret: environment (or Secrets Manager) only, never a file that may be committed.
   REDIS_AUTH_TOKEN: null,
   REDIS_AUTH_SECRET_ARN: 'redis.auth_secret_arn',
@@ -159,6 +162,12 @@ function hostOf(key: string, value: string): string {
   }
 }
 
+/** A boolean setting, false when unset. */
+function flag(read: Read, key: Setting): boolean {
+  const source = read(key);
+  return source ? parseBool(source.key, source.value) : false;
+}
+
 /** The name to blame for a setting: its variable when set there, else its YAML path. */
 function blame(read: Read, key: Setting): string {
   return read(key)?.key ?? key;
@@ -172,10 +181,9 @@ function redisUrlOf(read: Read): string {
   const url = text(read, 'REDIS_URL') ?? 'redis://127.0.0.1:6379';
   const key = blame(read, 'REDIS_URL');
   if (!/^rediss?:\/\//.test(url)) throw new ConfigError(key, 'must start with redis:// or rediss://');
-  const insecureSource = read('REDIS_INSECURE');
-  const insecure = insecureSource ? parseBool(insecureSource.key, insecureSource.value) : false;
+  const insecure = flag(read, 'REDIS_INSECURE');
   if (url.startsWith('rediss://') && insecure)
-    throw new ConfigError(insecureSource!.key, 'is true but REDIS_URL uses TLS (rediss://): remove one');
+    throw new ConfigError(blame(read, 'REDIS_INSECURE'), 'is true but REDIS_URL uses TLS (rediss://): remove one');
   const host = hostOf(key, url);
   if (url.startsWith('redis://') && !insecure && !isLoopback(host)) {
     throw new ConfigError(key, `plaintext to ${host}: use rediss:// (TLS), or set REDIS_INSECURE=true for a Redis without TLS`);
@@ -217,6 +225,7 @@ export function parseAppConfig(env: Env = process.env): AppConfig {
   const config: AppConfig = {
     redis: {
       url: redisUrl,
+      cluster: flag(read, 'REDIS_CLUSTER'),
       ...(optional('REDIS_AUTH_TOKEN') ? { authToken: optional('REDIS_AUTH_TOKEN') } : {}),
       ...(optional('REDIS_AUTH_SECRET_ARN') ? { authSecretArn: optional('REDIS_AUTH_SECRET_ARN') } : {}),
     },

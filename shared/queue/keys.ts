@@ -37,6 +37,16 @@ export interface QueueKeys {
 
 const NAMESPACE = NAMESPACE_PATTERN;
 
+/**
+ * A key that never exists, declared by every script (appended by runScript): while a resharding migrates
+ * the namespace's slot, Redis then refuses each script up front with TRYAGAIN (declared keys, some
+ * missing) instead of running it until it touches a job key that already moved — which would stop it
+ * half-way, with its earlier writes kept. Clients retry TRYAGAIN; once the slot has moved, MOVED.
+ */
+export function slotGuardKey(key: string): string {
+  return `${key.slice(0, key.indexOf('}') + 1)}:slot-guard`;
+}
+
 export function queueKeys(namespace: string): QueueKeys {
   if (!NAMESPACE.test(namespace)) {
     throw new TypeError(`namespace must match ${NAMESPACE} (got ${JSON.stringify(namespace)})`);

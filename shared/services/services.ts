@@ -38,6 +38,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     options.redis ??
     createRedisClient({
       url: config.redis.url,
+      cluster: config.redis.cluster,
       ...(await redisAuthToken(config)),
       failFast: options.role === 'producer',
     });

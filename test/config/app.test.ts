@@ -9,7 +9,7 @@ import { thrownBy } from '../support/errors';
 describe('app configuration', () => {
   it('runs against a local Redis with nothing set, with the documented defaults', () => {
     const config = parseAppConfig({});
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379' });
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', cluster: false });
     expect(config.queue).toMatchObject({ namespace: 'tq', maxBatchSize: 100, defaultMaxAttempts: 3, maxTimeoutMs: 30_000 });
     expect(config.poller).toMatchObject({ queues: ['default'], concurrency: 50, idleMs: 2000, fanOutBacklog: 500, maxFanOut: 4 });
     expect(config.dlq).toMatchObject({ maxRedrives: 0, redriveDelayMs: 60_000 });
@@ -36,6 +36,7 @@ describe('app configuration', () => {
     [{ JOB_TARGETS: 'thumbnail=not a function' }, 'JOB_TARGETS', 'not a Lambda function name'],
     [{ DLQ_SNS_TOPIC_ARN: 'tq-dead' }, 'DLQ_SNS_TOPIC_ARN', 'SNS topic ARN'],
     [{ REDIS_URL: 'http://cache:6379' }, 'REDIS_URL', 'redis:// or rediss://'],
+    [{ REDIS_CLUSTER: 'maybe' }, 'REDIS_CLUSTER', 'true'],
   ])('refuses %j naming the variable', (env, key, message) => {
     const error = thrownBy(() => parseAppConfig(env), ConfigError);
     expect(error.key).toBe(key);

@@ -46,7 +46,7 @@ describe('telling an unavailable Redis from a bug', () => {
     logs.restore();
     // Every failed reconnect is an error event; the log gets one line for the outage.
     expect(connectErrors).toBeGreaterThan(1);
-    expect(logs.out().filter((l) => l.message === 'redis connection failed')).toEqual([
+    expect(logs.out().filter((l) => l.message === 'redis connection lost')).toEqual([
       expect.objectContaining({ level: 'WARN', errorCode: 'ECONNREFUSED' }),
     ]);
 

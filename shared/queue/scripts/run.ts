@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { slotGuardKey } from '../keys';
 import { luaScripts } from './generated';
 
 export type RedisClient = Redis | Cluster;
@@ -14,7 +15,7 @@ const registered = new WeakSet<RedisClient>();
 export function registerScripts(client: RedisClient): void {
   if (registered.has(client)) return;
   for (const script of Object.values(luaScripts)) {
-    client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+    client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys + 1, lua: script.lua }); // + the slot guard
   }
   registered.add(client);
 }
@@ -28,5 +29,5 @@ export function runScript(client: RedisClient, name: ScriptName, keys: readonly 
   }
   // One array argument: ioredis flattens it, and large batches avoid a huge spread call.
   const command = (client as unknown as Record<string, ScriptCommand>)[script.name]!;
-  return command.call(client, [...keys, ...args]);
+  return command.call(client, [...keys, slotGuardKey(keys[0]!), ...args]);
 }
