@@ -85,8 +85,23 @@ export function lazyServices(options: ServicesOptions): LazyServices {
       made = undefined;
       if (!open) return;
       open.queue.close();
-      // QUIT lets replies in flight arrive; a Redis that went away gets a disconnect instead.
-      await open.redis.quit().catch(() => open.redis.disconnect());
+      await closeRedis(open.redis);
     },
   });
+}
+
+/** Longest QUIT may take before the connection is simply dropped. */
+const QUIT_TIMEOUT_MS = 1000;
+
+/**
+ * QUIT lets replies in flight arrive. A client that is not connected (Redis went away and ioredis is
+ * reconnecting) never settles a QUIT, so it is disconnected at once; a QUIT that takes too long, too.
+ */
+export async function closeRedis(redis: RedisClient): Promise<void> {
+  if (redis.status !== 'ready') return redis.disconnect();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, QUIT_TIMEOUT_MS, 'timeout')));
+  const outcome = await Promise.race([redis.quit().catch(() => 'failed' as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome !== 'OK') redis.disconnect();
 }

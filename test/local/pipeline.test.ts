@@ -345,4 +345,29 @@ describe('npm start: Ctrl-C', () => {
       await q.stop('SIGKILL');
     }
   });
+
+  it('with a throwaway redis-server, a Ctrl-C to the whole terminal group stops everything, quietly, in seconds', async () => {
+    // Nothing answers at this URL, so the pipeline starts its own redis-server.
+    const q = await startPipeline({ REDIS_URL: 'redis://127.0.0.1:1', LOCAL_STOP_TIMEOUT_MS: '5000' }, { group: true });
+    try {
+      const server = Number(/throwaway redis-server at redis:\/\/127\.0\.0\.1:(\d+)/.exec(q.output())?.[1]);
+      expect(server).toBeGreaterThan(0);
+      const res = await fetch(`${q.url}/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"type":"noop"}',
+      });
+      expect(res.status).toBe(202);
+      const started = performance.now();
+      expect(await q.stop('SIGINT')).toBe(0);
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(existsSync(q.stateFile)).toBe(false);
+      expect(q.output()).not.toContain('Unhandled error event');
+      // The server outlived its clients (the signal did not reach it), then went with the pipeline.
+      expect(q.output()).not.toContain('redis connection lost');
+      await expect(fetch(`http://127.0.0.1:${server}`)).rejects.toThrow();
+    } finally {
+      await q.stop('SIGKILL');
+    }
+  }, 40_000);
 });

@@ -15,12 +15,12 @@ export interface RunningPipeline {
   readonly child: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
-  /** Sends a signal and resolves with the exit code once the process is gone. */
+  /** Sends a signal (to its whole process group, as a terminal's Ctrl-C does, with `group`) and resolves with the exit code once it is gone. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** `npm start`'s entry point in a child process, on a free port, against the test Redis, in a namespace of its own. */
-export async function startPipeline(env: Record<string, string> = {}): Promise<RunningPipeline> {
+export async function startPipeline(env: Record<string, string> = {}, options: { group?: boolean } = {}): Promise<RunningPipeline> {
   const namespace = `t-local-${randomBytes(4).toString('hex')}`;
   const stateFile = join(mkdtempSync(join(tmpdir(), 'tq-local-')), 'local.json');
   // One process (tsx's CLI would run the script in a child of its own, which a kill would orphan).
@@ -36,6 +36,8 @@ export async function startPipeline(env: Record<string, string> = {}): Promise<R
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, as a shell gives a foreground job: signals can then go to the whole group.
+    detached: options.group === true,
   });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -63,7 +65,10 @@ export async function startPipeline(env: Record<string, string> = {}): Promise<R
     child,
     output: () => output,
     stop(signal = 'SIGINT') {
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null) {
+        if (options.group) process.kill(-child.pid!, signal);
+        else child.kill(signal);
+      }
       return exited;
     },
   };

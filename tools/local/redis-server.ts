@@ -73,11 +73,17 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
         'notice',
         ...extraArgs,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // Its own process group: a Ctrl-C in the terminal goes to the pipeline, which stops this server last,
+      // after its clients have closed (in the same group it died first, under their feet).
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
+    // ...but it never outlives us: a pipeline that exits by any path takes its server with it.
+    const orphanGuard = () => child.kill('SIGKILL');
+    process.once('exit', orphanGuard);
     try {
       await waitForReady(child, port);
     } catch (err) {
+      process.removeListener('exit', orphanGuard);
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
       if (attempt < 3 && /Address already in use/.test(String(err))) continue;
@@ -90,10 +96,14 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
       pid: child.pid!,
       stop: () =>
         new Promise<void>((resolve) => {
-          child.once('exit', () => {
+          const done = () => {
+            process.removeListener('exit', orphanGuard);
             rmSync(dir, { recursive: true, force: true });
             resolve();
-          });
+          };
+          // Already gone (killed from outside): nothing to wait for.
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          child.once('exit', done);
           child.kill('SIGTERM');
         }),
     };
