@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
@@ -279,6 +279,17 @@ describe('npm start: the local pipeline', () => {
     });
     expect(garbage.status).toBe(400);
     expect(((await garbage.json()) as { message: string }).message).toMatch(/^not an OTLP ExportTraceServiceRequest: /);
+  });
+
+  it("refuses a second pipeline on the same state file in one line, leaving the first one's state alone", async () => {
+    const before = readFileSync(p.stateFile, 'utf8');
+    const second = await startPipeline({ LOCAL_STATE_FILE: p.stateFile }).then(
+      (q) => q.stop('SIGKILL').then(() => 'started'),
+      (error: Error) => error.message,
+    );
+    expect(second).toMatch(/npm start failed: another local pipeline \(pid \d+\) is running at http:\/\/127\.0\.0\.1:\d+ and owns /);
+    expect(second).not.toMatch(/\n\s+at /); // one line, no stack
+    expect(readFileSync(p.stateFile, 'utf8')).toBe(before);
   });
 
   it('gives the CLI parseable --json for stats, peek, info, dlq, trace and audit, and refuses an unconfirmed purge', async () => {

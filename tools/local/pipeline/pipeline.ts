@@ -17,7 +17,7 @@ import { localEnvironment } from './env';
 import { loadFunctions, type LoadedFunction } from './functions';
 import { LOCAL_FUNCTIONS, LOCAL_INVOKE_KEY_ID } from './names';
 import { scheduledEvent, startScheduler, type Scheduler } from './scheduler';
-import { removeState, writeState } from './state-file';
+import { readState, removeState, writeState } from './state-file';
 
 export interface LocalPipeline {
   /** `http://127.0.0.1:<port>`: the API, the traces, the Lambda API and the OTLP receiver. */
@@ -50,6 +50,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
   const log = options.log ?? ((line: string) => console.error(line));
   const config = parseLocalConfig();
   const app = parseAppConfig();
+  // One pipeline per state file: a second would take over the file queue-admin reads the first from.
+  const running = readState(config.stateFile);
+  if (running && running.pid !== process.pid) {
+    throw new Error(
+      `another local pipeline (pid ${running.pid}) is running at ${running.url} and owns ${config.stateFile}; ` +
+        'stop it, or give this one a LOCAL_STATE_FILE (and PORT) of its own',
+    );
+  }
   const redis = await ensureRedis(app.redis.url, log);
   const adminToken = config.adminToken ?? randomBytes(24).toString('base64url');
 
