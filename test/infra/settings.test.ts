@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildApp } from '../../infra/build-app';
@@ -60,6 +65,22 @@ describe('deployment settings', () => {
     expect(error.key).toBe('JOB_TARGETS');
     expect(error.message).toContain('worker-poller');
   });
+
+  it('says what is wrong in one line and exits 1 when cdk runs the app with a bad setting', async () => {
+    const app = join(import.meta.dirname, '..', '..', 'infra', 'app.ts');
+    // As `cdk synth -c egress=natgw` runs it: context in CDK_CONTEXT_JSON, output in CDK_OUTDIR.
+    const env = {
+      ...process.env,
+      CDK_CONTEXT_JSON: JSON.stringify({ egress: 'natgw' }),
+      CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'tq-cdk-')),
+    };
+    const result = await promisify(execFile)(process.execPath, ['--import', 'tsx', app], { env }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual(['cdk: egress: "natgw" is not one of endpoints, nat']);
+  }, 60_000);
 });
 
 describe('deployment variants', () => {

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { signedHeaders, regionOfApiHost } from '../../tools/cli/sigv4';
 import { resolveTarget, UsageError } from '../../tools/cli/target';
 import { thrownBy } from '../support/errors';
@@ -17,6 +20,26 @@ describe('queue-admin: where requests go and how they are signed', () => {
     );
     expect(headers['x-amz-security-token']).toBe('session-token');
     expect(headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
+  });
+
+  it('without AWS credentials, says so in one line and exits 1, sending nothing', async () => {
+    const cli = join(import.meta.dirname, '..', '..', 'tools', 'cli', 'queue-admin.mjs');
+    // No credentials anywhere: no variables, a home with no ~/.aws, no instance metadata to ask.
+    const env = { PATH: process.env.PATH, HOME: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' };
+    const result = await promisify(execFile)(
+      process.execPath,
+      [cli, 'stats', '--url', 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod'],
+      {
+        env,
+      },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'queue-admin: no AWS credentials to sign the request with (SigV4, as the API requires): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+    ]);
   });
 
   it('takes the region from the API URL, and refuses plaintext to anything off this machine', () => {

@@ -85,7 +85,7 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 15
   }
 }
 
-/** The admin token the pipeline wrote to its state file (as `npx queue-admin` reads it). */
+/** The admin token the pipeline wrote to its state file (as `npm run -s queue-admin --` reads it). */
 export function adminTokenOf(p: RunningPipeline): string {
   return (JSON.parse(readFileSync(p.stateFile, 'utf8')) as { adminToken: string }).adminToken;
 }

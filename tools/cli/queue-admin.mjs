@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npx queue-admin`: the TypeScript CLI run through tsx's ESM hook, so there is no build step.
+// `npm run -s queue-admin --`: the TypeScript CLI run through tsx's ESM hook, so there is no build step.
 import { register } from 'tsx/esm/api';
 
 register();

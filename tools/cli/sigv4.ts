@@ -18,15 +18,22 @@ export async function signedHeaders(
   const signer = new SignatureV4({ service: 'execute-api', region, credentials: defaultProvider(), sha256: Sha256 });
   const query: Record<string, string> = {};
   for (const [k, v] of request.url.searchParams) query[k] = v;
-  const signed = await signer.sign({
-    method: request.method,
-    protocol: request.url.protocol,
-    hostname: request.url.hostname,
-    ...(request.url.port ? { port: Number(request.url.port) } : {}),
-    path: request.url.pathname,
-    query,
-    headers: { ...request.headers, host: request.url.host },
-    ...(request.body !== undefined ? { body: request.body } : {}),
-  });
+  const signed = await signer
+    .sign({
+      method: request.method,
+      protocol: request.url.protocol,
+      hostname: request.url.hostname,
+      ...(request.url.port ? { port: Number(request.url.port) } : {}),
+      path: request.url.pathname,
+      query,
+      headers: { ...request.headers, host: request.url.host },
+      ...(request.body !== undefined ? { body: request.body } : {}),
+    })
+    .catch((error: unknown) => {
+      if ((error as Error).name !== 'CredentialsProviderError') throw error;
+      throw new Error(
+        'no AWS credentials to sign the request with (SigV4, as the API requires): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+      );
+    });
   return signed.headers as Record<string, string>;
 }
