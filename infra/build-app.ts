@@ -1,5 +1,6 @@
 import { Tags, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { AccountStack } from './account-stack';
 import { DataStack } from './data-stack';
 import { NetworkStack } from './network-stack';
 import { PipelineStack } from './pipeline-stack';
@@ -10,6 +11,8 @@ export interface QueueApp {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly pipeline: PipelineStack;
+  /** Account-level resources (Transaction Search), shared by every environment; absent with transactionSearch=false. */
+  readonly account?: AccountStack;
 }
 
 /** The stacks of one deployment (`tq-<environment>-…`), with cdk-nag's AWS Solutions checks on the app. */
@@ -32,8 +35,12 @@ export function buildApp(app: App): QueueApp {
     authKey: data.key,
     description: 'traced-queue: functions, API, schedules, alarms',
   });
+  const account = settings.transactionSearch
+    ? new AccountStack(app, { description: 'traced-queue: X-Ray Transaction Search, once per account and region' })
+    : undefined;
   Tags.of(app).add('project', 'traced-queue');
-  Tags.of(app).add('environment', settings.environment);
+  // Not on the account stack: every environment deploys it, and must deploy the same template.
+  for (const stack of [network, data, pipeline]) Tags.of(stack).add('environment', settings.environment);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { settings, network, data, pipeline };
+  return { settings, network, data, pipeline, ...(account ? { account } : {}) };
 }

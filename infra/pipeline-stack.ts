@@ -15,7 +15,6 @@ import { collectorLayer } from './collector-layer';
 import { checkFunctionEnv, functionEnv, QUEUE_NAMESPACE } from './function-env';
 import { QueueAlarms } from './pipeline/alarms';
 import { QueueApi } from './pipeline/api';
-import { TransactionSearch } from './pipeline/transaction-search';
 import { FUNCTION_NAMES, FUNCTION_SIZES } from '../shared/config/functions';
 import { QueueFunction, type FunctionName } from './queue-function';
 import type { Settings } from './settings';
@@ -134,7 +133,6 @@ export class PipelineStack extends Stack {
     });
 
     new QueueAlarms(this, 'Alarms', { settings, topic: this.topic, queueNamespace: QUEUE_NAMESPACE, functions: made });
-    if (settings.transactionSearch) new TransactionSearch(this, 'TransactionSearch');
 
     acknowledge(made.dlq.role!, {
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]':

@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 /**
  * X-Ray Transaction Search, which X-Ray's OTLP endpoint requires: spans are stored in CloudWatch Logs
  * (`aws/spans`), so X-Ray needs a resource policy allowing it to write there. Both are per account and
- * region: deploy with `-c transactionSearch=false` where they exist already.
+ * region, so they live in the account stack (infra/account-stack.ts) that every environment shares;
+ * deploy with `-c transactionSearch=false` where the account has them from elsewhere.
  */
 export class TransactionSearch extends Construct {
   constructor(scope: Construct, id: string) {

@@ -125,6 +125,16 @@ describe('deployment variants', () => {
     expect(invoke).toContain('arn:aws:lambda:eu-west-1:123456789012:function:report');
   });
 
+  it('lets a second environment deploy beside the first: account-level resources in one stack both deploy alike', () => {
+    const dev = synthApp({ environment: 'dev' });
+    const prod = synthApp({ environment: 'prod' });
+    expect([dev.account!.stackName, prod.account!.stackName]).toEqual(['tq-account', 'tq-account']);
+    expect(prod.templates.account!.toJSON()).toEqual(dev.templates.account!.toJSON());
+    // Everything else is the environment's own.
+    expect(prod.pipeline.stackName).not.toBe(dev.pipeline.stackName);
+    for (const t of [dev.templates.pipeline, prod.templates.pipeline]) t.resourceCountIs('AWS::XRay::TransactionSearchConfig', 0);
+  });
+
   it('names resources by environment, uses a given collector layer, another engine, and can leave Transaction Search alone', () => {
     const layer = 'arn:aws:lambda:eu-west-1:111122223333:layer:my-collector:7';
     const { templates, pipeline } = synthApp({
@@ -137,7 +147,7 @@ describe('deployment variants', () => {
     expect(pipeline.stackName).toBe('tq-prod-pipeline');
     for (const f of Object.values(propertiesOf(templates.pipeline, 'AWS::Lambda::Function'))) expect(f.Layers).toEqual([layer]);
     templates.data.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { CacheParameterGroupFamily: 'redis7' });
-    templates.pipeline.resourceCountIs('AWS::XRay::TransactionSearchConfig', 0);
+    expect(templates.account).toBeUndefined();
     templates.pipeline.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 });

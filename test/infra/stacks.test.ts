@@ -246,9 +246,10 @@ describe('pipeline stack: schedules, topic and alarms', () => {
     for (const a of alarms) expect(JSON.stringify(a.AlarmActions)).toContain('Alerts');
   });
 
-  it('turns on X-Ray Transaction Search, which the OTLP endpoint needs', () => {
-    q.templates.pipeline.resourceCountIs('AWS::XRay::TransactionSearchConfig', 1);
-    const [policy] = Object.values(propertiesOf(q.templates.pipeline, 'AWS::Logs::ResourcePolicy'));
+  it('turns on X-Ray Transaction Search, which the OTLP endpoint needs, in the account stack', () => {
+    q.templates.pipeline.resourceCountIs('AWS::XRay::TransactionSearchConfig', 0);
+    q.templates.account!.resourceCountIs('AWS::XRay::TransactionSearchConfig', 1);
+    const [policy] = Object.values(propertiesOf(q.templates.account!, 'AWS::Logs::ResourcePolicy'));
     expect(JSON.stringify(policy!.PolicyDocument)).toContain('xray.amazonaws.com');
   });
 });

@@ -4,7 +4,7 @@ import { buildApp, type QueueApp } from '../../infra/build-app';
 
 export interface SynthesizedApp extends QueueApp {
   readonly app: App;
-  readonly templates: { readonly network: Template; readonly data: Template; readonly pipeline: Template };
+  readonly templates: { readonly network: Template; readonly data: Template; readonly pipeline: Template; readonly account?: Template };
   /** Where the cloud assembly was written (bundled function code included, when bundled). */
   readonly outdir: string;
 }
@@ -25,6 +25,7 @@ export function synthApp(context: Record<string, unknown> = {}, options: { bundl
       network: Template.fromStack(built.network),
       data: Template.fromStack(built.data),
       pipeline: Template.fromStack(built.pipeline),
+      ...(built.account ? { account: Template.fromStack(built.account) } : {}),
     },
   };
 }
