@@ -31,6 +31,7 @@ export function buildApp(app: App): QueueApp {
     vpc: network.vpc,
     functionsSecurityGroup: network.functionsSecurityGroup,
     redisUrl: data.redisUrl,
+    redisCluster: data.redisCluster,
     authSecret: data.authSecret,
     authKey: data.key,
     description: 'traced-queue: functions, API, schedules, alarms',

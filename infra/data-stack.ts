@@ -34,8 +34,10 @@ export class DataStack extends Stack {
   readonly authSecret: secretsmanager.Secret;
   /** The key the secret (and the data) are encrypted with. */
   readonly key: kms.Key;
-  /** `rediss://host:port`, for REDIS_URL. */
+  /** `rediss://host:port`, for REDIS_URL: the primary endpoint, or with cluster mode the configuration endpoint. */
   readonly redisUrl: string;
+  /** Cluster mode enabled (REDIS_CLUSTER for the functions). */
+  readonly redisCluster: boolean;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -70,7 +72,7 @@ export class DataStack extends Stack {
     const parameters = new elasticache.CfnParameterGroup(this, 'Parameters', {
       cacheParameterGroupFamily: engine.family,
       description: 'traced-queue: never evict jobs',
-      properties: { 'maxmemory-policy': 'noeviction' },
+      properties: { 'maxmemory-policy': 'noeviction', ...(settings.redisShards > 0 ? { 'cluster-enabled': 'yes' } : {}) },
     });
 
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
@@ -78,7 +80,10 @@ export class DataStack extends Stack {
       engine: settings.redisEngine,
       engineVersion: engine.version,
       cacheNodeType: settings.redisNodeType,
-      numNodeGroups: 1,
+      // Cluster mode (-c redisShards=N): the namespace's keys share one hash tag, so one queue namespace
+      // lives on one shard; more shards hold more namespaces and spread failover, not one queue's load.
+      numNodeGroups: Math.max(1, settings.redisShards),
+      ...(settings.redisShards > 0 ? { clusterMode: 'enabled' } : {}),
       replicasPerNodeGroup: settings.redisReplicas,
       multiAzEnabled: true,
       automaticFailoverEnabled: true,
@@ -94,6 +99,9 @@ export class DataStack extends Stack {
       snapshotRetentionLimit: 7,
       autoMinorVersionUpgrade: true,
     });
-    this.redisUrl = `rediss://${this.replicationGroup.attrPrimaryEndPointAddress}:${REDIS_PORT}`;
+    this.redisCluster = settings.redisShards > 0;
+    this.redisUrl = this.redisCluster
+      ? `rediss://${this.replicationGroup.attrConfigurationEndPointAddress}:${REDIS_PORT}`
+      : `rediss://${this.replicationGroup.attrPrimaryEndPointAddress}:${REDIS_PORT}`;
   }
 }

@@ -10,6 +10,7 @@ export const QUEUE_NAMESPACE = 'tq';
 /** What the environment points at; tokens at synth time, resolved by CloudFormation. */
 export interface EnvRefs {
   readonly redisUrl: string;
+  readonly redisCluster: boolean;
   readonly authSecretArn: string;
   readonly topicArn: string;
   readonly functionNames: Readonly<Record<FunctionName, string>>;
@@ -22,6 +23,7 @@ export interface EnvRefs {
 export function functionEnv(name: FunctionName, settings: Settings, refs: EnvRefs): Record<string, string> {
   const common: Record<string, string> = {
     REDIS_URL: refs.redisUrl,
+    ...(refs.redisCluster ? { REDIS_CLUSTER: 'true' } : {}),
     REDIS_AUTH_SECRET_ARN: refs.authSecretArn,
     QUEUE_NAMESPACE,
     QUEUE_HEALTH_METRICS: 'emf',

@@ -24,6 +24,7 @@ export interface PipelineStackProps extends StackProps {
   readonly vpc: ec2.IVpc;
   readonly functionsSecurityGroup: ec2.ISecurityGroup;
   readonly redisUrl: string;
+  readonly redisCluster: boolean;
   readonly authSecret: secretsmanager.ISecret;
   readonly authKey: kms.IKey;
 }
@@ -68,6 +69,7 @@ export class PipelineStack extends Stack {
     const layer = collectorLayer(this, settings.collectorLayerArn);
     const refs = {
       redisUrl: props.redisUrl,
+      redisCluster: props.redisCluster,
       authSecretArn: props.authSecret.secretArn,
       topicArn: this.topic.topicArn,
       functionNames: Object.fromEntries(FUNCTION_NAMES.map((n) => [n, functionName(n)])) as Record<FunctionName, string>,

@@ -18,8 +18,10 @@ export interface Settings {
   readonly maxFanOut: number;
   readonly redisEngine: 'valkey' | 'redis';
   readonly redisNodeType: string;
-  /** Replicas of the primary (1 or more: Multi-AZ failover needs one). */
+  /** Replicas of the primary (1 or more: Multi-AZ failover needs one); with shards, per shard. */
   readonly redisReplicas: number;
+  /** 0: cluster mode disabled (one shard). 1 or more: cluster mode enabled with that many shards. */
+  readonly redisShards: number;
   /** Collector layer ARN; empty: the default for the stack's region (see collector-layer.ts). */
   readonly collectorLayerArn: string | undefined;
   /** How functions reach the AWS APIs: VPC interface endpoints (no internet route) or one NAT gateway. */
@@ -109,6 +111,7 @@ export function readSettings(context: Context): Settings {
       'cache.t4g.small',
     ),
     redisReplicas: get('redisReplicas', int(1, 5), 1),
+    redisShards: get('redisShards', int(0, 90), 0),
     collectorLayerArn: get('collectorLayerArn', optional(LAYER_ARN, 'a Lambda layer version ARN'), undefined),
     egress: get('egress', (k, v) => parseEnum(k, v, ['endpoints', 'nat'] as const), 'endpoints'),
     jobsAuth: get('jobsAuth', (k, v) => parseEnum(k, v, ['iam', 'apikey'] as const), 'iam'),

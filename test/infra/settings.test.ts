@@ -50,6 +50,7 @@ describe('deployment settings', () => {
     [{ samplingStrategy: 'sometimes' }, 'samplingStrategy'],
     [{ propagationFormat: 'zipkin' }, 'propagationFormat'],
     [{ redisReplicas: '0' }, 'redisReplicas'],
+    [{ redisShards: '-1' }, 'redisShards'],
     [{ redisNodeType: 'm5.large' }, 'redisNodeType'],
     [{ pollerSchedule: 'every minute' }, 'pollerSchedule'],
     [{ collectorLayerArn: 'opentelemetry-collector' }, 'collectorLayerArn'],
@@ -123,6 +124,27 @@ describe('deployment variants', () => {
     );
     expect(invoke).toContain(':function:tq-thumbnail');
     expect(invoke).toContain('arn:aws:lambda:eu-west-1:123456789012:function:report');
+  });
+
+  it('redisShards=3: cluster mode enabled, still TLS, AUTH, KMS, Multi-AZ and noeviction; the functions told REDIS_CLUSTER', () => {
+    const { templates } = synthApp({ redisShards: '3', redisReplicas: '2' });
+    templates.data.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      ClusterMode: 'enabled',
+      NumNodeGroups: 3,
+      ReplicasPerNodeGroup: 2,
+      TransitEncryptionEnabled: true,
+      TransitEncryptionMode: 'required',
+      AtRestEncryptionEnabled: true,
+      MultiAZEnabled: true,
+      AutomaticFailoverEnabled: true,
+    });
+    templates.data.hasResourceProperties('AWS::ElastiCache::ParameterGroup', {
+      Properties: { 'maxmemory-policy': 'noeviction', 'cluster-enabled': 'yes' },
+    });
+    for (const f of Object.values(propertiesOf(templates.pipeline, 'AWS::Lambda::Function'))) {
+      expect(f.Environment.Variables.REDIS_CLUSTER).toBe('true');
+      expect(JSON.stringify(f.Environment.Variables.REDIS_URL)).toMatch(/ConfigurationEndPoint\.?Address/);
+    }
   });
 
   it('lets a second environment deploy beside the first: account-level resources in one stack both deploy alike', () => {
