@@ -1,6 +1,7 @@
 /**
- * The CDK app (`cdk synth`, `cdk deploy`): three stacks, not tied to an account, so `cdk synth` works
- * offline; settings from CDK context (infra/settings.ts); cdk-nag's AWS Solutions checks on everything.
+ * The CDK app (`cdk synth`, `cdk deploy`): an environment's three stacks and the shared account stack,
+ * not tied to an account, so `cdk synth` works offline; settings from CDK context (infra/settings.ts);
+ * cdk-nag's AWS Solutions checks on everything.
  */
 import { App } from 'aws-cdk-lib';
 import { ConfigError } from '../shared/config/errors';

@@ -8,7 +8,7 @@ const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 
 describe('cdk synth through the CLI', () => {
-  it('synthesizes the three stacks offline, with no AWS credentials or account', async () => {
+  it('synthesizes an environment’s three stacks and the account stack offline, with no AWS credentials or account', async () => {
     const out = mkdtempSync(join(tmpdir(), 'tq-synth-'));
     // No credentials, no region, no profile: a stack tied to an account would need a lookup and fail here.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('CDK_')));
@@ -18,7 +18,7 @@ describe('cdk synth through the CLI', () => {
         env: { ...env, AWS_EC2_METADATA_DISABLED: 'true' },
         timeout: 120_000,
       });
-      for (const stack of ['tq-dev-network', 'tq-dev-data', 'tq-dev-pipeline'])
+      for (const stack of ['tq-dev-network', 'tq-dev-data', 'tq-dev-pipeline', 'tq-account'])
         expect(existsSync(join(out, `${stack}.template.json`))).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });
