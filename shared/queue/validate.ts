@@ -123,6 +123,7 @@ export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '
   const size = Buffer.byteLength(payloadJson, 'utf8');
   if (size > options.maxPayloadBytes) throw new PayloadTooLargeError(at + 'payload', size, options.maxPayloadBytes);
 
+  const trace = extras?.trace ?? input.trace;
   const spec: Omit<JobSpec, 'payload'> & { payload?: unknown } = {
     id: newJobId(now),
     queue,
@@ -133,7 +134,7 @@ export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '
         ? options.defaultMaxAttempts
         : integerIn(at + 'maxAttempts', input.maxAttempts, 1, MAX_ATTEMPTS_LIMIT),
     createdAt: now,
-    trace: (extras?.trace ?? input.trace) === undefined ? {} : validateCarrier(at + 'trace', extras?.trace ?? input.trace),
+    trace: trace === undefined ? {} : validateCarrier(at + 'trace', trace),
   };
   const s = spec as Record<string, unknown>;
   if (input.filepath !== undefined) {

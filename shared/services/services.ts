@@ -97,7 +97,7 @@ const QUIT_TIMEOUT_MS = 1000;
  * QUIT lets replies in flight arrive. A client that is not connected (Redis went away and ioredis is
  * reconnecting) never settles a QUIT, so it is disconnected at once; a QUIT that takes too long, too.
  */
-export async function closeRedis(redis: RedisClient): Promise<void> {
+async function closeRedis(redis: RedisClient): Promise<void> {
   if (redis.status !== 'ready') return redis.disconnect();
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, QUIT_TIMEOUT_MS, 'timeout')));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, Context as LambdaContext, EventBridgeEvent } from 'aws-lambda';
+import { proxyIdentity } from '../../tools/local/gateway/event';
 
 /** A REST API (v1) proxy event as API Gateway sends it to a Lambda integration. */
 export function apiGatewayEvent(
@@ -40,23 +41,7 @@ export function apiGatewayEvent(
       requestTimeEpoch: Date.now(),
       resourceId: 'r1',
       resourcePath: options.resource ?? path,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '203.0.113.7',
-        user: null,
-        userAgent: 'curl/8.5.0',
-        userArn: options.userArn ?? null,
-      },
+      identity: proxyIdentity({ sourceIp: '203.0.113.7', userAgent: 'curl/8.5.0', userArn: options.userArn ?? null }),
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayEventIdentity, APIGatewayProxyEvent } from 'aws-lambda';
 import { LOCAL_ACCOUNT_ID } from '../lambda/limits';
 
 export const LOCAL_API_ID = 'local';
@@ -91,23 +91,34 @@ export function toProxyEvent(p: ProxyRequest): APIGatewayProxyEvent {
       resourceId: 'local',
       resourcePath: p.resource,
       stage: LOCAL_STAGE,
-      identity: {
-        accessKey: p.identity?.accessKey ?? null,
-        accountId: p.identity ? LOCAL_ACCOUNT_ID : null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: p.identity?.caller ?? null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
+      identity: proxyIdentity({
         sourceIp,
-        user: p.identity?.user ?? null,
         userAgent,
-        userArn: p.identity?.userArn ?? null,
-      },
+        ...(p.identity ? { ...p.identity, accountId: LOCAL_ACCOUNT_ID } : {}),
+      }),
     },
+  };
+}
+
+/** A REST API request's identity as API Gateway fills it: what is given, every other field null. */
+export function proxyIdentity(
+  given: Partial<APIGatewayEventIdentity> & Pick<APIGatewayEventIdentity, 'sourceIp'>,
+): APIGatewayEventIdentity {
+  return {
+    accessKey: null,
+    accountId: null,
+    apiKey: null,
+    apiKeyId: null,
+    caller: null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    user: null,
+    userAgent: null,
+    userArn: null,
+    ...given,
   };
 }
