@@ -24,6 +24,8 @@ export function eventCarrier(event: Record<string, unknown>): Carrier | undefine
  * are one list (empty ones add nothing), two `traceparent` headers an invalid one, so the trace restarts.
  */
 export function requestCarrier(event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>): Carrier {
+  // The common case, no header repeated: `headers` says it all, and nothing is built per request.
+  if (!hasRepeated(event.multiValueHeaders)) return (event.headers ?? {}) as Carrier;
   // No prototype: a header may be named `__proto__` or `constructor`.
   const carrier = Object.create(null) as Carrier;
   for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
@@ -38,6 +40,12 @@ export function requestCarrier(event: Pick<APIGatewayProxyEvent, 'headers' | 'mu
     if (typeof value === 'string' && carrier[key] === undefined) carrier[key] = value;
   }
   return carrier;
+}
+
+/** Whether any header came more than once (API Gateway groups repeated values under one name). */
+function hasRepeated(multi: APIGatewayProxyEvent['multiValueHeaders'] | null | undefined): boolean {
+  for (const name in multi) if ((multi[name]?.length ?? 0) > 1) return true;
+  return false;
 }
 
 export function classify(event: unknown): Trigger {
