@@ -251,6 +251,11 @@ describe('npm start: the local pipeline', () => {
       expect([path, res.status]).toEqual([path, 400]);
       expect(JSON.parse(res.body)).toMatchObject({ field: 'path' });
     }
+    // A target that reads as another host (`//host/…`), or does not parse at all, is a path here: 4xx, never 500.
+    for (const path of ['//evil.example/jobs', '//caa.a.%bb%%/b']) {
+      const res = await rawRequest(p.url, { path, headers: { host } });
+      expect([path, res.status >= 400 && res.status < 500]).toEqual([path, true]);
+    }
     const redis = connect();
     expect((await new QueueAdmin(redis, { namespace: p.namespace }).stats()).totals.waiting).toBeGreaterThanOrEqual(1);
     redis.disconnect();

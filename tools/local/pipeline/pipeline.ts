@@ -122,7 +122,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       req.resume();
       return sendJson(res, 400, { message: 'the path must be absolute, without . or .. segments', field: 'path' });
     }
-    const u = new URL(req.url ?? '/', url);
+    // Joined, not resolved against the base: a target of `//host/…` is a path here, not another host.
+    let u: URL;
+    try {
+      u = new URL(`${url}${target}`);
+    } catch {
+      req.resume();
+      return sendJson(res, 400, { message: 'the path is not a valid URL path', field: 'path' });
+    }
     if (path.startsWith('/2015-03-31/functions/')) return api.handle(req, res);
     if (path === '/v1/traces' || path === '/v1/metrics') return otlp.handle(req, res, path === '/v1/traces' ? 'traces' : 'metrics');
     if (path === '/traces' || path.startsWith('/traces/')) return traces(req, res, u);
