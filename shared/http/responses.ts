@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
   BatchTooLargeError,
   EnqueueTooLateError,
+  EnqueueUnconfirmedError,
   JobNotFoundError,
   JobValidationError,
   PayloadTooLargeError,
@@ -29,6 +30,17 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof BatchTooLargeError) return json(413, { error: 'batch_too_large', message: error.message, field: 'jobs' });
   if (error instanceof QueueArgumentError) return json(400, { error: 'invalid_argument', message: error.message, field: error.argument });
   if (error instanceof JobNotFoundError) return json(404, { error: 'not_found', message: error.message });
+  // Not "unavailable": the job may be in the queue, and the caller should know a retry needs the same key.
+  if (error instanceof EnqueueUnconfirmedError)
+    return json(
+      503,
+      {
+        error: 'unconfirmed',
+        message: 'the queue did not confirm the job; it may have been accepted: retry with the same Idempotency-Key',
+        ids: error.jobIds,
+      },
+      { 'Retry-After': '1' },
+    );
   if (isRedisUnavailable(error) || error instanceof EnqueueTooLateError)
     return json(503, { error: 'unavailable', message: 'the queue is unavailable; retry later' }, { 'Retry-After': '1' });
   return json(500, { error: 'internal', message: 'internal error' });

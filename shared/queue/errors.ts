@@ -72,6 +72,19 @@ export class EnqueueTooLateError extends QueueError {
   }
 }
 
+/**
+ * The connection failed with the enqueue in flight and Redis could not be asked afterwards whether it ran:
+ * the jobs may have been written. Retrying with the same idempotency key is safe either way.
+ */
+export class EnqueueUnconfirmedError extends QueueError {
+  constructor(
+    readonly jobIds: readonly string[],
+    override readonly cause: unknown,
+  ) {
+    super('ENQUEUE_UNCONFIRMED', 'the queue did not confirm the enqueue: it may have been written');
+  }
+}
+
 export class QueueClosedError extends QueueError {
   constructor() {
     super('QUEUE_CLOSED', 'the queue was closed');

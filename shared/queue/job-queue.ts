@@ -5,6 +5,7 @@ import { decodeJob, decodeJobGroups, type Reply } from './codec';
 import {
   BatchTooLargeError,
   EnqueueTooLateError,
+  EnqueueUnconfirmedError,
   JobTimeoutError,
   JobValidationError,
   LeaseLostError,
@@ -13,6 +14,7 @@ import {
 } from './errors';
 import { NAME_PATTERN, type QueueOptions } from './options';
 import { QueueClient } from './queue-client';
+import { isCommandTimeout, mayHaveRun } from '../redis/errors';
 import { runScript, type RedisClient, type ScriptArg } from './scripts';
 import type { DequeueOptions, EnqueueResult, FailureKind, Job, JobInput, Lease, NackOptions, NackResult } from './types';
 import { prepareJob, type JobExtras, type PreparedJob } from './validate';
@@ -227,11 +229,29 @@ export class JobQueue extends QueueClient {
     const deadline = this.options.enqueueDeadlineMs > 0 ? Date.now() + this.options.enqueueDeadlineMs : 0;
     const args: ScriptArg[] = [this.keys.prefix, this.options.idempotencyTtlMs, deadline];
     for (const { job, json } of jobs) args.push(job.id, job.queue, job.priority, job.maxAttempts, job.idempotencyKey ?? '', json);
+    // Issued while disconnected, the script waits in the client's offline queue: failing there, it was never sent.
+    const live = this.redis.status === 'ready';
     let reply: Reply[];
     try {
       reply = (await runScript(this.redis, 'enqueue', [this.keys.queues, this.keys.counters], args)) as Reply[];
     } catch (error) {
-      throw (error as Error)?.message?.startsWith(ENQUEUE_TOO_LATE) ? new EnqueueTooLateError() : error; // Redis error replies lead with their code
+      if ((error as Error)?.message?.startsWith(ENQUEUE_TOO_LATE)) throw new EnqueueTooLateError(); // Redis error replies lead with their code
+      // A timed-out enqueue with a deadline did not run: Redis refuses it past the deadline, which falls
+      // before the client's timeout (PRODUCER_ENQUEUE_DEADLINE_MS).
+      if (!live || !mayHaveRun(error) || (deadline > 0 && isCommandTimeout(error))) throw error;
+      // The connection failed with the script possibly run: ask Redis before answering, so no caller is
+      // told "not written" about jobs Redis holds; if it cannot be asked, say that it is not known.
+      const written = await this.writtenAt(jobs).catch(() => 'unknown' as const);
+      if (written === 'none') throw error;
+      if (written === 'unknown' || written === 'some')
+        throw new EnqueueUnconfirmedError(
+          jobs.map(({ job }) => job.id),
+          error,
+        );
+      return jobs.map(({ job }, i) => {
+        job.enqueuedAt = written[i]!;
+        return { id: job.id, duplicate: false, job };
+      });
     }
     return jobs.map(({ job }, i) => {
       const o = i * 6;
@@ -246,6 +266,16 @@ export class JobQueue extends QueueClient {
         job: original === null ? null : decodeJob(String(original), reply[o + 2] ?? null, null, reply[o + 3] ?? null, reply[o + 5] ?? null),
       };
     });
+  }
+
+  /**
+   * When each job was written, if the enqueue script ran ('none' if it did not; 'some' when only part of
+   * the ids exist, which duplicates of an idempotency key leave unknown).
+   */
+  private async writtenAt(jobs: readonly PreparedJob[]): Promise<number[] | 'none' | 'some'> {
+    const times = await Promise.all(jobs.map(({ job }) => this.redis.hget(this.keys.job(job.id), 'e')));
+    if (times.every((t) => t === null)) return 'none';
+    return times.every((t) => t !== null) ? times.map(Number) : 'some';
   }
 
   private async writeAcks(leases: readonly Lease[]): Promise<boolean[]> {

@@ -37,3 +37,18 @@ export function isRedisUnavailable(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return (typeof code === 'string' && NETWORK_CODES.has(code)) || IOREDIS_FAILURES.has(error.message);
 }
+
+/**
+ * Whether a command that failed this way may still have run: any failure of the connection, not an answer
+ * from Redis. ioredis fails a command that was in flight when the connection dropped the same way as one
+ * that never left its offline queue (MaxRetriesPerRequestError), and one that timed out may have run with
+ * its reply late, so none of them says "not run".
+ */
+export function mayHaveRun(error: unknown): boolean {
+  return isRedisUnavailable(error) && !(error instanceof ReplyError);
+}
+
+/** ioredis's command timeout (the client gave up waiting; the command may have been sent). */
+export function isCommandTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Command timed out';
+}
