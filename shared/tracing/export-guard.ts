@@ -58,27 +58,32 @@ export class GuardedSpanExporter implements SpanExporter {
 
 /**
  * How long a flush may wait. After a flush timed out (a slow or dead collector), the next ones wait
- * only `degradedMs`, so a bad collector cannot add the full timeout to every invocation; every
- * `probeEvery`-th flush still gets the full time, so a collector that recovers (or is merely slower
- * than `degradedMs`) is noticed and the budget returns to normal.
+ * only `degradedMs`, so a bad collector cannot add the full timeout to every invocation; one flush per
+ * `probeEveryMs` still gets the full time, so a collector that recovers (or is merely slower than
+ * `degradedMs`) is noticed and the budget returns to normal. By time, not by count: under concurrency a
+ * count would hand a full timeout to every round of invocations.
  */
 export class FlushBudget {
-  private degradedFlushes = 0;
   private degraded = false;
+  private lastProbe = 0;
 
   constructor(
     private readonly degradedMs = 50,
-    private readonly probeEvery = 20,
+    private readonly probeEveryMs = 5000,
+    private readonly now: () => number = Date.now,
   ) {}
 
   budget(timeoutMs: number): number {
     if (!this.degraded) return timeoutMs;
-    this.degradedFlushes++;
-    return this.degradedFlushes % this.probeEvery === 0 ? timeoutMs : Math.min(timeoutMs, this.degradedMs);
+    const now = this.now();
+    if (now - this.lastProbe < this.probeEveryMs) return Math.min(timeoutMs, this.degradedMs);
+    this.lastProbe = now;
+    return timeoutMs;
   }
 
   record(timedOut: boolean): void {
-    if (!timedOut) this.degradedFlushes = 0;
+    // Entering the degraded state starts the probe interval: the flush that just timed out was the probe.
+    if (timedOut && !this.degraded) this.lastProbe = this.now();
     this.degraded = timedOut;
   }
 }
