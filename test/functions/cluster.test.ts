@@ -4,6 +4,7 @@ import { createPollerHandler } from '../../functions/worker-poller/app';
 import { JobQueue, QueueAdmin } from '../../shared/queue';
 import { createRedisClient } from '../../shared/redis';
 import { apiGatewayEvent, lambdaContext, scheduledEvent } from '../support/lambda-events';
+import { eventually, startPipeline } from '../support/local-pipeline';
 import { captureLogs } from '../support/logs';
 import { moveSlot, ownerOf, startRedisCluster } from '../support/redis-cluster';
 import { testServices, type TestServices } from '../support/services';
@@ -156,6 +157,29 @@ describe('the functions on a Redis Cluster', () => {
     await admin.purgeAll();
     client.disconnect();
   }, 30_000);
+
+  it('runs the local pipeline (npm start) against the cluster: a job sent over HTTP is processed', async () => {
+    const namespace = 'cl-local';
+    const owner = await ownerOf(ports()[0]!, `{${namespace}}:x`);
+    const other = ports().find((p) => p !== owner.port)!;
+    const pipeline = await startPipeline({ REDIS_URL: `redis://127.0.0.1:${other}`, REDIS_CLUSTER: 'true', QUEUE_NAMESPACE: namespace });
+    try {
+      const res = await fetch(`${pipeline.url}/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"type":"noop"}',
+      });
+      expect(res.status).toBe(202);
+      const { id } = (await res.json()) as { id: string };
+      const client = createRedisClient({ url: `redis://127.0.0.1:${other}`, cluster: true });
+      const admin = new QueueAdmin(client, { namespace });
+      await eventually(async () => ((await admin.info(id)).state === 'completed' ? true : undefined), 15_000, 'the job to complete');
+      await admin.purgeAll();
+      client.disconnect();
+    } finally {
+      await pipeline.stop('SIGKILL');
+    }
+  }, 40_000);
 
   it('reaches ElastiCache-style TLS clusters by node hostname, with AUTH on every node', () => {
     const client = createRedisClient({
