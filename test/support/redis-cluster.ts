@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import Redis from 'ioredis';
 import { startRedisServer, type LocalRedis } from '../../tools/local/redis-server';
 
-/** A throwaway 3-master Redis Cluster on loopback, for proving the scripts work in cluster mode. */
-export async function startRedisCluster(): Promise<{ nodes: LocalRedis[]; stop: () => Promise<void> }> {
+/** A throwaway 3-master Redis Cluster on loopback (with `replicas` per master), for proving the scripts work in cluster mode. */
+export async function startRedisCluster(replicas = 0): Promise<{ nodes: LocalRedis[]; stop: () => Promise<void> }> {
   const nodes = await Promise.all(
-    [0, 1, 2].map(() =>
+    Array.from({ length: 3 * (1 + replicas) }, () =>
       startRedisServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000']),
     ),
   );
@@ -15,7 +15,7 @@ export async function startRedisCluster(): Promise<{ nodes: LocalRedis[]; stop: 
   try {
     execFileSync(
       'redis-cli',
-      ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'],
+      ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
       {
         stdio: 'pipe',
       },
