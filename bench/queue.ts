@@ -6,6 +6,8 @@
  * Producer and consumer use separate connections, as BullMQ's Queue and Worker do. Our consumer runs
  * with prefetch = concurrency (its throughput setting); `drain_c50_no_prefetch` shows it without.
  * Runs the esbuild bundle (what ships), not tsx.
+ * Then the limited figures (bench/lib/limited.ts): a rate limit and a concurrency limit that bind, over two
+ * consumers, ours beside BullMQ's limiter and global concurrency, as jobs/s against the limit.
  * Prints JSON lines; `summary` lines carry medians and the ours/BullMQ ratio.
  * Env: ROUNDS (5), JOBS (20000), REDIS_URL (default: a fresh redis-server of its own).
  */
@@ -16,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { Queue as BullQueue, Worker as BullWorker } from 'bullmq';
 import { consume, JobQueue, QueueAdmin } from '../shared/queue';
 import { createRedisClient } from '../shared/redis';
+import { bullmqLimited, LIMITED_FIGURES, oursLimited } from './lib/limited';
 import { benchRedis } from './lib/redis';
 import { emit, median, round } from './lib/report';
 
@@ -218,7 +221,46 @@ async function main(): Promise<void> {
       ...(target === null ? {} : { met: o / b >= target }),
     });
   }
+  await limited(redis);
   await redis.own?.stop();
+}
+
+async function limited(redis: Awaited<ReturnType<typeof benchRedis>>): Promise<void> {
+  const figures = LIMITED_FIGURES.filter((f) => !ONLY || ONLY.includes(f.name));
+  const results = new Map<string, number[]>();
+  for (let round_ = 1; round_ <= ROUNDS; round_++) {
+    for (const f of figures) {
+      for (const impl of round_ % 2 ? (['ours', 'bullmq'] as const) : (['bullmq', 'ours'] as const)) {
+        const rate = impl === 'ours' ? await oursLimited(redis.url, f) : await bullmqLimited(redis.host, redis.port, f);
+        emit({
+          bench: 'queue',
+          figure: f.name,
+          impl,
+          round: round_,
+          jobs: f.jobs,
+          jobs_per_s: round(rate),
+          limit_jobs_per_s: f.limitJobsPerS,
+        });
+        results.set(`${f.name}:${impl}`, [...(results.get(`${f.name}:${impl}`) ?? []), rate]);
+      }
+    }
+  }
+  for (const f of figures) {
+    const o = median(results.get(`${f.name}:ours`)!);
+    const b = median(results.get(`${f.name}:bullmq`)!);
+    emit({
+      bench: 'queue',
+      summary: f.name,
+      limit_jobs_per_s: f.limitJobsPerS,
+      ours_median_jobs_per_s: round(o),
+      bullmq_median_jobs_per_s: round(b),
+      ours_of_limit: round(o / f.limitJobsPerS, 2),
+      bullmq_of_limit: round(b / f.limitJobsPerS, 2),
+      ratio: round(o / b, 2),
+      // A limit is kept, not beaten: more than the limit (beyond a window's edge) would be a bug.
+      within_limit: o <= f.limitJobsPerS * 1.1,
+    });
+  }
 }
 
 main().catch((err: unknown) => {

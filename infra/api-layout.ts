@@ -6,7 +6,7 @@
 export interface ApiResource {
   /** API Gateway resource template; `{proxy+}` catches the rest of the path. */
   readonly resource: string;
-  readonly method: 'POST' | 'ANY';
+  readonly method: 'POST' | 'GET' | 'DELETE' | 'ANY';
   readonly fn: 'enqueue' | 'admin';
   /** `jobs`: as `-c jobsAuth` says (IAM or an API key); `iam`: IAM only, always. */
   readonly auth: 'jobs' | 'iam';
@@ -17,5 +17,8 @@ export interface ApiResource {
 export const API_RESOURCES: readonly ApiResource[] = [
   { resource: '/jobs', method: 'POST', fn: 'enqueue', auth: 'jobs', body: 'job' },
   { resource: '/jobs/batch', method: 'POST', fn: 'enqueue', auth: 'jobs', body: 'batch' },
+  // A producer reads and cancels its jobs with the authorization it enqueues them with.
+  { resource: '/jobs/{id}', method: 'GET', fn: 'enqueue', auth: 'jobs' },
+  { resource: '/jobs/{id}', method: 'DELETE', fn: 'enqueue', auth: 'jobs' },
   { resource: '/admin/{proxy+}', method: 'ANY', fn: 'admin', auth: 'iam' },
 ];

@@ -1,12 +1,40 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { audit, deadLetters, info, peek, purge, requeue, stats, type Actor } from './services';
+import {
+  audit,
+  deadLetters,
+  deleteScheduler,
+  getScheduler,
+  info,
+  listSchedulers,
+  pause,
+  peek,
+  purge,
+  putScheduler,
+  requeue,
+  resume,
+  setLimits,
+  stats,
+  type Actor,
+} from './services';
 import { matchRoute, type Route } from '../../shared/http/routing';
 import { json } from '../../shared/http/responses';
 import { httpErrors } from '../../shared/middleware/http-errors';
 import { traced } from '../../shared/middleware/tracing';
 import type { Services } from '../../shared/services';
 import type { Tracing } from '../../shared/tracing';
-import { actorOf, countParam, jobIdParam, platformParam, purgeReason, queueParam, requeueRequest } from './requests';
+import {
+  actorOf,
+  countParam,
+  jobIdParam,
+  limitsRequest,
+  platformParam,
+  purgeReason,
+  queueParam,
+  reasonRequest,
+  requeueRequest,
+  schedulerParam,
+  schedulerRequest,
+} from './requests';
 
 const MAX_PEEK = 100;
 const MAX_AUDIT = 500;
@@ -81,6 +109,59 @@ const ROUTES: readonly Route<Parse>[] = [
     handler: (event, _params, actor) => {
       const { target, reason } = requeueRequest(event);
       return (rt) => requeue(rt, target, reason, actor);
+    },
+  },
+  {
+    method: 'POST',
+    resource: '/admin/queues/{queue}/pause',
+    handler: (event, params, actor) => {
+      const queue = queueParam(params);
+      const reason = reasonRequest(event);
+      return (rt) => pause(rt, queue, reason, actor);
+    },
+  },
+  {
+    method: 'POST',
+    resource: '/admin/queues/{queue}/resume',
+    handler: (event, params, actor) => {
+      const queue = queueParam(params);
+      const reason = reasonRequest(event);
+      return (rt) => resume(rt, queue, reason, actor);
+    },
+  },
+  {
+    method: 'PUT',
+    resource: '/admin/queues/{queue}/limits',
+    handler: (event, params, actor) => {
+      const queue = queueParam(params);
+      const { limits, reason } = limitsRequest(event);
+      return (rt) => setLimits(rt, queue, limits, reason, actor);
+    },
+  },
+  { method: 'GET', resource: '/admin/schedulers', handler: () => (rt) => listSchedulers(rt) },
+  {
+    method: 'GET',
+    resource: '/admin/schedulers/{name}',
+    handler: (_event, params) => {
+      const name = schedulerParam(params);
+      return (rt) => getScheduler(rt, name);
+    },
+  },
+  {
+    method: 'PUT',
+    resource: '/admin/schedulers/{name}',
+    handler: (event, params, actor) => {
+      const { definition, reason } = schedulerRequest(event, schedulerParam(params));
+      return (rt) => putScheduler(rt, definition, reason, actor);
+    },
+  },
+  {
+    method: 'DELETE',
+    resource: '/admin/schedulers/{name}',
+    handler: (event, params, actor) => {
+      const name = schedulerParam(params);
+      const reason = reasonRequest(event);
+      return (rt) => deleteScheduler(rt, name, reason, actor);
     },
   },
   {

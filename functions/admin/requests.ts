@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Actor, RequeueTarget } from './services';
+import type { QueueLimits } from '../../shared/queue';
+import type { SchedulerDefinition } from '../../shared/queue/schedulers';
 import { HttpError } from '../../shared/http/errors';
 import { jsonBody } from '../../shared/http/request';
 import { fieldPath, JOB_ID_PATTERN, NAME_PATTERN, RESERVED_FIELD_NAMES } from '../../shared/queue';
@@ -20,6 +22,12 @@ export function queueParam(params: Readonly<Record<string, string>>): string {
   const queue = params.queue ?? '';
   if (!NAME_PATTERN.test(queue)) throw invalid('queue', `must match ${NAME_PATTERN}`);
   return queue;
+}
+
+export function schedulerParam(params: Readonly<Record<string, string>>): string {
+  const name = params.name ?? '';
+  if (!NAME_PATTERN.test(name)) throw invalid('name', `must match ${NAME_PATTERN}`);
+  return name;
 }
 
 export function jobIdParam(params: Readonly<Record<string, string>>): string {
@@ -114,4 +122,43 @@ export function requeueRequest(event: APIGatewayProxyEvent): { target: RequeueTa
     if (typeof id !== 'string' || !JOB_ID_PATTERN.test(id)) throw invalid(`ids[${i}]`, 'is not a job id');
   });
   return { target: { ids: ids as string[] }, reason };
+}
+
+/** `{ reason }`: pause and resume, and deleting a scheduler, say why. */
+export function reasonRequest(event: APIGatewayProxyEvent): string {
+  return reasonOf(objectBody(event, ['reason']).reason);
+}
+
+const positive = (field: string, value: unknown, max: number): number => {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max)
+    throw invalid(field, `must be an integer from 1 to ${max}`);
+  return value;
+};
+
+/**
+ * `{ concurrency, rate: { max, perMs }, reason }`: the queue's limits as they are to be (a limit left out
+ * or null is lifted).
+ */
+export function limitsRequest(event: APIGatewayProxyEvent): { limits: QueueLimits; reason: string } {
+  const body = objectBody(event, ['concurrency', 'rate', 'reason']);
+  const reason = reasonOf(body.reason);
+  const concurrency =
+    body.concurrency === undefined || body.concurrency === null ? null : positive('concurrency', body.concurrency, 1_000_000);
+  let rate: QueueLimits['rate'] = null;
+  if (body.rate !== undefined && body.rate !== null) {
+    const r = body.rate as Record<string, unknown>;
+    if (typeof r !== 'object' || Array.isArray(r)) throw invalid('rate', 'must be { "max": jobs, "perMs": window } or null');
+    for (const key of Object.keys(r))
+      if (key !== 'max' && key !== 'perMs') throw invalid(fieldPath('rate', key), 'is not a field of a rate');
+    rate = { max: positive('rate.max', r.max, 1_000_000), perMs: positive('rate.perMs', r.perMs, 86_400_000) };
+  }
+  return { limits: { concurrency, rate }, reason };
+}
+
+/** `{ cron, timezone } | { everyMs }`, `job` and `reason`: a scheduler as it is to be (checked in full by the queue). */
+export function schedulerRequest(event: APIGatewayProxyEvent, name: string): { definition: SchedulerDefinition; reason: string } {
+  const body = objectBody(event, ['cron', 'timezone', 'everyMs', 'job', 'reason']);
+  const reason = reasonOf(body.reason);
+  const { reason: _reason, ...definition } = body;
+  return { definition: { ...(definition as Omit<SchedulerDefinition, 'name'>), name }, reason };
 }

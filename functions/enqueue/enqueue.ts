@@ -14,6 +14,8 @@ export interface EnqueuedJob {
   readonly traceSampled: boolean;
   /** Where to look at the trace, when a viewer is configured and the trace is sampled. */
   readonly traceUrl?: string;
+  /** A delayed job: when it runs (ISO 8601, the queue's clock). */
+  readonly runAt?: string;
 }
 
 interface Defaults {
@@ -35,6 +37,8 @@ function startEnqueueSpan(tracing: Tracing, input: JobInput, defaults: Defaults)
       [Attr.messagingDestinationName]: text(input.queue) ?? defaults.queue,
       ...(text(input.type) ? { [Attr.jobType]: input.type } : {}),
       ...(text(input.filepath) ? { [Attr.jobFilepath]: input.filepath } : {}),
+      ...(typeof input.delayMs === 'number' && input.delayMs > 0 ? { [Attr.jobDelayMs]: input.delayMs } : {}),
+      ...(text(input.runAt) ? { [Attr.jobRunAt]: input.runAt } : {}),
       ...(typeof input.filesize === 'number' ? { [Attr.jobFilesize]: input.filesize } : {}),
     });
     span.addEvent(Events.enqueueing);
@@ -102,6 +106,7 @@ export async function enqueueTraced(
       traceId: isSpanContextValid(spanContext) ? spanContext.traceId : null,
       traceSampled: sampled,
       ...(url ? { traceUrl: url } : {}),
+      ...(result.runAt !== null ? { runAt: new Date(result.runAt).toISOString() } : {}),
     };
   });
 }

@@ -1,5 +1,6 @@
 import { context, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
-import type { Job, JobContext, JobHandler, JobOutcome } from '../../shared/queue';
+import type { Attributes } from '@opentelemetry/api';
+import type { HeldBack, HeldFor, Job, JobContext, JobHandler, JobOutcome } from '../../shared/queue';
 import { Attr, EventAttr, Events, recordFailure, SpanNames, type Tracing } from '../../shared/tracing';
 
 /** What to do with a job that was just dead-lettered (the dlq function is told, within the attempt's trace context). */
@@ -21,6 +22,18 @@ export interface TracedProcessingOptions {
   readonly onDeadLetter?: DeadLetterNotice;
 }
 
+/** What a delayed or scheduled job says about when it was meant to run, on its dequeue and process spans. */
+function timingOf(job: Job): Attributes {
+  const out: Attributes = {};
+  if (job.delayMs !== undefined) out[Attr.jobDelayMs] = job.delayMs;
+  if (job.runAt !== undefined) out[Attr.jobRunAt] = new Date(job.runAt).toISOString();
+  if (job.scheduler) {
+    out[Attr.schedulerName] = job.scheduler.name;
+    out[Attr.schedulerOccurrence] = new Date(job.scheduler.at).toISOString();
+  }
+  return out;
+}
+
 const errorName = (error: unknown) => (error instanceof Error ? error.name : typeof error);
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -34,7 +47,7 @@ export function tracedProcessing(options: TracedProcessingOptions) {
   const { tracing, workerId } = options;
   const notices = new Set<Promise<void>>();
 
-  const onReceived = (job: Job, requestedAt: number): JobTrace => {
+  const onReceived = (job: Job, requestedAt: number, held?: HeldFor): JobTrace => {
     const now = Date.now();
     const parent = tracing.extract(job.trace);
     const span = tracing.startSpan(SpanNames.dequeue, { kind: SpanKind.CONSUMER, startTime: requestedAt }, parent);
@@ -47,6 +60,8 @@ export function tracedProcessing(options: TracedProcessingOptions) {
         [Attr.messagingSystem]: 'redis',
         [Attr.messagingOperationType]: 'receive',
         [Attr.messagingDestinationName]: job.queue,
+        ...(job.delayMs !== undefined || job.runAt !== undefined || job.scheduler ? timingOf(job) : {}),
+        ...(held ? { [Attr.queueHeldBackReason]: held.reason, [Attr.queueHeldBackMs]: held.ms } : {}),
       });
       span.addEvent(Events.dequeuing, {}, requestedAt);
       span.addEvent(Events.dequeued, { [EventAttr.attempt]: job.attempts });
@@ -72,6 +87,7 @@ export function tracedProcessing(options: TracedProcessingOptions) {
         [Attr.queueSource]: job.queue,
         ...(job.filepath ? { [Attr.jobFilepath]: job.filepath } : {}),
         ...(job.filesize !== undefined ? { [Attr.jobFilesize]: job.filesize } : {}),
+        ...(job.scheduler ? timingOf(job) : {}),
       });
       span.addEvent(Events.processingStarted, { [EventAttr.attempt]: job.attempts });
     }
@@ -113,10 +129,21 @@ export function tracedProcessing(options: TracedProcessingOptions) {
     }
   };
 
+  /** A control began holding a queue back from this poller: an event on the invocation span. */
+  const onHeld = (held: HeldBack): void => {
+    options.invocation?.addEvent(Events.heldBack, { [Attr.queueName]: held.queue, [Attr.queueHeldBackReason]: held.reason });
+  };
+
+  const onProgress = (_job: Job, value: unknown, slot: JobTrace): void => {
+    const span = slot.attempt?.span;
+    if (span?.isRecording())
+      span.addEvent(Events.progress, { [EventAttr.progress]: typeof value === 'number' ? value : JSON.stringify(value) });
+  };
+
   /** Waits for dead-letter notices still being sent. */
   const drain = async (): Promise<void> => {
     await Promise.all(notices);
   };
 
-  return { handler, onReceived, onSettled, drain };
+  return { handler, onReceived, onSettled, onHeld, onProgress, drain };
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job, JobContext } from '../../shared/queue';
 import { invokeTraced, type InvokeDeps } from './invoke';
 import { Attr, SpanNames } from '../../shared/tracing/names';
+import type { BuiltInJobType } from '../../shared/jobs/job-types';
 
 /** Runs one job of a type. Throw to fail the attempt; an error with `retryable: false` dead-letters the job. */
 export type Processor = (job: Job, context: JobContext) => Promise<unknown>;
@@ -25,8 +26,8 @@ export class UnknownJobTypeError extends NonRetryableError {
 
 const payloadOf = (job: Job) => (job.payload && typeof job.payload === 'object' ? (job.payload as Record<string, unknown>) : {});
 
-/** The in-process processors shipped for demos and tests. */
-export const builtInProcessors: Readonly<Record<string, Processor>> = {
+/** The in-process processors shipped for demos and tests (their names: shared/jobs/job-types.ts). */
+export const builtInProcessors: Readonly<Record<BuiltInJobType, Processor>> = {
   noop: async () => undefined,
   /** `{ ms }`: waits, aborting when the job times out or loses its lease. */
   sleep: async (job, { signal }) => {

@@ -10,6 +10,7 @@ import { Attr, SpanNames, type Tracing } from '../../shared/tracing';
 import { fanOut } from './fan-out';
 import { invokeTraced } from './invoke';
 import { tracedProcessing } from './process';
+import { fireSchedulers } from './schedule';
 import { processorRegistry, type Processor } from './processors';
 
 export interface PollerSummary {
@@ -21,6 +22,8 @@ export interface PollerSummary {
   readonly failed: number;
   /** Pollers this one started because of the backlog. */
   readonly fannedOut: number;
+  /** Job schedulers' occurrences this run enqueued. */
+  readonly scheduled: number;
 }
 
 /**
@@ -40,16 +43,21 @@ export async function runPoller(
   // No new job once less than the longest job timeout and the margin is left (watched, not computed
   // once: a host may cut the time short, as a local one does when it stops).
   const outOfTime = outOfTimeSignal(lambdaContext, poller.jobTimeoutMs + poller.safetyMarginMs);
-  // Only the scheduled poller fans out; the ones it starts just drain, so pollers never multiply.
-  const fannedOut =
-    (event as { fanOut?: unknown } | undefined)?.fanOut === true
-      ? 0
-      : await fanOut(rt, aws, poller.queues).catch((error: unknown) => (log('warn', 'fan-out skipped', errorFields(error)), 0));
+  // Only the scheduled poller fires job schedulers and fans out; the ones it starts just drain, so
+  // pollers never multiply. Schedulers first: their jobs count in the backlog.
+  const scheduledRun = (event as { fanOut?: unknown } | undefined)?.fanOut !== true;
+  const invocation = trace.getActiveSpan();
+  const scheduled = scheduledRun
+    ? await fireSchedulers(rt, invocation).catch((error: unknown) => (log('warn', 'job schedulers skipped', errorFields(error)), 0))
+    : 0;
+  const fannedOut = scheduledRun
+    ? await fanOut(rt, aws, poller.queues).catch((error: unknown) => (log('warn', 'fan-out skipped', errorFields(error)), 0))
+    : 0;
   const processing = tracedProcessing({
     tracing: rt.tracing,
     processorFor: processorRegistry(aws, rt.config.targets, processors),
     workerId: `${lambdaContext.functionName}/${lambdaContext.awsRequestId}`,
-    ...(trace.getActiveSpan() ? { invocation: trace.getActiveSpan()! } : {}),
+    ...(invocation ? { invocation } : {}),
     ...(dlq.functionName
       ? {
           onDeadLetter: (job, reason, ctx) =>
@@ -76,6 +84,8 @@ export async function runPoller(
     defaultTimeoutMs: poller.jobTimeoutMs,
     onReceived: processing.onReceived,
     onSettled: processing.onSettled,
+    onHeld: processing.onHeld,
+    onProgress: processing.onProgress,
   }).finally(() => outOfTime.dispose());
   await processing.drain();
   const stats = await rt.admin.stats().catch(() => undefined);
@@ -88,5 +98,6 @@ export async function runPoller(
     deadLettered: summary.deadLettered,
     failed: summary.leaseLost + summary.abandoned,
     fannedOut,
+    scheduled,
   };
 }

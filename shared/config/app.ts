@@ -2,7 +2,14 @@ import type { QueueOptions } from '../queue';
 import { ConfigError } from './errors';
 import { settingReader, type SettingKeys, type Source } from './source';
 import { deepFreeze, isLoopback, parseBool, parseEnum, parseList, parseNumber, shown } from './values';
-import { DEFAULT_API_BATCH_SIZE, JOB_TYPE_PATTERN, MAX_ATTEMPTS_LIMIT, MAX_BATCH_SIZE_LIMIT, MAX_JOB_TIMEOUT_MS } from '../queue/limits';
+import {
+  DEFAULT_API_BATCH_SIZE,
+  DEFAULT_MAX_RESULT_BYTES,
+  JOB_TYPE_PATTERN,
+  MAX_ATTEMPTS_LIMIT,
+  MAX_BATCH_SIZE_LIMIT,
+  MAX_JOB_TIMEOUT_MS,
+} from '../queue/limits';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -46,6 +53,11 @@ export interface AppConfig {
   };
   /** Job types processed by invoking another Lambda function: type → function name. */
   readonly targets: Readonly<Record<string, string>>;
+  /**
+   * Job types accepted beside the built-in ones and the targets' (processors run elsewhere, or added to
+   * the poller in code); `*`: any type (the enqueue function then refuses none).
+   */
+  readonly jobTypes: readonly string[] | '*';
   readonly dlq: {
     /** The dlq function, invoked asynchronously with each dead-lettered job. */
     readonly functionName?: string;
@@ -80,6 +92,7 @@ export const APP_SETTINGS = {
   QUEUE_PRIORITIES: 'queue.priorities',
   QUEUE_MAX_PAYLOAD_BYTES: 'queue.max_payload_bytes',
   QUEUE_MAX_BATCH_SIZE: 'queue.max_batch_size',
+  QUEUE_MAX_RESULT_BYTES: 'queue.max_result_bytes',
   QUEUE_DEFAULT_MAX_ATTEMPTS: 'queue.default_max_attempts',
   QUEUE_LEASE_MS: 'queue.lease_ms',
   QUEUE_BACKOFF_BASE_MS: 'queue.backoff_base_ms',
@@ -98,6 +111,7 @@ export const APP_SETTINGS = {
   POLLER_MAX_FANOUT: 'poller.max_fanout',
   POLLER_FUNCTION_NAME: 'poller.function_name',
   JOB_TARGETS: 'jobs.targets',
+  JOB_TYPES: 'jobs.types',
   DLQ_FUNCTION_NAME: 'dlq.function_name',
   DLQ_SNS_TOPIC_ARN: 'dlq.sns_topic_arn',
   DLQ_MAX_REDRIVES: 'dlq.max_redrives',
@@ -152,6 +166,16 @@ function parseTargets(source: Source | undefined): Record<string, string> {
     targets[type] = functionName(key, fn)!;
   }
   return targets;
+}
+
+/** `*`, or a list of job types. */
+function parseJobTypes(source: Source | undefined): readonly string[] | '*' {
+  if (source === undefined) return [];
+  if (typeof source.value === 'string' && source.value.trim() === '*') return '*';
+  const types = parseList(source.key, source.value);
+  for (const type of types)
+    if (!JOB_TYPE_PATTERN.test(type)) throw new ConfigError(source.key, `${shown(type)} is not a job type (or * for any)`);
+  return types;
 }
 
 function hostOf(key: string, value: string): string {
@@ -234,6 +258,7 @@ export function parseAppConfig(env: Env = process.env): AppConfig {
       ...(priorities ? { priorities: parseList(priorities.key, priorities.value) } : {}),
       maxPayloadBytes: number(read, 'QUEUE_MAX_PAYLOAD_BYTES', 256 * 1024, 1, 6 * 1024 * 1024),
       maxBatchSize: number(read, 'QUEUE_MAX_BATCH_SIZE', DEFAULT_API_BATCH_SIZE, 1, MAX_BATCH_SIZE_LIMIT),
+      maxResultBytes: number(read, 'QUEUE_MAX_RESULT_BYTES', DEFAULT_MAX_RESULT_BYTES, 0, 1024 * 1024),
       defaultMaxAttempts: number(read, 'QUEUE_DEFAULT_MAX_ATTEMPTS', 3, 1, MAX_ATTEMPTS_LIMIT),
       leaseMs: number(read, 'QUEUE_LEASE_MS', 30_000, 1000, 3_600_000),
       maxTimeoutMs: jobTimeoutMs,
@@ -260,6 +285,7 @@ export function parseAppConfig(env: Env = process.env): AppConfig {
     },
     lambda: { ...(lambdaEndpoint ? { endpoint: lambdaEndpoint } : {}), region },
     targets: parseTargets(read('JOB_TARGETS')),
+    jobTypes: parseJobTypes(read('JOB_TYPES')),
     dlq: {
       ...(dlqName ? { functionName: dlqName } : {}),
       ...(optional('DLQ_SNS_TOPIC_ARN') ? { snsTopicArn: optional('DLQ_SNS_TOPIC_ARN') } : {}),

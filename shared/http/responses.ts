@@ -4,9 +4,11 @@ import {
   EnqueueTooLateError,
   EnqueueUnconfirmedError,
   JobNotFoundError,
+  JobStateError,
   JobValidationError,
   PayloadTooLargeError,
   QueueArgumentError,
+  SchedulerNotFoundError,
 } from '../queue';
 import { isRedisUnavailable } from '../redis';
 import { HttpError } from './errors';
@@ -30,6 +32,8 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof BatchTooLargeError) return json(413, { error: 'batch_too_large', message: error.message, field: 'jobs' });
   if (error instanceof QueueArgumentError) return json(400, { error: 'invalid_argument', message: error.message, field: error.argument });
   if (error instanceof JobNotFoundError) return json(404, { error: 'not_found', message: error.message });
+  if (error instanceof SchedulerNotFoundError) return json(404, { error: 'not_found', message: error.message });
+  if (error instanceof JobStateError) return json(409, { error: 'conflict', message: error.message, state: error.state });
   // Not "unavailable": the job may be in the queue, and the caller should know a retry needs the same key.
   if (error instanceof EnqueueUnconfirmedError)
     return json(

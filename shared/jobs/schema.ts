@@ -1,6 +1,6 @@
 import { HttpError } from '../http/errors';
 import { fieldPath, RESERVED_FIELD_NAMES } from '../queue/field-names';
-import { JOB_TYPE_PATTERN, MAX_ATTEMPTS_LIMIT, MAX_JOB_TIMEOUT_MS, NAME_PATTERN } from '../queue/limits';
+import { JOB_TYPE_PATTERN, MAX_ATTEMPTS_LIMIT, MAX_DELAY_MS, MAX_JOB_TIMEOUT_MS, NAME_PATTERN, RUN_AT_PATTERN } from '../queue/limits';
 
 /**
  * The enqueue API's request bodies as JSON Schema (the draft-04 subset API Gateway request models take), data that API Gateway request models
@@ -38,6 +38,13 @@ export const jobBodySchema: Schema = {
     filesize: { type: 'integer', minimum: 0 },
     maxAttempts: { type: 'integer', minimum: 1, maximum: MAX_ATTEMPTS_LIMIT },
     timeoutMs: { type: 'integer', minimum: 1, maximum: MAX_JOB_TIMEOUT_MS },
+    delayMs: {
+      type: 'integer',
+      minimum: 0,
+      maximum: MAX_DELAY_MS,
+      description: 'wait this long (ms) before the job is due; not with runAt',
+    },
+    runAt: { type: 'string', pattern: RUN_AT_PATTERN.source, description: 'when the job is due (RFC 3339); not with delayMs' },
   },
 };
 

@@ -3,15 +3,18 @@ import { JobNotFoundError, QueueArgumentError } from './errors';
 import { JOB_ID_PATTERN } from './ids';
 import { NAME_PATTERN } from './options';
 import { QueueClient } from './queue-client';
-import { runScript } from './scripts';
+import { runScript, type ScriptArg } from './scripts';
 import type {
   DeadReason,
   FailureRecord,
   Job,
   JobInfo,
   JobState,
+  PauseRecord,
   PurgeResult,
+  QueueControls,
   QueueCounters,
+  QueueLimits,
   QueueStats,
   QueueStatsEntry,
   RequeueResult,
@@ -19,7 +22,19 @@ import type {
 
 const CHUNK = 500;
 const MAX_PEEK = 1000;
-const COUNTERS: readonly (keyof QueueCounters)[] = ['enqueued', 'completed', 'failed', 'retried', 'deadLettered', 'requeued', 'purged'];
+const COUNTERS: readonly (keyof QueueCounters)[] = [
+  'enqueued',
+  'completed',
+  'failed',
+  'retried',
+  'deadLettered',
+  'requeued',
+  'purged',
+  'cancelled',
+];
+/** The most a limit may be: far beyond any Redis, so a typo of extra zeros is refused. */
+const MAX_LIMIT = 1_000_000;
+const MAX_RATE_WINDOW_MS = 86_400_000;
 
 interface StatsReply {
   now: number;
@@ -32,12 +47,41 @@ interface StatsReply {
         active: number;
         delayed: number;
         priorities: Array<{ name: string; waiting: number; oldestEnqueuedAt: number | false }>;
+        paused: string | false;
+        concurrency: number | false;
+        rate: number | false;
+        per: number | false;
+        rateUsed?: number;
+        rateResetMs?: number;
       }>
     | Record<string, never>;
 }
 
 // cjson encodes an empty Lua table as `{}`; read it as an empty list.
 const list = <T>(value: T[] | Record<string, never>): T[] => (Array.isArray(value) ? value : []);
+
+function limitsOf(concurrency: unknown, rate: unknown, per: unknown): QueueLimits {
+  const n = (v: unknown) => (v === false || v === undefined || v === null ? null : Number(v));
+  const max = n(rate);
+  return { concurrency: n(concurrency), rate: max === null ? null : { max, perMs: n(per) ?? 0 } };
+}
+
+function controlsOf(queue: string, pairs: readonly Reply[]): QueueControls {
+  const fields = new Map<string, string>();
+  for (let i = 0; i + 1 < pairs.length; i += 2) fields.set(String(pairs[i]), String(pairs[i + 1]));
+  const paused = fields.get('paused');
+  return {
+    queue,
+    paused: paused === undefined ? null : (JSON.parse(paused) as PauseRecord),
+    limits: limitsOf(fields.get('concurrency'), fields.get('rate'), fields.get('per')),
+  };
+}
+
+function limitValue(argument: string, value: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max)
+    throw new QueueArgumentError(argument, `must be an integer from 1 to ${max}`);
+  return value;
+}
 
 function assertName(argument: string, value: string): void {
   if (!NAME_PATTERN.test(value)) throw new QueueArgumentError(argument, `${JSON.stringify(value)} must match ${NAME_PATTERN}`);
@@ -60,14 +104,31 @@ export class QueueAdmin extends QueueClient {
         oldestAgeMs: p.oldestEnqueuedAt === false ? null : Math.max(0, raw.now - p.oldestEnqueuedAt),
       }));
       const ages = priorities.map((p) => p.oldestAgeMs).filter((a): a is number => a !== null);
+      const waiting = priorities.reduce((n, p) => n + p.waiting, 0);
+      const limits = limitsOf(q.concurrency, q.rate, q.per);
+      const rateUsed = q.rateUsed ?? 0;
       return {
         name: q.name,
-        waiting: priorities.reduce((n, p) => n + p.waiting, 0),
+        waiting,
         active: q.active,
         delayed: q.delayed,
         oldestAgeMs: ages.length ? Math.max(...ages) : null,
         priorities,
         counters: Object.fromEntries(COUNTERS.map((c) => [c, counters.get(`${q.name}:${c}`) ?? 0])) as unknown as QueueCounters,
+        paused: q.paused === false ? null : (JSON.parse(q.paused) as PauseRecord),
+        limits,
+        // As dequeue decides: a pause holds everything; then the concurrency, then the rate window.
+        heldBack:
+          waiting === 0
+            ? null
+            : q.paused !== false
+              ? 'paused'
+              : limits.concurrency !== null && q.active >= limits.concurrency
+                ? 'concurrency'
+                : limits.rate !== null && rateUsed >= limits.rate.max
+                  ? 'rate'
+                  : null,
+        ...(limits.rate ? { rateWindow: { used: rateUsed, resetsInMs: q.rateResetMs ?? 0 } } : {}),
       };
     });
     const sum = (f: (q: QueueStatsEntry) => number) => queues.reduce((n, q) => n + f(q), 0);
@@ -78,6 +139,53 @@ export class QueueAdmin extends QueueClient {
       dead: raw.dead,
       completedHistory: raw.done,
     };
+  }
+
+  /**
+   * Pauses a queue: it keeps accepting jobs, no consumer takes from it, jobs in flight finish.
+   * `changed` is false when it was paused already (the first pause's record stays).
+   */
+  async pause(queue: string, record: PauseRecord): Promise<QueueControls & { changed: boolean }> {
+    return this.control(queue, ['pause', JSON.stringify(record)]);
+  }
+
+  /** Resumes a paused queue; its waiting jobs are taken again at once. */
+  async resume(queue: string): Promise<QueueControls & { changed: boolean }> {
+    return this.control(queue, ['resume']);
+  }
+
+  /**
+   * Sets a queue's limits, over every consumer together, enforced at dequeue: `concurrency` jobs in flight
+   * at once, `rate.max` jobs started per `rate.perMs` window. null removes a limit. Jobs over a limit stay
+   * waiting in their place.
+   */
+  async setLimits(queue: string, limits: QueueLimits): Promise<QueueControls & { changed: boolean }> {
+    const concurrency = limits.concurrency === null ? '' : limitValue('concurrency', limits.concurrency, MAX_LIMIT);
+    const rate = limits.rate === null ? null : limits.rate;
+    const args = [
+      'limits',
+      concurrency,
+      rate ? limitValue('rate.max', rate.max, MAX_LIMIT) : '',
+      rate ? limitValue('rate.perMs', rate.perMs, MAX_RATE_WINDOW_MS) : '',
+    ];
+    return this.control(queue, args);
+  }
+
+  /** A queue's controls: whether it is paused, and its limits. */
+  async controls(queue: string): Promise<QueueControls> {
+    assertName('queue', queue);
+    return controlsOf(queue, (await this.redis.hgetall(this.keys.controls(queue))) as unknown as Reply[]);
+  }
+
+  private async control(queue: string, args: readonly ScriptArg[]): Promise<QueueControls & { changed: boolean }> {
+    assertName('queue', queue);
+    const [changed, ...pairs] = (await runScript(
+      this.redis,
+      'controls',
+      [this.keys.queues, this.keys.counters],
+      [this.keys.prefix, queue, ...args],
+    )) as Reply[];
+    return { ...controlsOf(queue, pairs), changed: Number(changed) === 1 };
   }
 
   /** The next `count` jobs of a queue in the order dequeue will take them. */
@@ -123,6 +231,11 @@ export class QueueAdmin extends QueueClient {
       ...(fields.has('why') ? { deadReason: fields.get('why') as DeadReason } : {}),
       failures: failures.map(({ seq: _seq, ...f }) => f),
       requeues: Number(fields.get('r') ?? 0),
+      ...(fields.has('s') ? { startedAt: Number(fields.get('s')) } : {}),
+      ...(at !== undefined && (state === 'completed' || state === 'dead' || state === 'cancelled') ? { finishedAt: at } : {}),
+      ...(fields.has('pg') ? { progress: JSON.parse(fields.get('pg')!) as unknown } : {}),
+      ...(fields.has('res') ? { result: JSON.parse(fields.get('res')!) as unknown } : {}),
+      ...(fields.has('rx') ? { resultOmitted: fields.get('rx')! } : {}),
     };
   }
 

@@ -26,3 +26,22 @@ export enum EnqueueCode {
 
 /** The error reply of `enqueue` past its deadline (see enqueue-2.lua). */
 export const ENQUEUE_TOO_LATE = 'TQ_TOO_LATE';
+
+export enum ProgressCode {
+  LeaseLost = 0,
+  Stored = 1,
+}
+
+/** `cancel`'s outcome (see cancel-3.lua). */
+export enum CancelCode {
+  Missing = -1,
+  Refused = 0,
+  Cancelled = 1,
+  AlreadyCancelled = 2,
+}
+
+/** `schedule`'s outcome: claimed (and enqueued) by this caller, or by another. */
+export enum ScheduleCode {
+  Taken = 0,
+  Claimed = 1,
+}

@@ -1,7 +1,7 @@
 import { EXTEND_LEASE_LOST } from './codes';
 import { isRetryable, JobTimeoutError, LeaseLostError } from './errors';
 import type { JobQueue } from './job-queue';
-import type { Job, NackResult } from './types';
+import type { HeldBack, HoldReason, Job, NackResult } from './types';
 
 /** What a handler gets beside its job. */
 export interface JobContext<S = unknown> {
@@ -9,6 +9,17 @@ export interface JobContext<S = unknown> {
   readonly signal: AbortSignal;
   /** The job's slot: what `onReceived` made for it, handed to `onSettled` too (hooks keep per-job state here, not in maps of their own). */
   readonly slot: S;
+  /**
+   * Reports progress (a number from 0 to 100, or a small JSON value), readable with the job's status.
+   * Resolves false when the lease was lost; throws QueueArgumentError for a value it cannot keep.
+   */
+  progress(value: unknown): Promise<boolean>;
+}
+
+/** A control that held a queue's jobs back before this job was taken: which, and for how long (ms). */
+export interface HeldFor {
+  readonly reason: HoldReason;
+  readonly ms: number;
 }
 
 export type JobHandler<S = unknown> = (job: Job, context: JobContext<S>) => Promise<unknown>;
@@ -41,8 +52,15 @@ export interface ConsumeOptions<S = unknown> {
   signal?: AbortSignal;
   /** Timeout of jobs that set none. Default 30 s. */
   defaultTimeoutMs?: number;
-  /** Called for every job a dequeue brought, with when that dequeue was sent (epoch ms); returns the job's slot. Must not throw. */
-  onReceived?: (job: Job, requestedAt: number) => S;
+  /**
+   * Called for every job a dequeue brought, with when that dequeue was sent (epoch ms) and, for the first
+   * job of a queue a control had held back, the hold; returns the job's slot. Must not throw.
+   */
+  onReceived?: (job: Job, requestedAt: number, held?: HeldFor) => S;
+  /** Called when a control starts holding a queue's waiting jobs back from this consumer. Must not throw. */
+  onHeld?: (held: HeldBack) => void;
+  /** Called after a running job's progress was stored, with its slot. Must not throw. */
+  onProgress?: (job: Job, value: unknown, slot: S) => void;
   /** Called once per job after its result was recorded in Redis, with its slot. Must not throw. */
   onSettled?: (job: Job, outcome: JobOutcome, slot: S) => void;
   /**
@@ -66,12 +84,22 @@ export interface ConsumeSummary {
   abandoned: number;
 }
 
-/** The abort signal of a running job, made only if the handler asks for it. */
+type ProgressReport = (job: Job, value: unknown, slot: unknown) => Promise<boolean>;
+
+/** A running job's context: its abort signal (made only if the handler asks for it) and progress reports. */
 class RunContext<S> implements JobContext<S> {
   private controller: AbortController | undefined;
   private reason: Error | undefined;
 
-  constructor(readonly slot: S) {}
+  constructor(
+    readonly slot: S,
+    private readonly job: Job,
+    private readonly report: ProgressReport,
+  ) {}
+
+  progress(value: unknown): Promise<boolean> {
+    return this.report(this.job, value, this.slot);
+  }
 
   get signal(): AbortSignal {
     if (!this.controller) {
@@ -159,6 +187,7 @@ export async function consume<S = unknown>(
     if (held.get(entry.job.id) === entry) held.delete(entry.job.id);
   };
 
+  /** `error` is what the handler threw when `failed`, else what it returned (the job's result). */
   const record = (entry: Held<S>, durationMs: number, error: unknown, failed: boolean) => {
     if (entry.recorded) return;
     entry.recorded = true;
@@ -167,7 +196,7 @@ export async function consume<S = unknown>(
     const lost = (e: unknown) => settle(entry, { status: 'lease_lost', durationMs, error: e });
     if (!failed) {
       queue
-        .tryAck(job)
+        .tryAck(job, error)
         .then((acked) => (acked ? settle(entry, { status: 'succeeded', durationMs }) : lost(new LeaseLostError(job.id))), lost);
     } else if (error instanceof LeaseLostError) {
       lost(error);
@@ -186,6 +215,12 @@ export async function consume<S = unknown>(
   };
 
   // --- running jobs --------------------------------------------------------------------------------
+  const reportProgress: ProgressReport = async (job, value, slot) => {
+    const stored = await queue.progress(job, value);
+    if (stored) options.onProgress?.(job, value, slot as S);
+    return stored;
+  };
+
   /** The handler returned (or threw): record its result unless a timeout already did; free the slot. */
   const handlerDone = (entry: Held<S>, error: unknown, failed: boolean) => {
     if (!entry.running) return;
@@ -215,7 +250,7 @@ export async function consume<S = unknown>(
     handling++;
     const timeoutMs = entry.job.timeoutMs ?? defaultTimeoutMs;
     entry.running = true;
-    entry.context = new RunContext(entry.slot);
+    entry.context = new RunContext(entry.slot, entry.job, reportProgress);
     entry.started = Date.now();
     entry.timer = setTimeout(timedOut, timeoutMs, entry, timeoutMs);
     let result: Promise<unknown> | undefined;
@@ -226,11 +261,11 @@ export async function consume<S = unknown>(
     }
     if (result && typeof result.then === 'function') {
       result.then(
-        () => handlerDone(entry, undefined, false),
+        (value) => handlerDone(entry, value, false),
         (error: unknown) => handlerDone(entry, error, true),
       );
     } else {
-      handlerDone(entry, undefined, false);
+      handlerDone(entry, result, false);
     }
   };
 
@@ -269,6 +304,23 @@ export async function consume<S = unknown>(
   heartbeat.unref();
 
   // --- fetching ------------------------------------------------------------------------------------
+  /** Queues a control holds back, since when: the first job taken after a hold carries it. */
+  const heldSince = new Map<string, { reason: HoldReason; since: number }>();
+  const onHeld = (list: readonly HeldBack[]) => {
+    for (const h of list) {
+      if (heldSince.get(h.queue)?.reason === h.reason) continue;
+      heldSince.set(h.queue, { reason: h.reason, since: Date.now() });
+      options.onHeld?.(h);
+    }
+  };
+  const holdOf = (job: Job): HeldFor | undefined => {
+    if (heldSince.size === 0) return undefined;
+    const hold = heldSince.get(job.queue);
+    if (!hold) return undefined;
+    heldSince.delete(job.queue);
+    return { reason: hold.reason, ms: Date.now() - hold.since };
+  };
+
   // One dequeue in flight at a time, sent the moment the previous batch arrives (before it runs) while
   // there is room, so Redis fetches the next batch while this one runs. Job completions wake the pump
   // once per turn, so slots freed together are refilled by one dequeue.
@@ -285,13 +337,13 @@ export async function consume<S = unknown>(
     const count = Math.min(room, concurrency);
     outstanding = true;
     const requestedAt = Date.now();
-    queue.dequeue({ queues: options.queues, count, leaseMs, waitMs: Math.max(0, wait), signal: options.signal }).then(
+    queue.dequeue({ queues: options.queues, count, leaseMs, waitMs: Math.max(0, wait), signal: options.signal, onHeld }).then(
       (jobs) => {
         outstanding = false;
         if (jobs.length > 0) {
           idleSince = Date.now();
           for (const job of jobs) {
-            const entry: Held<S> = { job, slot: options.onReceived?.(job, requestedAt) as S };
+            const entry: Held<S> = { job, slot: options.onReceived?.(job, requestedAt, holdOf(job)) as S };
             held.set(job.id, entry);
             buffer.push(entry);
           }

@@ -52,6 +52,23 @@ export class JobNotFoundError extends QueueError {
   }
 }
 
+export class SchedulerNotFoundError extends QueueError {
+  constructor(readonly scheduler: string) {
+    super('SCHEDULER_NOT_FOUND', `scheduler ${JSON.stringify(scheduler)} not found`);
+  }
+}
+
+/** An operation a job's state does not allow (cancelling a job that runs or has finished). */
+export class JobStateError extends QueueError {
+  constructor(
+    readonly jobId: string,
+    readonly state: string,
+    action: string,
+  ) {
+    super('JOB_STATE', `job ${jobId} is ${state}: only a waiting or delayed job can be ${action}`);
+  }
+}
+
 /** Bad arguments to a queue operation (not a job): a negative count, an unknown queue name… */
 export class QueueArgumentError extends QueueError {
   constructor(

@@ -9,4 +9,13 @@ export { NAME_PATTERN, resolveQueueOptions, type HistoryPolicy, type QueueOption
 export type { RedisClient } from './scripts';
 export type * from './types';
 export type { JobExtras, PreparedJob } from './validate';
-export { consume, type ConsumeOptions, type ConsumeSummary, type JobContext, type JobHandler, type JobOutcome } from './consumer';
+export {
+  consume,
+  type ConsumeOptions,
+  type ConsumeSummary,
+  type HeldFor,
+  type JobContext,
+  type JobHandler,
+  type JobOutcome,
+} from './consumer';
+// Job schedulers (and croner with them) are imported from './schedulers' by the functions that fire or manage them.

@@ -1,11 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay } from './backoff';
 import { Coalescer } from './coalescer';
-import { AckCode, ENQUEUE_TOO_LATE, EnqueueCode, EXTEND_LEASE_LOST, NackCode, ReleaseCode } from './codes';
+import { AckCode, CancelCode, ENQUEUE_TOO_LATE, EnqueueCode, EXTEND_LEASE_LOST, NackCode, ProgressCode, ReleaseCode } from './codes';
 import { decodeJob, decodeJobGroups, type Reply } from './codec';
 import {
   BatchTooLargeError,
   EnqueueTooLateError,
   EnqueueUnconfirmedError,
+  JobNotFoundError,
+  JobStateError,
   JobTimeoutError,
   JobValidationError,
   LeaseLostError,
@@ -16,11 +19,27 @@ import { NAME_PATTERN, type QueueOptions } from './options';
 import { QueueClient } from './queue-client';
 import { isCommandTimeout, mayHaveRun } from '../redis/errors';
 import { runScript, type RedisClient, type ScriptArg } from './scripts';
-import type { DequeueOptions, EnqueueResult, FailureKind, Job, JobInput, Lease, NackOptions, NackResult } from './types';
+import { JOB_ID_PATTERN } from './ids';
+import { encodeProgress, encodeResult } from './results';
+import type {
+  CancelResult,
+  DequeueOptions,
+  EnqueueResult,
+  FailureKind,
+  HeldBack,
+  HoldReason,
+  Job,
+  JobInput,
+  Lease,
+  NackOptions,
+  NackResult,
+} from './types';
 import { prepareJob, type JobExtras, type PreparedJob } from './validate';
 import { Waiter } from './waiter';
 
 const MAX_DEQUEUE = 1000;
+/** Waits up to this long for a rate window to end are timed here, not by a blocking command (see dequeue). */
+const PRECISE_WAIT_MS = 1000;
 const MAX_LEASE_BATCH = 1000;
 const MAX_ERROR_LENGTH = 4096;
 /**
@@ -31,11 +50,30 @@ const MAX_ERROR_LENGTH = 4096;
  */
 const ENQUEUE_FLUSH_AT = 16;
 
+/** A completion: the lease, and the result as the ack script takes it ('' none, JSON, or `#why not kept`). */
+interface Completion extends Lease {
+  readonly result: string;
+}
+
 interface Failure {
   readonly lease: Lease;
   readonly message: string;
   readonly delayMs: number;
   readonly kind: FailureKind;
+}
+
+/** When an enqueued job becomes due, if later than its enqueue (the enqueue script's rule). */
+function dueAt(job: Job): number | null {
+  const due = job.runAt ?? (job.delayMs ? job.enqueuedAt + job.delayMs : 0);
+  return due > job.enqueuedAt ? due : null;
+}
+
+/** dequeue's `queue=reason,…` report of held-back queues. */
+function parseHeld(text: string): HeldBack[] {
+  return text.split(',').map((entry) => {
+    const at = entry.lastIndexOf('=');
+    return { queue: entry.slice(0, at), reason: entry.slice(at + 1) as HoldReason };
+  });
 }
 
 function errorMessage(error: unknown): string {
@@ -51,7 +89,7 @@ function errorMessage(error: unknown): string {
 export class JobQueue extends QueueClient {
   private readonly waiter: Waiter;
   private readonly enqueuer: Coalescer<PreparedJob, EnqueueResult>;
-  private readonly acker: Coalescer<Lease, boolean>;
+  private readonly acker: Coalescer<Completion, boolean>;
   private readonly nacker: Coalescer<Failure, NackResult | null>;
   private closed = false;
 
@@ -121,12 +159,20 @@ export class JobQueue extends QueueClient {
     for (;;) {
       this.assertOpen();
       const reply = (await runScript(this.redis, 'dequeue', [this.keys.dead, this.keys.counters], args)) as Reply[];
-      if (reply.length > 2) return decodeJobGroups(reply, 2);
+      if (reply[2] && options.onHeld) options.onHeld(parseHeld(String(reply[2])));
+      if (reply.length > 3) return decodeJobGroups(reply, 3);
       const remaining = deadline - Date.now();
       if (remaining <= 0 || options.signal?.aborted || this.closed) return [];
       // Sleep no longer than until the next retry falls due or lease expires (server clock).
       const nextAt = reply[1];
       const until = nextAt === null ? remaining : Math.min(remaining, Math.max(1, Number(nextAt) - Number(reply[0])));
+      // Held by a rate window that ends soon: a timer of our own. Redis times blocked clients out on
+      // its cron tick (1/hz, 100 ms by default), which measured at half the rate a 100 ms window allows;
+      // and nothing a wake-up would bring can be taken before the window ends anyway.
+      if (until <= PRECISE_WAIT_MS && until < remaining && typeof reply[2] === 'string' && reply[2].includes('=rate')) {
+        await sleep(until, undefined, { signal: options.signal }).catch(() => undefined);
+        continue;
+      }
       const outcome = await this.waiter.wait(
         queues.map((q) => this.keys.wake(q)),
         until,
@@ -157,16 +203,50 @@ export class JobQueue extends QueueClient {
     if (!(await this.tryAck(lease))) throw new LeaseLostError(lease.id);
   }
 
-  /** Completes a job; false when its lease was lost. Calls in one turn share one script run. */
-  tryAck(lease: Lease): Promise<boolean> {
-    return this.acker.add({ id: lease.id, delivery: lease.delivery });
+  /**
+   * Completes a job, keeping `result` (the processor's return value, as JSON, up to maxResultBytes) on it
+   * while the completed history keeps the job. False when its lease was lost. Calls in one turn share one
+   * script run.
+   */
+  tryAck(lease: Lease, result?: unknown): Promise<boolean> {
+    return this.acker.add({ id: lease.id, delivery: lease.delivery, result: encodeResult(result, this.options.maxResultBytes) });
   }
 
   /** Completes many jobs in one call; true per job acknowledged, false where the lease was lost. */
   async ackMany(leases: readonly Lease[]): Promise<boolean[]> {
     const out: boolean[] = [];
-    for (let i = 0; i < leases.length; i += MAX_LEASE_BATCH) out.push(...(await this.writeAcks(leases.slice(i, i + MAX_LEASE_BATCH))));
+    const completions = leases.map((l) => ({ id: l.id, delivery: l.delivery, result: '' }));
+    for (let i = 0; i < completions.length; i += MAX_LEASE_BATCH)
+      out.push(...(await this.writeAcks(completions.slice(i, i + MAX_LEASE_BATCH))));
     return out;
+  }
+
+  /**
+   * Records a running job's progress (a number from 0 to 100, or a small JSON value), readable with the
+   * job's status. False when the lease was lost. Throws QueueArgumentError for a value it cannot keep.
+   */
+  async progress(lease: Lease, value: unknown): Promise<boolean> {
+    const json = encodeProgress(value);
+    const code = await runScript(this.redis, 'progress', [this.keys.queues], [this.keys.prefix, lease.id, lease.delivery, json]);
+    return code === ProgressCode.Stored;
+  }
+
+  /**
+   * Cancels a waiting or delayed job: it never runs, and stays visible as `cancelled` while the completed
+   * history keeps it. Cancelling a cancelled job again answers as the first time did. Throws
+   * JobNotFoundError for an unknown id, JobStateError for a job that is active or finished.
+   */
+  async cancel(id: string): Promise<CancelResult> {
+    if (!JOB_ID_PATTERN.test(id)) throw new QueueArgumentError('id', 'is not a job id');
+    const [code, state, at] = (await runScript(
+      this.redis,
+      'cancel',
+      [this.keys.done, this.keys.counters, this.keys.dead],
+      [this.keys.prefix, id],
+    )) as [number, string, number | null];
+    if (code === CancelCode.Missing) throw new JobNotFoundError(id);
+    if (code === CancelCode.Refused) throw new JobStateError(id, state, 'cancelled');
+    return { id, cancelledAt: Number(at), from: code === CancelCode.Cancelled ? (state as 'waiting' | 'delayed') : null };
   }
 
   /**
@@ -228,7 +308,8 @@ export class JobQueue extends QueueClient {
     // Taken as the command is issued, which is when the client's command timeout starts too.
     const deadline = this.options.enqueueDeadlineMs > 0 ? Date.now() + this.options.enqueueDeadlineMs : 0;
     const args: ScriptArg[] = [this.keys.prefix, this.options.idempotencyTtlMs, deadline];
-    for (const { job, json } of jobs) args.push(job.id, job.queue, job.priority, job.maxAttempts, job.idempotencyKey ?? '', json);
+    for (const { job, json } of jobs)
+      args.push(job.id, job.queue, job.priority, job.maxAttempts, job.idempotencyKey ?? '', job.delayMs ?? 0, job.runAt ?? 0, json);
     // Issued while disconnected, the script waits in the client's offline queue: failing there, it was never sent.
     const live = this.redis.status === 'ready';
     let reply: Reply[];
@@ -250,21 +331,19 @@ export class JobQueue extends QueueClient {
         );
       return jobs.map(({ job }, i) => {
         job.enqueuedAt = written[i]!;
-        return { id: job.id, duplicate: false, job };
+        return { id: job.id, duplicate: false, job, runAt: dueAt(job) };
       });
     }
     return jobs.map(({ job }, i) => {
       const o = i * 6;
       if (reply[o + 1] === EnqueueCode.Written) {
         job.enqueuedAt = Number(reply[o + 3]);
-        return { id: job.id, duplicate: false, job };
+        return { id: job.id, duplicate: false, job, runAt: dueAt(job) };
       }
       const original = reply[o + 4] ?? null;
-      return {
-        id: String(reply[o]),
-        duplicate: true,
-        job: original === null ? null : decodeJob(String(original), reply[o + 2] ?? null, null, reply[o + 3] ?? null, reply[o + 5] ?? null),
-      };
+      const first =
+        original === null ? null : decodeJob(String(original), reply[o + 2] ?? null, null, reply[o + 3] ?? null, reply[o + 5] ?? null);
+      return { id: String(reply[o]), duplicate: true, job: first, runAt: first?.runAt ?? null };
     });
   }
 
@@ -278,10 +357,10 @@ export class JobQueue extends QueueClient {
     return times.every((t) => t !== null) ? times.map(Number) : 'some';
   }
 
-  private async writeAcks(leases: readonly Lease[]): Promise<boolean[]> {
+  private async writeAcks(leases: readonly Completion[]): Promise<boolean[]> {
     const { maxCount, maxAgeMs } = this.options.history;
     const args: ScriptArg[] = [this.keys.prefix, maxCount, maxAgeMs, this.options.housekeepingLimit];
-    for (const l of leases) args.push(l.id, l.delivery);
+    for (const l of leases) args.push(l.id, l.delivery, l.result);
     const reply = (await runScript(this.redis, 'ack', [this.keys.done, this.keys.counters], args)) as number[];
     return reply.map((code) => code === AckCode.Acknowledged);
   }

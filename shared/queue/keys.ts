@@ -17,8 +17,18 @@ export interface QueueKeys {
   wake(queue: string): string;
   /** Sorted set of in-flight job ids of one queue, scored by lease deadline (ms). */
   active(queue: string): string;
-  /** Sorted set of retrying job ids of one queue, scored by due time (ms). */
+  /** Sorted set of delayed and retrying job ids of one queue, scored by due time (ms). */
   delayed(queue: string): string;
+  /** Hash of one queue's controls: `paused` (JSON: reason, at, by), `concurrency`, `rate` and `per` (ms). */
+  controls(queue: string): string;
+  /** Counter of jobs one queue started in its current rate window; expires when the window ends. */
+  rate(queue: string): string;
+  /** Hash of job schedulers: name → definition JSON. */
+  readonly schedulers: string;
+  /** Sorted set of scheduler names, scored by their next occurrence (ms). */
+  readonly schedulersNext: string;
+  /** Hash of what schedulers did: `<name>:fired`, `<name>:missed`, `<name>:lastId`, `<name>:lastAt`. */
+  readonly schedulersRuns: string;
   /** Sorted set of dead-lettered job ids, scored by time of death (ms). */
   readonly dead: string;
   /** Sorted set of completed job ids (the bounded history), scored by completion time (ms). */
@@ -59,6 +69,11 @@ export function queueKeys(namespace: string): QueueKeys {
     wake: (queue: string) => `${prefix}q:${queue}:wake`,
     active: (queue: string) => `${prefix}q:${queue}:active`,
     delayed: (queue: string) => `${prefix}q:${queue}:delayed`,
+    controls: (queue: string) => `${prefix}q:${queue}:controls`,
+    rate: (queue: string) => `${prefix}q:${queue}:rate`,
+    schedulers: `${prefix}schedulers`,
+    schedulersNext: `${prefix}schedulers:next`,
+    schedulersRuns: `${prefix}schedulers:runs`,
     dead: `${prefix}dead`,
     done: `${prefix}done`,
     queues: `${prefix}queues`,

@@ -26,6 +26,16 @@ export const MAX_ATTEMPTS_LIMIT = 1000;
 /** The longest a job may run: Lambda's own limit of 15 minutes. */
 export const MAX_JOB_TIMEOUT_MS = 900_000;
 
+/** The longest a job may be delayed (`delayMs`, or a `runAt` this far ahead): one year. */
+export const MAX_DELAY_MS = 365 * 86_400_000;
+/** `runAt`: an RFC 3339 timestamp with its offset (`2026-12-03T10:00:00Z`, `…+01:00`), fractions allowed. */
+export const RUN_AT_PATTERN = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** A processor's result kept on a completed job, as JSON (QUEUE_MAX_RESULT_BYTES): larger results are not kept. */
+export const DEFAULT_MAX_RESULT_BYTES = 16 * 1024;
+/** A progress report, as JSON: a number from 0 to 100 or a small value such as `{ "done": 3, "of": 10 }`. */
+export const MAX_PROGRESS_BYTES = 1024;
+
 /** The most jobs one enqueueBatch call takes when a queue names no limit of its own. */
 export const DEFAULT_MAX_BATCH_SIZE = 1000;
 /** The functions' default for a POST /jobs/batch (QUEUE_MAX_BATCH_SIZE), and the stack's request model. */

@@ -1,6 +1,6 @@
 import type { BackoffPolicy } from './backoff';
 import { QueueArgumentError } from './errors';
-import { DEFAULT_MAX_BATCH_SIZE, MAX_ATTEMPTS_LIMIT, MAX_JOB_TIMEOUT_MS, NAME_PATTERN } from './limits';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_RESULT_BYTES, MAX_ATTEMPTS_LIMIT, MAX_JOB_TIMEOUT_MS, NAME_PATTERN } from './limits';
 
 export interface HistoryPolicy {
   /** Most completed jobs kept (0 keeps none). */
@@ -20,6 +20,8 @@ export interface QueueOptions {
   defaultQueue?: string;
   /** Largest payload, as UTF-8 JSON. Default 256 KiB. */
   maxPayloadBytes?: number;
+  /** Largest processor result kept on a completed job, as UTF-8 JSON. Default 16 KiB. */
+  maxResultBytes?: number;
   /** Largest batch for enqueue. Default 1000. */
   maxBatchSize?: number;
   /** Attempts of a job that names none. Default 3. */
@@ -52,6 +54,7 @@ export interface ResolvedQueueOptions {
   readonly defaultQueue: string;
   readonly maxPayloadBytes: number;
   readonly maxBatchSize: number;
+  readonly maxResultBytes: number;
   readonly defaultMaxAttempts: number;
   readonly maxTimeoutMs: number;
   readonly idempotencyTtlMs: number;
@@ -93,6 +96,7 @@ export function resolveQueueOptions(options: QueueOptions = {}): ResolvedQueueOp
     defaultQueue,
     maxPayloadBytes: positiveInt('maxPayloadBytes', options.maxPayloadBytes ?? 256 * 1024),
     maxBatchSize: positiveInt('maxBatchSize', options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE),
+    maxResultBytes: positiveInt('maxResultBytes', options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES, 0),
     defaultMaxAttempts: positiveInt('defaultMaxAttempts', options.defaultMaxAttempts ?? 3),
     maxTimeoutMs: positiveInt('maxTimeoutMs', options.maxTimeoutMs ?? MAX_JOB_TIMEOUT_MS),
     idempotencyTtlMs: positiveInt('idempotencyTtlMs', options.idempotencyTtlMs ?? 86_400_000),

@@ -18,6 +18,17 @@ export interface JobInput {
   timeoutMs?: number;
   idempotencyKey?: string;
   trace?: TraceCarrier;
+  /** Wait this long (ms) before the job becomes due. Not with `runAt`. */
+  delayMs?: number;
+  /** When the job becomes due: an RFC 3339 timestamp. Not with `delayMs`. */
+  runAt?: string;
+}
+
+/** The job scheduler that made a job, and for which occurrence. */
+export interface ScheduledBy {
+  readonly name: string;
+  /** The occurrence (ms since epoch). */
+  readonly at: number;
 }
 
 /** The immutable part of a job, fixed at enqueue. */
@@ -35,6 +46,11 @@ export interface JobSpec<P = unknown> {
   readonly createdAt: number;
   readonly idempotencyKey?: string;
   readonly trace: TraceCarrier;
+  /** The delay asked for at enqueue (ms). */
+  readonly delayMs?: number;
+  /** The time asked for at enqueue (ms since epoch). */
+  readonly runAt?: number;
+  readonly scheduler?: ScheduledBy;
 }
 
 export interface Job<P = unknown> extends JobSpec<P> {
@@ -57,6 +73,8 @@ export interface EnqueueResult {
   readonly duplicate: boolean;
   /** The job; for a duplicate, the original — or null once the original left the completed history. */
   readonly job: Job | null;
+  /** When a delayed job becomes due (server ms); null when it was ready at once. */
+  readonly runAt: number | null;
 }
 
 export interface DequeueOptions {
@@ -70,6 +88,16 @@ export interface DequeueOptions {
   leaseMs?: number;
   /** Aborting ends a wait early with whatever was taken (nothing). */
   signal?: AbortSignal;
+  /** Told, after each try, which queues a control held back with jobs waiting (none: not called). */
+  onHeld?: (held: readonly HeldBack[]) => void;
+}
+
+/** What holds a queue's waiting jobs back: it is paused, at its concurrency limit, or out of its rate. */
+export type HoldReason = 'paused' | 'concurrency' | 'rate';
+
+export interface HeldBack {
+  readonly queue: string;
+  readonly reason: HoldReason;
 }
 
 export interface NackOptions {
@@ -97,7 +125,7 @@ export interface FailureRecord {
   readonly at: number;
 }
 
-export type JobState = 'waiting' | 'active' | 'delayed' | 'dead' | 'completed' | 'unknown';
+export type JobState = 'waiting' | 'active' | 'delayed' | 'dead' | 'completed' | 'cancelled' | 'unknown';
 
 export interface JobInfo {
   readonly state: JobState;
@@ -111,6 +139,16 @@ export interface JobInfo {
   readonly failures: readonly FailureRecord[];
   /** Times the job was requeued from the dead-letter queue. */
   readonly requeues: number;
+  /** When the latest attempt started (server ms). */
+  readonly startedAt?: number;
+  /** Completed, dead-lettered or cancelled: when (server ms). */
+  readonly finishedAt?: number;
+  /** The latest progress its processor reported (JSON value). */
+  readonly progress?: unknown;
+  /** The processor's result, when completed and kept (JSON value). */
+  readonly result?: unknown;
+  /** Why a result was not kept (too large, not JSON). */
+  readonly resultOmitted?: string;
 }
 
 export interface QueueCounters {
@@ -121,6 +159,7 @@ export interface QueueCounters {
   readonly deadLettered: number;
   readonly requeued: number;
   readonly purged: number;
+  readonly cancelled: number;
 }
 
 export interface PriorityStats {
@@ -138,8 +177,42 @@ export interface QueueStatsEntry {
   readonly oldestAgeMs: number | null;
   readonly priorities: readonly PriorityStats[];
   readonly counters: QueueCounters;
+  readonly paused: PauseRecord | null;
+  readonly limits: QueueLimits;
+  /** What holds its waiting jobs back right now, if anything. */
+  readonly heldBack: HoldReason | null;
+  /** The current rate window, when the queue has a rate. */
+  readonly rateWindow?: { readonly used: number; readonly resetsInMs: number };
 }
 
+/** Why and by whom a queue was paused. */
+export interface PauseRecord {
+  readonly reason: string;
+  /** ISO 8601. */
+  readonly at: string;
+  readonly by: string;
+}
+
+/** A queue's limits, over every consumer together; null where none is set. */
+export interface QueueLimits {
+  /** Most of its jobs in flight at once (leased: running or prefetched). */
+  readonly concurrency: number | null;
+  /** Most of its jobs started per window of `perMs`. */
+  readonly rate: { readonly max: number; readonly perMs: number } | null;
+}
+
+export interface QueueControls {
+  readonly queue: string;
+  readonly paused: PauseRecord | null;
+  readonly limits: QueueLimits;
+}
+
+/** A cancelled job: when, and the state it was cancelled from (null: it had been cancelled before). */
+export interface CancelResult {
+  readonly id: string;
+  readonly cancelledAt: number;
+  readonly from: 'waiting' | 'delayed' | null;
+}
 export interface QueueStats {
   /** Server time (ms) of the snapshot. */
   readonly now: number;

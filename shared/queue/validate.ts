@@ -1,9 +1,17 @@
 import { JobValidationError, PayloadTooLargeError } from './errors';
 import { fieldPath, RESERVED_FIELD_NAMES } from './field-names';
 import { newJobId } from './ids';
-import { IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_PATTERN, JOB_TYPE_PATTERN, MAX_ATTEMPTS_LIMIT, NAME_PATTERN } from './limits';
+import {
+  IDEMPOTENCY_KEY_MAX,
+  IDEMPOTENCY_KEY_PATTERN,
+  JOB_TYPE_PATTERN,
+  MAX_ATTEMPTS_LIMIT,
+  MAX_DELAY_MS,
+  NAME_PATTERN,
+  RUN_AT_PATTERN,
+} from './limits';
 import type { ResolvedQueueOptions } from './options';
-import type { Job, JobSpec, TraceCarrier } from './types';
+import type { Job, JobSpec, ScheduledBy, TraceCarrier } from './types';
 
 /** A validated job, ready for the enqueue script: the job as it will be returned, and its spec serialized once. */
 export interface PreparedJob {
@@ -23,6 +31,8 @@ const FIELDS = new Set([
   'timeoutMs',
   'idempotencyKey',
   'trace',
+  'delayMs',
+  'runAt',
 ]);
 const CARRIER_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_CARRIER_ENTRIES = 16;
@@ -89,6 +99,22 @@ function validateCarrier(field: string, value: unknown): TraceCarrier {
   return carrier;
 }
 
+/** `delayMs` or `runAt` (not both) onto the spec; a delay of 0 is no delay. */
+function schedule(spec: Record<string, unknown>, input: Record<string, unknown>, at: string, now: number): void {
+  if (input.delayMs !== undefined && input.runAt !== undefined)
+    throw new JobValidationError(at + 'runAt', 'give delayMs or runAt, not both');
+  if (input.delayMs !== undefined) {
+    const delayMs = integerIn(at + 'delayMs', input.delayMs, 0, MAX_DELAY_MS);
+    if (delayMs > 0) spec.delayMs = delayMs;
+    return;
+  }
+  const runAt = input.runAt;
+  const ms = typeof runAt === 'string' && RUN_AT_PATTERN.test(runAt) ? Date.parse(runAt) : NaN;
+  if (!Number.isFinite(ms)) throw new JobValidationError(at + 'runAt', 'must be an RFC 3339 timestamp such as 2026-12-03T10:00:00Z');
+  if (ms > now + MAX_DELAY_MS) throw new JobValidationError(at + 'runAt', `must be at most ${MAX_DELAY_MS / 86_400_000} days ahead`);
+  spec.runAt = ms; // in the past: due at once
+}
+
 /**
  * What a caller adds to a job beside the input it was given (the enqueue function: its span's carrier and
  * the request's idempotency key), so the input is never copied to carry them; they win over the input's.
@@ -96,6 +122,9 @@ function validateCarrier(field: string, value: unknown): TraceCarrier {
 export interface JobExtras {
   readonly trace?: TraceCarrier;
   readonly idempotencyKey?: string;
+  /** The job scheduler making this job (its occurrence), and the id it chose for it. */
+  readonly scheduler?: ScheduledBy;
+  readonly id?: string;
 }
 
 /**
@@ -125,7 +154,7 @@ export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '
 
   const trace = extras?.trace ?? input.trace;
   const spec: Omit<JobSpec, 'payload'> & { payload?: unknown } = {
-    id: newJobId(now),
+    id: extras?.id ?? newJobId(now),
     queue,
     priority,
     type,
@@ -146,6 +175,8 @@ export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '
   }
   if (input.filesize !== undefined) s.filesize = integerIn(at + 'filesize', input.filesize, 0, Number.MAX_SAFE_INTEGER);
   if (input.timeoutMs !== undefined) s.timeoutMs = integerIn(at + 'timeoutMs', input.timeoutMs, 1, options.maxTimeoutMs);
+  if (input.delayMs !== undefined || input.runAt !== undefined) schedule(s, input, at, now);
+  if (extras?.scheduler) s.scheduler = extras.scheduler;
   const idempotencyKey = extras?.idempotencyKey ?? input.idempotencyKey;
   if (idempotencyKey !== undefined) {
     if (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {

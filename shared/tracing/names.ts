@@ -16,9 +16,12 @@ export const SpanNames = {
   invoke: (functionName: string) => `invoke ${functionName}` as const,
   /** The dlq function publishing a dead-letter summary. */
   snsPublish: 'sns publish',
+  /** A producer cancelling a waiting or delayed job: in the job's own trace, linked to the request. */
+  cancel: 'queue.cancel',
 } as const;
 
-export type AdminOperation = 'stats' | 'peek' | 'info' | 'purge' | 'requeue' | 'audit';
+export type AdminOperation =
+  'stats' | 'peek' | 'info' | 'purge' | 'requeue' | 'audit' | 'pause' | 'resume' | 'limits' | 'schedulers' | 'schedule' | 'unschedule';
 
 export const Attr = {
   // queue.*
@@ -35,6 +38,16 @@ export const Attr = {
   jobPriority: 'job.priority',
   jobRetries: 'job.retries',
   jobCreationTime: 'job.creation_time',
+  /** A delayed job: the delay asked for (ms), or the time asked for (ISO 8601). */
+  jobDelayMs: 'job.delay_ms',
+  jobRunAt: 'job.run_at',
+  // scheduler.* — a job made by a job scheduler: its name, the occurrence (ISO 8601), occurrences skipped
+  schedulerName: 'scheduler.name',
+  schedulerOccurrence: 'scheduler.occurrence',
+  schedulerMissed: 'scheduler.missed',
+  // A control held the queue's jobs back before this dequeue took one: which (paused, concurrency, rate), how long (ms)
+  queueHeldBackReason: 'queue.held_back.reason',
+  queueHeldBackMs: 'queue.held_back.duration_ms',
   workerId: 'worker.id',
   processingDurationMs: 'processing.duration_ms',
   processingSuccess: 'processing.success',
@@ -57,6 +70,12 @@ export const Events = {
   processingFailed: 'job.processing.failed',
   retrying: 'job.retrying',
   deadLettered: 'job.dead_lettered',
+  /** A processor reported progress (attribute `progress`: the number, or the JSON value as text). */
+  progress: 'job.progress',
+  /** The job was cancelled before it ran (on the `queue.cancel` span). */
+  cancelled: 'job.cancelled',
+  /** A control started holding a queue's waiting jobs back from this poller (on the invocation span). */
+  heldBack: 'queue.held_back',
 } as const;
 
 /** Attributes of those events. */
@@ -68,6 +87,9 @@ export const EventAttr = {
   reason: 'reason',
   retryAt: 'retry.at',
   errorMessage: 'error.message',
+  progress: 'progress',
+  /** The state a cancelled job was cancelled from (waiting, delayed). */
+  from: 'from',
 } as const;
 
 export const MetricNames = {

@@ -470,3 +470,121 @@ describe('admin function: routing', () => {
     expect(JSON.parse(response.body).jobs).toHaveLength(1);
   });
 });
+
+describe('admin function: queue controls and job schedulers', () => {
+  it('pauses and resumes a queue with a reason, audited, shown in stats, in admin.pause and admin.resume spans', async () => {
+    await tracedJob();
+    const paused = await call('/admin/queues/{queue}/pause', {
+      method: 'POST',
+      params: { queue: 'default' },
+      body: { reason: 'bad deploy of the mailer' },
+    });
+    expect(paused.status).toBe(200);
+    expect(paused.body).toMatchObject({ queue: 'default', changed: true, paused: { reason: 'bad deploy of the mailer', by: OPERATOR } });
+    expect(paused.body.auditId).toEqual(expect.any(String));
+    expectAdminSpanUnderInvocation('pause', 'POST /admin/queues/{queue}/pause');
+    const stats = await call('/admin/stats');
+    expect(stats.body.queues[0]).toMatchObject({ name: 'default', waiting: 1, heldBack: 'paused', paused: { by: OPERATOR } });
+    expect(await rt.queue.dequeue()).toEqual([]);
+    const noReason = await call('/admin/queues/{queue}/resume', { method: 'POST', params: { queue: 'default' }, body: {} });
+    expect([noReason.status, noReason.body.field]).toEqual([400, 'reason']);
+    const resumed = await call('/admin/queues/{queue}/resume', {
+      method: 'POST',
+      params: { queue: 'default' },
+      body: { reason: 'mailer fixed' },
+    });
+    expect(resumed.body).toMatchObject({ changed: true, paused: null });
+    expect(await rt.queue.dequeue()).toHaveLength(1);
+    expect((await auditStream()).map((r) => [r.operation, r.target, r.reason, r.principal])).toEqual([
+      ['resume', 'queue:default', 'mailer fixed', OPERATOR],
+      ['pause', 'queue:default', 'bad deploy of the mailer', OPERATOR],
+    ]);
+  });
+
+  it('sets and lifts a queue’s limits, naming the field at fault', async () => {
+    const set = await call('/admin/queues/{queue}/limits', {
+      method: 'PUT',
+      params: { queue: 'mail' },
+      body: { concurrency: 5, rate: { max: 100, perMs: 60_000 }, reason: 'the mail provider allows 100 a minute' },
+    });
+    expect(set.status).toBe(200);
+    expect(set.body.limits).toEqual({ concurrency: 5, rate: { max: 100, perMs: 60_000 } });
+    expect((await call('/admin/stats')).body.queues.find((q: { name: string }) => q.name === 'mail').limits).toEqual(set.body.limits);
+    for (const [body, field] of [
+      [{ concurrency: 0, reason: 'too low' }, 'concurrency'],
+      [{ rate: { max: 5 }, reason: 'no window' }, 'rate.perMs'],
+      [{ rate: { max: 5, perMs: 10, burst: 3 }, reason: 'a stray field' }, 'rate.burst'],
+      [{ concurrency: 3 }, 'reason'],
+    ] as const) {
+      const refused = await call('/admin/queues/{queue}/limits', { method: 'PUT', params: { queue: 'mail' }, body });
+      expect([refused.status, refused.body.field]).toEqual([400, field]);
+    }
+    const lifted = await call('/admin/queues/{queue}/limits', {
+      method: 'PUT',
+      params: { queue: 'mail' },
+      body: { reason: 'provider upgraded' },
+    });
+    expect(lifted.body.limits).toEqual({ concurrency: null, rate: null });
+    const [latest, first] = await auditStream();
+    expect([latest!.operation, latest!.detail, first!.detail]).toEqual([
+      'limits',
+      '{"concurrency":null,"rate":null}',
+      '{"concurrency":5,"rate":{"max":100,"perMs":60000}}',
+    ]);
+  });
+
+  it('creates, reads, lists, replaces and deletes job schedulers, audited without their payload', async () => {
+    const body = {
+      cron: '0 6 * * 1-5',
+      timezone: 'Europe/Berlin',
+      job: { type: 'noop', payload: { token: 's3cr3t' } },
+      reason: 'weekday digest',
+    };
+    const created = await call('/admin/schedulers/{name}', { method: 'PUT', params: { name: 'digest' }, body });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({
+      created: true,
+      scheduler: { name: 'digest', cron: '0 6 * * 1-5', timezone: 'Europe/Berlin', fired: 0 },
+    });
+    expect(Date.parse(created.body.scheduler.nextAt)).not.toBeNaN();
+    expectAdminSpanUnderInvocation('schedule', 'PUT /admin/schedulers/{name}');
+    expect((await call('/admin/schedulers/{name}', { params: { name: 'digest' } })).body).toMatchObject({ name: 'digest' });
+    const replaced = await call('/admin/schedulers/{name}', {
+      method: 'PUT',
+      params: { name: 'digest' },
+      body: { everyMs: 3_600_000, job: { type: 'noop' }, reason: 'hourly now' },
+    });
+    expect(replaced.body.created).toBe(false);
+    expect((await call('/admin/schedulers')).body.schedulers.map((s: { name: string; everyMs: number }) => [s.name, s.everyMs])).toEqual([
+      ['digest', 3_600_000],
+    ]);
+    const deleted = await call('/admin/schedulers/{name}', {
+      method: 'DELETE',
+      params: { name: 'digest' },
+      body: { reason: 'no longer needed' },
+    });
+    expect(deleted.body).toMatchObject({ deleted: true });
+    expect((await call('/admin/schedulers/{name}', { params: { name: 'digest' } })).status).toBe(404);
+    const records = await auditStream();
+    expect(records.map((r) => [r.operation, r.target])).toEqual([
+      ['unschedule', 'scheduler:digest'],
+      ['schedule', 'scheduler:digest'],
+      ['schedule', 'scheduler:digest'],
+    ]);
+    expect(JSON.stringify(records)).not.toContain('s3cr3t');
+  });
+
+  it('refuses a scheduler it could not run, naming the field', async () => {
+    for (const [body, field] of [
+      [{ cron: '* * * * * *', job: { type: 'noop' }, reason: 'six fields' }, 'cron'],
+      [{ cron: '0 6 * * *', timezone: 'Nowhere/City', job: { type: 'noop' }, reason: 'bad zone' }, 'timezone'],
+      [{ everyMs: 60_000, job: { type: 'slep' }, reason: 'typo in the type' }, 'job.type'],
+      [{ everyMs: 60_000, job: { type: 'noop', priority: 'urgent' }, reason: 'bad priority' }, 'job.priority'],
+      [{ everyMs: 60_000, reason: 'no job' }, 'job'],
+    ] as const) {
+      const refused = await call('/admin/schedulers/{name}', { method: 'PUT', params: { name: 'x' }, body });
+      expect([refused.status, refused.body.field]).toEqual([400, field]);
+    }
+    expect((await call('/admin/schedulers')).body.schedulers).toEqual([]);
+  });
+});

@@ -10,7 +10,8 @@ const PARENT = '00f067aa0ba902b7';
 let t: TestServices;
 let handler: ReturnType<typeof createEnqueueHandler>;
 beforeEach(() => {
-  t = testServices('producer', { TRACING_VIEWER: 'jaeger', TRACING_VIEWER_URL: 'http://localhost:16686' });
+  // This deployment's workers also run these types (JOB_TYPES), beside the built-in ones.
+  t = testServices('producer', { TRACING_VIEWER: 'jaeger', TRACING_VIEWER_URL: 'http://localhost:16686', JOB_TYPES: 'thumbnail,a,b,c' });
   handler = createEnqueueHandler({ tracing: t.tracing, runtime: t.runtime });
 });
 afterEach(() => t.close());
@@ -207,5 +208,109 @@ describe('enqueue function', () => {
     const rt = await down.runtime();
     // ioredis keeps the failed command's timeout timer (redis/ioredis#1535), so a test process may wait up to 2 s to exit.
     rt.redis.disconnect();
+  });
+});
+
+describe('enqueue function: job controls', () => {
+  const call = (method: string, path: string, body?: unknown) =>
+    handler(
+      apiGatewayEvent({
+        method,
+        path,
+        resource: path.startsWith('/jobs/') && path !== '/jobs/batch' ? '/jobs/{id}' : path,
+        pathParameters: { id: path.split('/')[2] ?? '' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+      lambdaContext({ functionName: 'tq-enqueue' }),
+    );
+
+  it('refuses a job type no processor runs, naming the field and the known types', async () => {
+    const response = await post({ type: 'slep' });
+    expect(response.statusCode).toBe(400);
+    expect(parse(response)).toEqual({
+      error: 'unknown_type',
+      field: 'type',
+      message: 'type: no processor runs job type "slep"; known types: a, b, c, fail, noop, sleep, thumbnail',
+    });
+    const batch = await post({ jobs: [{ type: 'noop' }, { type: 'slep' }] }, { path: '/jobs/batch' });
+    expect(parse(batch)).toMatchObject({ field: 'jobs[1].type' });
+    const rt = await t.runtime();
+    expect((await rt.admin.stats()).totals.waiting).toBe(0);
+  });
+
+  it('accepts any type where the workers are elsewhere (JOB_TYPES=*)', async () => {
+    const open = testServices('producer', { JOB_TYPES: '*' });
+    const anyType = createEnqueueHandler({ tracing: open.tracing, runtime: open.runtime });
+    const response = await anyType(
+      apiGatewayEvent({ method: 'POST', path: '/jobs', body: JSON.stringify({ type: 'resize-elsewhere' }) }),
+      lambdaContext({ functionName: 'tq-enqueue' }),
+    );
+    await open.close();
+    expect(response.statusCode).toBe(202);
+  });
+
+  it('answers a delayed job with when it runs, and puts the delay on its enqueue span', async () => {
+    const response = await post({ type: 'noop', delayMs: 60_000 });
+    expect(response.statusCode).toBe(202);
+    const body = parse(response);
+    const status = parse(await call('GET', `/jobs/${String(body.id)}`));
+    expect(status).toMatchObject({ state: 'delayed', runAt: body.runAt });
+    expect(Date.parse(String(body.runAt)) - Date.parse(String(status.enqueuedAt))).toBe(60_000);
+    expect(t.span('queue.enqueue', TRACE_ID)!.attributes['job.delay_ms']).toBe(60_000);
+    const both = await post({ type: 'noop', delayMs: 5, runAt: '2030-01-01T00:00:00Z' });
+    expect(both.statusCode).toBe(400);
+    expect(parse(both)).toMatchObject({ field: 'runAt' });
+  });
+
+  it('tells a producer its job’s state, attempts, times, result and trace', async () => {
+    const { id } = parse(await post({ type: 'noop' })) as { id: string };
+    const rt = await t.runtime();
+    const [job] = await rt.queue.dequeue();
+    await rt.queue.tryAck(job!, { thumbnail: 's3://b/t.png' });
+    const response = await call('GET', `/jobs/${id}`);
+    expect(response.statusCode).toBe(200);
+    const status = parse(response);
+    expect(status).toMatchObject({
+      id,
+      type: 'noop',
+      state: 'completed',
+      attempts: 1,
+      maxAttempts: 3,
+      lastError: null,
+      result: { thumbnail: 's3://b/t.png' },
+      traceId: TRACE_ID,
+      traceUrl: `http://localhost:16686/trace/${TRACE_ID}`,
+    });
+    for (const field of ['createdAt', 'enqueuedAt', 'startedAt', 'finishedAt']) expect(Date.parse(String(status[field]))).not.toBeNaN();
+  });
+
+  it('answers 404 with a clear message for an unknown id, and 400 for something that is not an id', async () => {
+    const unknown = await call('GET', '/jobs/01HZZZZZZZZZZZZZZZZZZZZZZZ');
+    expect(unknown.statusCode).toBe(404);
+    expect(parse(unknown).message).toMatch(/^job 01HZZZZZZZZZZZZZZZZZZZZZZZ not found: unknown, or no longer kept/);
+    const bad = await call('GET', '/jobs/not-an-id');
+    expect(bad.statusCode).toBe(400);
+    expect(parse(bad)).toMatchObject({ field: 'id' });
+  });
+
+  it('cancels a waiting job in its own trace, and refuses one that runs with 409 naming the state', async () => {
+    const waiting = parse(await post({ type: 'noop', delayMs: 600_000 })) as { id: string };
+    const running = parse(await post({ type: 'noop' }, { headers: { traceparent: '' } })) as { id: string };
+    const rt = await t.runtime();
+    await rt.queue.dequeue();
+    const cancelled = await call('DELETE', `/jobs/${waiting.id}`);
+    expect(cancelled.statusCode).toBe(200);
+    expect(parse(cancelled)).toMatchObject({ id: waiting.id, state: 'cancelled' });
+    expect(parse(await call('GET', `/jobs/${waiting.id}`)).state).toBe('cancelled');
+    const span = t.span('queue.cancel', TRACE_ID)!;
+    expect(span.parentSpanContext?.spanId).toBe(t.span('queue.enqueue', TRACE_ID)!.spanContext().spanId);
+    expect(span.events.map((e) => [e.name, e.attributes])).toEqual([['job.cancelled', { from: 'delayed' }]]);
+    const refused = await call('DELETE', `/jobs/${running.id}`);
+    expect(refused.statusCode).toBe(409);
+    expect(parse(refused)).toEqual({
+      error: 'conflict',
+      state: 'active',
+      message: `job ${running.id} is active: only a waiting or delayed job can be cancelled`,
+    });
   });
 });

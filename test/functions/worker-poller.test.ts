@@ -59,7 +59,7 @@ describe('worker-poller function', () => {
     const { enqueue, poller } = setup();
     await enqueue(enqueueBody({ type: 'noop', filepath: '/in/a.txt' }), lambdaContext({ functionName: 'tq-enqueue' }));
     const summary = await poller(scheduledEvent(), lambdaContext({ functionName: 'tq-poller' }));
-    expect(summary).toEqual({ processed: 1, succeeded: 1, retried: 0, deadLettered: 0, failed: 0, fannedOut: 0 });
+    expect(summary).toEqual({ processed: 1, succeeded: 1, retried: 0, deadLettered: 0, failed: 0, fannedOut: 0, scheduled: 0 });
 
     const spans = ofTrace();
     const enqueueSpan = named(spans, 'queue.enqueue')[0]!;
@@ -212,5 +212,86 @@ describe('worker-poller function', () => {
     expect(children).toHaveLength(3);
     for (const child of children) expect(child.spanContext().traceId).toBe(scheduled.spanContext().traceId);
     expect(trace.getActiveSpan()).toBeUndefined();
+  });
+});
+
+describe('worker-poller function: job controls', () => {
+  it('enqueues a due scheduler occurrence once per scheduled run, as a trace of its own with the scheduler’s name', async () => {
+    const { poller } = setup();
+    const rt = await t.runtime();
+    const { JobSchedulers } = await import('../../shared/queue/schedulers');
+    const schedulers = new JobSchedulers(rt.redis, rt.config.queue);
+    // Created an hour ago (a controlled clock): its occurrences since then are due.
+    await schedulers.set({ name: 'hourly-report', everyMs: 600_000, job: { type: 'noop' } }, Date.now() - 3_600_000);
+    const first = await poller(scheduledEvent(), lambdaContext({ functionName: 'tq-poller' }));
+    expect(first).toMatchObject({ scheduled: 1, processed: 1, succeeded: 1 });
+    // A fanned-out poller fires nothing, and the next scheduled run finds nothing due yet.
+    expect((await poller({ fanOut: true }, lambdaContext({ functionName: 'tq-poller' }))).scheduled).toBe(0);
+    expect((await poller(scheduledEvent(), lambdaContext({ functionName: 'tq-poller' }))).scheduled).toBe(0);
+    expect(await schedulers.get('hourly-report')).toMatchObject({ fired: 1, missed: 5 });
+
+    const enqueueSpan = t.span('queue.enqueue')!;
+    expect(enqueueSpan.parentSpanContext).toBeUndefined();
+    expect(enqueueSpan.attributes).toMatchObject({ 'scheduler.name': 'hourly-report', 'scheduler.missed': 5 });
+    const invocation = t.spans().find((s) => s.name === 'tq-poller')!;
+    expect(enqueueSpan.links.map((l) => l.context.spanId)).toEqual([invocation.spanContext().spanId]);
+    const ownTrace = ofTrace(enqueueSpan.spanContext().traceId);
+    expect(named(ownTrace, 'job.process')[0]!.attributes['scheduler.name']).toBe('hourly-report');
+    expect(named(ownTrace, 'queue.dequeue')[0]!.attributes['scheduler.occurrence']).toBe(enqueueSpan.attributes['scheduler.occurrence']);
+  });
+
+  it('keeps a processor’s result and progress on the job, with a job.progress event on its process span', async () => {
+    t = testServices('consumer', {
+      POLLER_IDLE_MS: '150',
+      POLLER_WAIT_MS: '50',
+      POLLER_FANOUT_BACKLOG: '0',
+      POLLER_JOB_TIMEOUT_MS: '2000',
+      POLLER_SAFETY_MARGIN_MS: '100',
+    });
+    const poller = createPollerHandler({
+      tracing: t.tracing,
+      runtime: t.runtime,
+      lambda: () => t.lambda(),
+      processors: {
+        report: async (_job, context) => {
+          await context.progress(50);
+          await context.progress({ pages: 3 });
+          return { pages: 3, url: 's3://reports/r.pdf' };
+        },
+      },
+    });
+    const rt = await t.runtime();
+    const { id } = await rt.queue.enqueue({ type: 'report' });
+    await poller(scheduledEvent(), lambdaContext({ functionName: 'tq-poller' }));
+    expect(await rt.admin.info(id)).toMatchObject({
+      state: 'completed',
+      progress: { pages: 3 },
+      result: { pages: 3, url: 's3://reports/r.pdf' },
+    });
+    const process = t.span('job.process')!;
+    expect(process.events.filter((e) => e.name === 'job.progress').map((e) => e.attributes)).toEqual([
+      { progress: 50 },
+      { progress: '{"pages":3}' },
+    ]);
+  });
+
+  it('says on the dequeue span and the invocation when a limit held the queue back', async () => {
+    const { poller } = setup({ POLLER_CONCURRENCY: '4' });
+    const rt = await t.runtime();
+    await rt.admin.setLimits('default', { concurrency: 1, rate: null });
+    await rt.queue.enqueueBatch([
+      { type: 'sleep', payload: { ms: 20 } },
+      { type: 'sleep', payload: { ms: 20 } },
+    ]);
+    const summary = await poller(scheduledEvent(), lambdaContext({ functionName: 'tq-poller' }));
+    expect(summary.succeeded).toBe(2);
+    const [, second] = t.spans().filter((s) => s.name === 'queue.dequeue');
+    expect(second!.attributes['queue.held_back.reason']).toBe('concurrency');
+    expect(second!.attributes['queue.held_back.duration_ms']).toBeGreaterThanOrEqual(0);
+    const invocation = t.spans().find((s) => s.name === 'tq-poller')!;
+    expect(invocation.events.find((e) => e.name === 'queue.held_back')?.attributes).toEqual({
+      'queue.name': 'default',
+      'queue.held_back.reason': 'concurrency',
+    });
   });
 });

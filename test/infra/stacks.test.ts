@@ -184,10 +184,12 @@ describe('pipeline stack: API', () => {
     );
   });
 
-  it('authorizes POST /jobs, POST /jobs/batch and every /admin route with IAM', () => {
+  it('authorizes POST /jobs, POST /jobs/batch, GET and DELETE /jobs/{id} and every /admin route with IAM', () => {
     const methods = Object.values(propertiesOf(q.templates.pipeline, 'AWS::ApiGateway::Method'));
     expect(methods.map((m) => [m.HttpMethod, m.AuthorizationType]).sort()).toEqual([
       ['ANY', 'AWS_IAM'],
+      ['DELETE', 'AWS_IAM'],
+      ['GET', 'AWS_IAM'],
       ['POST', 'AWS_IAM'],
       ['POST', 'AWS_IAM'],
     ]);
@@ -202,15 +204,18 @@ describe('pipeline stack: API', () => {
     const job = models.find((m) => m.Name === 'Job')!.Schema;
     expect(job).toMatchObject({ $schema: 'http://json-schema.org/draft-04/schema#', required: ['type'], additionalProperties: false });
     expect(Object.keys(job.properties).sort()).toEqual([
+      'delayMs',
       'filepath',
       'filesize',
       'maxAttempts',
       'payload',
       'priority',
       'queue',
+      'runAt',
       'timeoutMs',
       'type',
     ]);
+    expect(job.properties.delayMs).toMatchObject({ type: 'integer', minimum: 0, maximum: 365 * 86_400_000 });
     expect(models.find((m) => m.Name === 'Batch')!.Schema.properties.jobs).toMatchObject({ type: 'array', minItems: 1, maxItems: 100 });
   });
 });

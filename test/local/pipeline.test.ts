@@ -1,16 +1,10 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import type { SpanNode, TraceTree } from '../../tools/local/traces/tree';
 import { QueueAdmin } from '../../shared/queue';
 import { connect } from '../support/redis';
 import { LOCAL_INVOKE_KEY_ID } from '../../tools/local/pipeline/names';
-import { adminTokenOf, eventually, rawRequest, startPipeline, type RunningPipeline } from '../support/local-pipeline';
-
-const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', '..', 'tools', 'cli', 'queue-admin.mjs');
+import { adminTokenOf, eventually, rawRequest, runCli, startPipeline, type RunningPipeline } from '../support/local-pipeline';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -57,17 +51,7 @@ function traceWhen(traceId: string, ready: (spans: SpanNode[]) => boolean): Prom
   );
 }
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-      env: { ...process.env, LOCAL_STATE_FILE: p.stateFile, QUEUE_ADMIN_URL: '', QUEUE_ADMIN_TOKEN: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(p, ...args);
 
 describe('npm start: the local pipeline', () => {
   it('turns a job sent with a traceparent into one trace with its enqueue, dequeue and process spans', async () => {

@@ -18,6 +18,11 @@ describe('key builder', () => {
     keys.counters,
     keys.idempotency('k'),
     keys.audit,
+    keys.controls('mail'),
+    keys.rate('mail'),
+    keys.schedulers,
+    keys.schedulersNext,
+    keys.schedulersRuns,
   ];
 
   it('puts every key of a namespace in one Redis Cluster slot', () => {
@@ -38,7 +43,7 @@ describe('key builder', () => {
     const lua = readFileSync(join(import.meta.dirname, '../../shared/queue/scripts/includes/keys.lua'), 'utf8');
     const redis = connect();
     const fromLua = await redis.eval(
-      `${lua}\nlocal p = ARGV[1]\nreturn { jobKey(p, 'ID'), waitKey(p, 'mail', 'high'), wakeKey(p, 'mail'), activeKey(p, 'mail'), delayedKey(p, 'mail'), idempotencyKey(p, 'k') }`,
+      `${lua}\nlocal p = ARGV[1]\nreturn { jobKey(p, 'ID'), waitKey(p, 'mail', 'high'), wakeKey(p, 'mail'), activeKey(p, 'mail'), delayedKey(p, 'mail'), idempotencyKey(p, 'k'), controlsKey(p, 'mail'), rateKey(p, 'mail') }`,
       0,
       keys.prefix,
     );
@@ -50,6 +55,8 @@ describe('key builder', () => {
       keys.active('mail'),
       keys.delayed('mail'),
       keys.idempotency('k'),
+      keys.controls('mail'),
+      keys.rate('mail'),
     ]);
   });
 });

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -112,4 +113,19 @@ export function rawRequest(
     req.once('error', reject);
     req.end(options.body);
   });
+}
+
+const CLI = join(ROOT, 'tools', 'cli', 'queue-admin.mjs');
+
+/** `queue-admin` against a running pipeline (its state file gives the URL and token), as a user runs it. */
+export async function runCli(p: RunningPipeline, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+      env: { ...process.env, LOCAL_STATE_FILE: p.stateFile, QUEUE_ADMIN_URL: '', QUEUE_ADMIN_TOKEN: '' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
 }

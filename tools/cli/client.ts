@@ -15,7 +15,7 @@ export class ApiError extends Error {
 /** One admin API call: path below the API's base URL (its stage included), JSON in and out. */
 export async function call(
   target: Target,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   query: Record<string, string> = {},
   body?: unknown,

@@ -1,6 +1,7 @@
 import type { PresentedInfo, PresentedJob } from '../../functions/admin/services/present';
 import type { AuditRecord } from '../../functions/admin/services/audit';
-import type { QueueStats } from '../../shared/queue';
+import type { QueueControls, QueueLimits, QueueStats } from '../../shared/queue';
+import type { SchedulerInfo } from '../../shared/queue/schedulers';
 import type { SpanNode, TraceTree } from '../local/traces/tree';
 
 /** Columns padded to their widest cell; numbers right-aligned. */
@@ -20,6 +21,15 @@ const age = (ms: number | null) =>
   ms === null ? '-' : ms < 1000 ? `${ms}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 60_000)}m`;
 const time = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());
 
+/** A queue's limits in a few characters: `conc 5, 100/60s`, or `-`. */
+export function formatLimits(limits: QueueLimits): string {
+  const parts = [
+    ...(limits.concurrency !== null ? [`conc ${limits.concurrency}`] : []),
+    ...(limits.rate ? [`${limits.rate.max}/${age(limits.rate.perMs)}`] : []),
+  ];
+  return parts.length ? parts.join(', ') : '-';
+}
+
 export function formatStats(s: QueueStats): string {
   const rows = s.queues.map((q) => [
     q.name,
@@ -28,9 +38,11 @@ export function formatStats(s: QueueStats): string {
     q.delayed,
     age(q.oldestAgeMs),
     q.priorities.map((p) => `${p.name}:${p.waiting}`).join(' '),
+    formatLimits(q.limits),
+    q.paused ? 'paused' : q.heldBack ? `held (${q.heldBack})` : 'running',
   ]);
   return [
-    table(['queue', 'waiting', 'active', 'delayed', 'oldest', 'by priority'], rows),
+    table(['queue', 'waiting', 'active', 'delayed', 'oldest', 'by priority', 'limits', 'state'], rows),
     '',
     `total waiting ${s.totals.waiting}, active ${s.totals.active}, delayed ${s.totals.delayed}; dead letters ${s.dead}; completed (kept) ${s.completedHistory}`,
   ].join('\n');
@@ -91,4 +103,24 @@ export function formatTree(tree: TraceTree): string {
   };
   for (const root of tree.spans) walk(root, 0);
   return lines.join('\n');
+}
+
+export function formatControls(c: QueueControls & { changed?: boolean }): string {
+  const state = c.paused ? `paused since ${c.paused.at} by ${c.paused.by}: ${c.paused.reason}` : 'running';
+  return `queue ${c.queue}: ${state}; limits ${formatLimits(c.limits)}${c.changed === false ? ' (unchanged)' : ''}`;
+}
+
+export function formatSchedulers(list: readonly SchedulerInfo[]): string {
+  if (list.length === 0) return '(no schedulers)';
+  const rows = list.map((s) => [
+    s.name,
+    s.cron ? `${s.cron}${s.timezone ? ` (${s.timezone})` : ''}` : `every ${age(s.everyMs ?? 0)}`,
+    s.job.type,
+    s.job.queue ?? 'default',
+    s.nextAt ?? '-',
+    s.fired,
+    s.missed,
+    s.last ? `${s.last.jobId} at ${s.last.at}` : '-',
+  ]);
+  return table(['scheduler', 'when', 'type', 'queue', 'next', 'fired', 'missed', 'last'], rows);
 }

@@ -5,6 +5,7 @@ import type { TraceTree } from '../local/traces/tree';
 import type { QueueStats } from '../../shared/queue';
 import type { ActionPlatform } from '../../shared/tracing';
 import { ApiError, call } from './client';
+import { runControl, type ControlFlags } from './controls';
 import { formatAudit, formatDeadLetters, formatInfo, formatJobs, formatStats, formatTrace, formatTree } from './format';
 import { resolveTarget, UsageError, type Target } from './target';
 
@@ -18,6 +19,15 @@ const HELP = `queue-admin <command> [options]
                                           delete every job of a queue, the dead letters, or everything
   requeue (--all | <jobId>…) [--reason "…"]
                                           move dead letters back to their queues
+  pause <queue> --reason "…"              stop pollers taking from a queue (it keeps accepting jobs)
+  resume <queue> --reason "…"             let pollers take from it again
+  limits <queue> [--concurrency N|none] [--rate N/duration|none] --reason "…"
+                                          a queue's limits over every poller (left out: none)
+  schedulers [list]                       job schedulers: when, next occurrence, fired, missed
+  schedulers get <name>
+  schedulers set <name> (--cron "m h dom mon dow" [--timezone Europe/Berlin] | --every 5m)
+                 --type T [--queue Q] [--priority P] [--payload JSON] [--attempts N] --reason "…"
+  schedulers delete <name> --reason "…"
   audit [-n N]                            the newest N admin operations (default 50)
   trace <jobId>                           a job's trace: id, URL, copy/open commands (and the span tree locally)
 
@@ -32,7 +42,7 @@ options
 A deployed API is called with SigV4 and the standard AWS credential chain; the local one with its admin
 token (QUEUE_ADMIN_TOKEN, or the state file npm start writes).`;
 
-interface Flags {
+interface Flags extends ControlFlags {
   url?: string;
   region?: string;
   platform?: string;
@@ -124,8 +134,11 @@ async function run(command: string, args: readonly string[], flags: Flags, targe
       const text = [`job ${id}`, formatTrace(info.job), ...(tree ? ['', formatTree(tree)] : [])].join('\n');
       return { json: { jobId: id, trace, ...(tree ? { tree } : {}) }, text };
     }
-    default:
-      throw new UsageError(`unknown command ${JSON.stringify(command)}; see queue-admin --help`);
+    default: {
+      const out = await runControl(command, args, flags, target);
+      if (!out) throw new UsageError(`unknown command ${JSON.stringify(command)}; see queue-admin --help`);
+      return out;
+    }
   }
 }
 
@@ -153,6 +166,16 @@ export async function main(argv: readonly string[]): Promise<number> {
         reason: { type: 'string' },
         yes: { type: 'boolean' },
         all: { type: 'boolean' },
+        concurrency: { type: 'string' },
+        rate: { type: 'string' },
+        cron: { type: 'string' },
+        timezone: { type: 'string' },
+        every: { type: 'string' },
+        type: { type: 'string' },
+        queue: { type: 'string' },
+        priority: { type: 'string' },
+        payload: { type: 'string' },
+        attempts: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }) as { values: Flags; positionals: string[] };

@@ -1,7 +1,7 @@
 import { errorFields, log } from '../../../shared/log';
 import type { Services } from '../../../shared/services';
 
-export type AuditedOperation = 'purge' | 'requeue';
+export type AuditedOperation = 'purge' | 'requeue' | 'pause' | 'resume' | 'limits' | 'schedule' | 'unschedule';
 
 /** Who asked for a destructive operation, as API Gateway's IAM authorisation established it. */
 export interface Actor {
@@ -19,8 +19,10 @@ export interface AuditRecord {
   readonly principal: string;
   readonly requestId?: string;
   readonly operation: AuditedOperation;
-  /** `queue:<name>`, `dlq`, `all` (purges); `dlq:ids`, `dlq:all` (requeues). */
+  /** `queue:<name>`, `dlq`, `all` (purges, pause, resume, limits); `dlq:ids`, `dlq:all` (requeues); `scheduler:<name>`. */
   readonly target: string;
+  /** What a control or scheduler was set to, as JSON (limits, a scheduler's definition). */
+  readonly detail?: string;
   /** '' when none was given (requeue). */
   readonly reason: string;
   /** Jobs removed or requeued; null for a failed operation, which may have acted on some before failing. */
@@ -41,6 +43,7 @@ function toFields(record: AuditRecord): string[] {
     ['requestId', record.requestId],
     ['operation', record.operation],
     ['target', record.target],
+    ['detail', record.detail],
     ['reason', record.reason],
     ['count', record.count === null ? undefined : String(record.count)],
     ['outcome', record.outcome],
@@ -60,6 +63,7 @@ function fromFields(id: string, flat: readonly string[]): AuditRecord {
     ...(f.has('requestId') ? { requestId: f.get('requestId') } : {}),
     operation: f.get('operation') as AuditedOperation,
     target: f.get('target') ?? '',
+    ...(f.has('detail') ? { detail: f.get('detail') } : {}),
     reason: f.get('reason') ?? '',
     count: f.has('count') ? Number(f.get('count')) : null,
     outcome: f.get('outcome') === 'failed' ? 'failed' : 'succeeded',

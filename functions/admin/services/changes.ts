@@ -5,7 +5,7 @@ import { AdminAttr, Attr, SpanNames, type AdminOperation } from '../../../shared
 import { writeAudit, type Actor, type AuditedOperation } from './audit';
 import { annotate, inAdminSpan } from './span';
 
-type ChangeRuntime = Pick<Services, 'tracing' | 'admin' | 'redis' | 'config'>;
+export type ChangeRuntime = Pick<Services, 'tracing' | 'admin' | 'redis' | 'config'>;
 
 export type PurgeTarget = { readonly queue: string } | 'dlq' | 'all';
 export type RequeueTarget = { readonly ids: readonly string[] } | { readonly all: true };
@@ -13,10 +13,11 @@ export type RequeueTarget = { readonly ids: readonly string[] } | { readonly all
 /** What a destructive operation answers: its result and the audit entry that records it. */
 export type Audited<T> = T & { readonly auditId: string | null };
 
-interface Change<T> {
+export interface Change<T> {
   readonly op: AuditedOperation & AdminOperation;
   readonly target: string;
   readonly attributes: Attributes;
+  readonly detail?: string;
   readonly run: (span: Span) => Promise<{ readonly result: T; readonly count: number }>;
 }
 
@@ -26,7 +27,7 @@ interface Change<T> {
  * attempt is on record too). The record is written after the work: a purge of everything would
  * otherwise delete the record of itself along with the audit stream.
  */
-function audited<T>(rt: ChangeRuntime, change: Change<T>, reason: string, actor: Actor): Promise<Audited<T>> {
+export function audited<T>(rt: ChangeRuntime, change: Change<T>, reason: string, actor: Actor): Promise<Audited<T>> {
   return inAdminSpan(rt.tracing, change.op, { [AdminAttr.target]: change.target, ...change.attributes }, async (span) => {
     const spanContext = span.spanContext();
     const record = {
@@ -35,6 +36,7 @@ function audited<T>(rt: ChangeRuntime, change: Change<T>, reason: string, actor:
       operation: change.op,
       target: change.target,
       reason,
+      ...(change.detail !== undefined ? { detail: change.detail } : {}),
       traceId: isSpanContextValid(spanContext) ? spanContext.traceId : null,
     };
     let done: { result: T; count: number };

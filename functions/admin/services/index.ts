@@ -3,3 +3,4 @@ export { purge, requeue, type Audited, type PurgeTarget, type RequeueTarget } fr
 export { jobTrace, presentInfo, presentJob, type JobTrace, type PresentedInfo, type PresentedJob } from './present';
 export { audit, deadLetters, info, peek, stats } from './reads';
 export { inAdminSpan } from './span';
+export { deleteScheduler, getScheduler, listSchedulers, pause, putScheduler, resume, setLimits } from './controls';

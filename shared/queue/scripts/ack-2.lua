@@ -6,12 +6,15 @@
   ARGV[2] history: most completed jobs kept
   ARGV[3] history: most age kept, ms (0 = no limit)
   ARGV[4] history: most records trimmed by age per call (and twice that, plus the jobs acked, by count)
-  ARGV[5..] pairs: job id, delivery (the lease token)
+  ARGV[5..] per job, 3 values: job id, delivery (the lease token), result: '' for none, the processor's
+            result as JSON, or `#` and why it was not kept (JSON never starts with `#`)
   Returns per job: 1 acknowledged, 0 lease lost (reaped, or redelivered to another consumer).
+  A queue with a concurrency limit is woken: a slot came free for the consumers it held back.
 ]]
 -- @include "keys"
 -- @include "now"
 -- @include "chunked"
+-- @include "wake"
 
 local prefix = ARGV[1]
 local keepCount = tonumber(ARGV[2])
@@ -22,10 +25,16 @@ local out = {}
 local perQueue = {}
 
 local done = {}
-for i = 5, #ARGV, 2 do
+for i = 5, #ARGV, 3 do
   local id = ARGV[i]
-  local f = redis.call('HMGET', jobKey(prefix, id), 'l', 'q')
+  local jk = jobKey(prefix, id)
+  local f = redis.call('HMGET', jk, 'l', 'q')
   if f[1] == ARGV[i + 1] and redis.call('ZREM', activeKey(prefix, f[2]), id) == 1 then
+    local result = ARGV[i + 2]
+    if result ~= '' then
+      if string.byte(result, 1) == 35 then redis.call('HSET', jk, 'rx', string.sub(result, 2)) -- '#'
+      else redis.call('HSET', jk, 'res', result) end
+    end
     done[#done + 1] = now
     done[#done + 1] = id
     perQueue[f[2]] = (perQueue[f[2]] or 0) + 1
@@ -35,7 +44,10 @@ for i = 5, #ARGV, 2 do
   end
 end
 if #done > 0 then callChunked('ZADD', KEYS[1], done, 2) end
-for queue, n in pairs(perQueue) do redis.call('HINCRBY', KEYS[2], queue .. ':completed', n) end
+for queue, n in pairs(perQueue) do
+  redis.call('HINCRBY', KEYS[2], queue .. ':completed', n)
+  if redis.call('HEXISTS', controlsKey(prefix, queue), 'concurrency') == 1 then wake(prefix, queue) end
+end
 
 -- Keep the history bounded: by count, then by age. Records are deleted with one variadic DEL.
 local function forget(ids, step)

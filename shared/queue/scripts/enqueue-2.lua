@@ -6,7 +6,9 @@
   ARGV[2] idempotency TTL, ms
   ARGV[3] deadline, epoch ms (0: none): arriving later, by this server's clock, the batch is refused whole
           with a TQ_TOO_LATE error, so a caller whose command timed out knows nothing was written
-  ARGV[4..] per job, 6 values: id, queue, priority, maxAttempts, idempotency key ('' for none), spec JSON
+  ARGV[4..] per job, 8 values: id, queue, priority, maxAttempts, idempotency key ('' for none), delay ms,
+          run-at epoch ms (0: none), spec JSON. A job with a delay or a future run-at waits in the queue's
+          delayed set (due at run-at, else now + delay): dequeue's housekeeping promotes it when due.
   Returns per job, 6 values: id, duplicate (0|1), attempts, enqueuedAt, spec JSON, lastError
   (spec JSON and lastError only for duplicates: the fields of the original job).
   Validation happened in the client and nothing below can fail on input, so no batch is half-written.
@@ -15,6 +17,7 @@
 -- @include "now"
 -- @include "wake"
 -- @include "chunked"
+-- @include "record"
 
 local prefix = ARGV[1]
 local ttl = ARGV[2]
@@ -27,8 +30,8 @@ local out = {}
 local perQueue = {}
 local lists, listOrder = {}, {} -- ids per waiting list, pushed with one variadic RPUSH each
 
-for i = 4, #ARGV, 6 do
-  local id, queue, priority, maxAttempts, idem, spec = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
+for i = 4, #ARGV, 8 do
+  local id, queue, priority, maxAttempts, idem, spec = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 7]
   local original = false
   if idem ~= '' then
     local ik = idempotencyKey(prefix, idem)
@@ -40,10 +43,16 @@ for i = 4, #ARGV, 6 do
     out[#out + 1] = original; out[#out + 1] = 1
     out[#out + 1] = f[1]; out[#out + 1] = f[2]; out[#out + 1] = f[3]; out[#out + 1] = f[4]
   else
-    redis.call('HSET', jobKey(prefix, id), 'd', spec, 'q', queue, 'p', priority, 'm', maxAttempts, 'a', 0, 'e', now)
-    local wk = waitKey(prefix, queue, priority)
-    if not lists[wk] then lists[wk] = {}; listOrder[#listOrder + 1] = wk end
-    lists[wk][#lists[wk] + 1] = id
+    writeJobRecord(prefix, id, spec, queue, priority, maxAttempts, now)
+    local runAt = tonumber(ARGV[i + 6])
+    local due = runAt > 0 and runAt or now + tonumber(ARGV[i + 5])
+    if due > now then
+      redis.call('ZADD', delayedKey(prefix, queue), due, id)
+    else
+      local wk = waitKey(prefix, queue, priority)
+      if not lists[wk] then lists[wk] = {}; listOrder[#listOrder + 1] = wk end
+      lists[wk][#lists[wk] + 1] = id
+    end
     perQueue[queue] = (perQueue[queue] or 0) + 1
     out[#out + 1] = id; out[#out + 1] = 0; out[#out + 1] = 0; out[#out + 1] = now
     out[#out + 1] = false; out[#out + 1] = false
@@ -54,6 +63,6 @@ for _, wk in ipairs(listOrder) do callChunked('RPUSH', wk, lists[wk], 1) end
 for queue, n in pairs(perQueue) do
   redis.call('SADD', KEYS[1], queue)
   redis.call('HINCRBY', KEYS[2], queue .. ':enqueued', n)
-  wake(prefix, queue)
+  wake(prefix, queue) -- also for delayed jobs: blocked consumers learn the new due time
 end
 return out

@@ -5,7 +5,8 @@
   ARGV[1] prefix    namespace key prefix `{ns}:`
   ARGV[2] job id
   Returns false when unknown, else: state, position or time (or false), then the record's HGETALL pairs.
-  States: waiting (position), active (lease deadline), delayed (due time), dead, completed (time), unknown.
+  States: waiting (position), active (lease deadline), delayed (due time), dead, completed (time),
+  cancelled (time), unknown.
 ]]
 -- @include "keys"
 
@@ -17,7 +18,9 @@ for i = 1, #record, 2 do fields[record[i]] = record[i + 1] end
 local queue = fields.q
 local state, at = 'unknown', false
 local score = redis.call('ZSCORE', activeKey(prefix, queue), id)
-if score then
+if fields.x then
+  state, at = 'cancelled', fields.x
+elseif score then
   state, at = 'active', score
 else
   score = redis.call('ZSCORE', delayedKey(prefix, queue), id)

@@ -7,6 +7,7 @@
   ARGV[2..] per job, 5 values: id, delivery (the lease token), delay ms, kind of failure ('error',
                     'timeout': retryable; 'non_retryable'), error message
   Returns per job, 2 values: outcome (1 retry, 2 dead-lettered, 0 lease lost), time of the retry (ms) or 0
+  A queue with a concurrency limit is woken: a slot came free for the consumers it held back.
 ]]
 -- @include "keys"
 -- @include "now"
@@ -15,6 +16,7 @@
 local prefix = ARGV[1]
 local now = nowMs()
 local out = {}
+local freed = {}
 
 for i = 2, #ARGV, 5 do
   local id, token, delay = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
@@ -25,9 +27,13 @@ for i = 2, #ARGV, 5 do
       ARGV[i + 4], kind, kind ~= 'non_retryable', delay, now)
     out[#out + 1] = outcome
     out[#out + 1] = outcome == 1 and now + delay or 0
+    freed[f[2]] = true
   else
     out[#out + 1] = 0
     out[#out + 1] = 0
   end
+end
+for queue in pairs(freed) do
+  if redis.call('HEXISTS', controlsKey(prefix, queue), 'concurrency') == 1 then wake(prefix, queue) end
 end
 return out

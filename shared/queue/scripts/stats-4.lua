@@ -7,7 +7,9 @@
   ARGV[1] prefix    namespace key prefix `{ns}:`
   ARGV[2..] the priorities, highest first
   Returns JSON: { now, dead, done, counters: [field, value, ...],
-                  queues: [{ name, active, delayed, priorities: [{ name, waiting, oldestEnqueuedAt }] }] }
+                  queues: [{ name, active, delayed, priorities: [{ name, waiting, oldestEnqueuedAt }],
+                             paused (JSON or false), concurrency, rate, per, rateUsed, rateResetMs }] }
+  (the controls false where unset; rateUsed and rateResetMs: the current rate window, with a rate)
 ]]
 -- @include "keys"
 -- @include "now"
@@ -29,6 +31,16 @@ for _, queue in ipairs(queues) do
     delayed = redis.call('ZCARD', delayedKey(prefix, queue)),
     priorities = {},
   }
+  local c = redis.call('HMGET', controlsKey(prefix, queue), 'paused', 'concurrency', 'rate', 'per')
+  entry.paused = c[1] or false
+  entry.concurrency = tonumber(c[2]) or false
+  entry.rate = tonumber(c[3]) or false
+  entry.per = tonumber(c[4]) or false
+  if c[3] then
+    local rk = rateKey(prefix, queue)
+    entry.rateUsed = tonumber(redis.call('GET', rk) or '0')
+    entry.rateResetMs = math.max(0, redis.call('PTTL', rk))
+  end
   for i = 2, #ARGV do
     local wk = waitKey(prefix, queue, ARGV[i])
     local head = redis.call('LINDEX', wk, 0)

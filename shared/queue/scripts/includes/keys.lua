@@ -5,4 +5,6 @@ local function waitKey(prefix, queue, priority) return prefix .. 'q:' .. queue .
 local function wakeKey(prefix, queue) return prefix .. 'q:' .. queue .. ':wake' end
 local function activeKey(prefix, queue) return prefix .. 'q:' .. queue .. ':active' end
 local function delayedKey(prefix, queue) return prefix .. 'q:' .. queue .. ':delayed' end
+local function controlsKey(prefix, queue) return prefix .. 'q:' .. queue .. ':controls' end
+local function rateKey(prefix, queue) return prefix .. 'q:' .. queue .. ':rate' end
 local function idempotencyKey(prefix, key) return prefix .. 'idem:' .. key end
