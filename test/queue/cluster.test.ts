@@ -1,5 +1,6 @@
 import { Cluster } from 'ioredis';
 import { consume, JobQueue, QueueAdmin } from '../../shared/queue';
+import { JobSchedulers } from '../../shared/queue/schedulers';
 import { startRedisCluster } from '../support/redis-cluster';
 
 /**
@@ -49,5 +50,29 @@ describe('on a Redis Cluster', () => {
     await admin.purgeAll();
     const keys = (await Promise.all(redis.nodes('master').map((n) => n.keys('{orders}:*')))).flat();
     expect(keys).toEqual([]);
+  });
+
+  it('runs the job controls: delays, cancel, progress and results, pause, limits and schedulers', async () => {
+    const options = { namespace: 'controls' };
+    const queue = new JobQueue(redis, options);
+    const admin = new QueueAdmin(redis, options);
+    const schedulers = new JobSchedulers(redis, options);
+    const later = await queue.enqueue({ type: 'noop', delayMs: 600_000 });
+    expect((await queue.cancel(later.id)).from).toBe('delayed');
+    await admin.pause('default', { reason: 'cluster test', at: new Date(0).toISOString(), by: 'test' });
+    const { id } = await queue.enqueue({ type: 'noop' });
+    expect(await queue.dequeue()).toEqual([]);
+    await admin.resume('default');
+    await admin.setLimits('default', { concurrency: 1, rate: { max: 10, perMs: 60_000 } });
+    const [job] = await queue.dequeue({ count: 5 });
+    expect(await queue.progress(job!, 50)).toBe(true);
+    expect(await queue.tryAck(job!, { ok: true })).toBe(true);
+    expect(await admin.info(id)).toMatchObject({ state: 'completed', progress: 50, result: { ok: true } });
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    await schedulers.set({ name: 'tick', everyMs: 60_000, job: { type: 'noop' } }, t0);
+    expect(await schedulers.fire({ now: t0 + 61_000 })).toHaveLength(1);
+    expect((await admin.stats()).queues[0]).toMatchObject({ waiting: 1, limits: { concurrency: 1 }, counters: { cancelled: 1 } });
+    queue.close();
+    await admin.purgeAll();
   });
 });
