@@ -20,6 +20,19 @@ function inline(source: string, dir: string, done: Set<string>): string {
   });
 }
 
+/**
+ * The script as Redis runs it: without its comments (the header block, whole-line `--` comments) and
+ * blank lines — a third of the text, which every bundle carries. The .lua files keep them. None of our
+ * scripts has a long string (`[[`) or a line beginning with `--` inside one.
+ */
+export function stripComments(lua: string): string {
+  return lua
+    .replace(/--\[\[[\s\S]*?\]\]/g, '')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^\s*--/.test(line))
+    .join('\n');
+}
+
 function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
@@ -31,7 +44,7 @@ export function renderScripts(dir = SCRIPTS_DIR): string {
   const entries = files.map((file) => {
     const match = /^([a-z-]+)-(\d+)\.lua$/.exec(file);
     if (!match) throw new Error(`${file}: script files are named <name>-<numberOfKeys>.lua`);
-    const lua = inline(readFileSync(join(dir, file), 'utf8'), dir, new Set());
+    const lua = stripComments(inline(readFileSync(join(dir, file), 'utf8'), dir, new Set()));
     const version = createHash('sha1').update(lua).digest('hex').slice(0, 8);
     const name = camel(match[1]!);
     return `  ${name}: { name: 'tq_${name}_${version}', numberOfKeys: ${match[2]}, lua: ${JSON.stringify(lua)} },`;

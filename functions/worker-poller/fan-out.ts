@@ -1,6 +1,7 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { invokeTraced, type InvokeDeps } from './invoke';
 import { errorFields, log } from '../../shared/log';
+import type { QueueStatsEntry } from '../../shared/queue';
 import type { Services } from '../../shared/services';
 import { PollerAttr, SpanNames } from '../../shared/tracing/names';
 
@@ -14,6 +15,15 @@ export function fanOutCount(waiting: number, backlog: number, max: number): numb
 }
 
 /**
+ * The waiting jobs more pollers could take now: none of a paused queue, and no more than a concurrency
+ * limit leaves room for (a rate limit is left to the pollers: its window moves on while they run).
+ */
+export function takeable(q: QueueStatsEntry): number {
+  if (q.paused) return 0;
+  return q.limits.concurrency === null ? q.waiting : Math.min(q.waiting, Math.max(0, q.limits.concurrency - q.active));
+}
+
+/**
  * Starts more pollers (asynchronous invocations of this function) when the backlog is large, each
  * carrying the trace, so the fan-out reads as part of the scheduled poller's trace. Failures are logged:
  * the scheduled pollers keep draining anyway.
@@ -22,7 +32,7 @@ export async function fanOut(rt: Services, aws: InvokeDeps, queues: readonly str
   const { functionName, fanOutBacklog, maxFanOut } = rt.config.poller;
   if (!functionName || fanOutBacklog <= 0 || maxFanOut <= 0) return 0;
   const stats = await rt.admin.stats();
-  const waiting = stats.queues.filter((q) => queues.includes(q.name)).reduce((n, q) => n + q.waiting, 0);
+  const waiting = stats.queues.filter((q) => queues.includes(q.name)).reduce((n, q) => n + takeable(q), 0);
   const count = fanOutCount(waiting, fanOutBacklog, maxFanOut);
   if (count === 0) return 0;
   const span = rt.tracing.startSpan(SpanNames.fanOut, { kind: SpanKind.INTERNAL });

@@ -187,8 +187,8 @@ export async function consume<S = unknown>(
     if (held.get(entry.job.id) === entry) held.delete(entry.job.id);
   };
 
-  /** `error` is what the handler threw when `failed`, else what it returned (the job's result). */
-  const record = (entry: Held<S>, durationMs: number, error: unknown, failed: boolean) => {
+  /** `settled`: what the handler threw when `failed`, else what it returned (the job's result). */
+  const record = (entry: Held<S>, durationMs: number, settled: unknown, failed: boolean) => {
     if (entry.recorded) return;
     entry.recorded = true;
     recording++;
@@ -196,9 +196,12 @@ export async function consume<S = unknown>(
     const lost = (e: unknown) => settle(entry, { status: 'lease_lost', durationMs, error: e });
     if (!failed) {
       queue
-        .tryAck(job, error)
+        .tryAck(job, settled)
         .then((acked) => (acked ? settle(entry, { status: 'succeeded', durationMs }) : lost(new LeaseLostError(job.id))), lost);
-    } else if (error instanceof LeaseLostError) {
+      return;
+    }
+    const error = settled;
+    if (error instanceof LeaseLostError) {
       lost(error);
     } else {
       queue
@@ -222,12 +225,12 @@ export async function consume<S = unknown>(
   };
 
   /** The handler returned (or threw): record its result unless a timeout already did; free the slot. */
-  const handlerDone = (entry: Held<S>, error: unknown, failed: boolean) => {
+  const handlerDone = (entry: Held<S>, settled: unknown, failed: boolean) => {
     if (!entry.running) return;
     entry.running = false;
     clearTimeout(entry.timer);
     if (entry.recorded) abandoned--;
-    else record(entry, Date.now() - entry.started!, error, failed);
+    else record(entry, Date.now() - entry.started!, settled, failed);
     handling--;
     idleSince = Date.now();
     dispatch();

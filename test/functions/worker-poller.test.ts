@@ -216,6 +216,27 @@ describe('worker-poller function', () => {
 });
 
 describe('worker-poller function: job controls', () => {
+  it('starts no pollers for a backlog they could not take: a paused queue, or one at its concurrency limit', async () => {
+    const { poller } = setup({
+      POLLER_FANOUT_BACKLOG: '5',
+      POLLER_MAX_FANOUT: '3',
+      POLLER_FUNCTION_NAME: 'tq-poller',
+      POLLER_IDLE_MS: '50',
+    });
+    const fanned: unknown[] = [];
+    invoke.register({ name: 'tq-poller', handler: async (event: unknown) => void fanned.push(event) });
+    const rt = await t.runtime();
+    await rt.queue.enqueueBatch(Array.from({ length: 30 }, () => ({ type: 'noop' })));
+    await rt.admin.pause('default', { reason: 'test', at: new Date(0).toISOString(), by: 'test' });
+    expect((await poller(scheduledEvent(), lambdaContext({ functionName: 'scheduled-poller' }))).fannedOut).toBe(0);
+    await rt.admin.resume('default');
+    await rt.admin.setLimits('default', { concurrency: 4, rate: null });
+    // 4 may run at once: the scheduled poller takes them itself.
+    expect((await poller(scheduledEvent(), lambdaContext({ functionName: 'scheduled-poller' }))).fannedOut).toBe(0);
+    await invoke.idle();
+    expect(fanned).toEqual([]);
+  });
+
   it('enqueues a due scheduler occurrence once per scheduled run, as a trace of its own with the scheduler’s name', async () => {
     const { poller } = setup();
     const rt = await t.runtime();

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { GENERATED_FILE, renderScripts } from '../../scripts/gen-lua';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GENERATED_FILE, renderScripts, SCRIPTS_DIR, stripComments } from '../../scripts/gen-lua';
 import { luaScripts } from '../../shared/queue/scripts/generated';
 
 describe('Lua scripts', () => {
@@ -14,11 +15,20 @@ describe('Lua scripts', () => {
   });
 
   it('document exactly the keys they take in their header', () => {
-    for (const [name, script] of Object.entries(luaScripts)) {
-      const header = script.lua.slice(0, script.lua.indexOf(']]'));
+    const files = readdirSync(SCRIPTS_DIR).filter((f) => f.endsWith('.lua'));
+    expect(files).toHaveLength(Object.keys(luaScripts).length);
+    for (const file of files) {
+      const lua = readFileSync(join(SCRIPTS_DIR, file), 'utf8');
+      const header = lua.slice(0, lua.indexOf(']]'));
       const documented = [...header.matchAll(/KEYS\[(\d+)\]/g)].map((m) => Number(m[1]));
-      expect({ name, keys: documented }).toEqual({ name, keys: Array.from({ length: script.numberOfKeys }, (_, i) => i + 1) });
+      const numberOfKeys = Number(/-(\d+)\.lua$/.exec(file)![1]);
+      expect({ file, keys: documented }).toEqual({ file, keys: Array.from({ length: numberOfKeys }, (_, i) => i + 1) });
     }
+  });
+
+  it('reach Redis without their comments, which only the .lua files carry', () => {
+    for (const script of Object.values(luaScripts)) expect(script.lua).not.toMatch(/^\s*--/m);
+    expect(stripComments('--[[\n  KEYS[1] x\n]]\nlocal a = 1 -- why\n\n  -- note\nreturn a')).toBe('local a = 1 -- why\nreturn a');
   });
 
   it('have every include resolved', () => {
