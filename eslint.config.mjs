@@ -13,6 +13,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['tools/local/console/ui/**/*.ts'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

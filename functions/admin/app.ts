@@ -5,6 +5,7 @@ import {
   deleteScheduler,
   getScheduler,
   info,
+  listJobs,
   listSchedulers,
   pause,
   peek,
@@ -27,6 +28,7 @@ import {
   countParam,
   jobIdParam,
   limitsRequest,
+  listRequest,
   platformParam,
   purgeReason,
   queueParam,
@@ -58,6 +60,16 @@ const ROUTES: readonly Route<Parse>[] = [
       const count = countParam(event, MAX_PEEK, 10);
       const platform = platformParam(event);
       return (rt) => peek(rt, queue, count, platform);
+    },
+  },
+  {
+    method: 'GET',
+    resource: '/admin/jobs',
+    handler: (event) => {
+      const { state, queue } = listRequest(event);
+      const count = countParam(event, MAX_PEEK, 20);
+      const platform = platformParam(event);
+      return (rt) => listJobs(rt, state, queue, count, platform);
     },
   },
   {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { Actor, RequeueTarget } from './services';
+import type { Actor, ListedState, RequeueTarget } from './services';
 import type { QueueLimits } from '../../shared/queue';
 import type { SchedulerDefinition } from '../../shared/queue/schedulers';
 import { HttpError } from '../../shared/http/errors';
@@ -161,4 +161,15 @@ export function schedulerRequest(event: APIGatewayProxyEvent, name: string): { d
   const reason = reasonOf(body.reason);
   const { reason: _reason, ...definition } = body;
   return { definition: { ...(definition as Omit<SchedulerDefinition, 'name'>), name }, reason };
+}
+
+const LISTED: readonly ListedState[] = ['waiting', 'delayed', 'active', 'dead', 'completed'];
+
+/** `?state=…&queue=…`: which jobs GET /admin/jobs lists. */
+export function listRequest(event: APIGatewayProxyEvent): { state: ListedState; queue?: string } {
+  const q = event.queryStringParameters ?? {};
+  const state = LISTED.find((s) => s === (q.state ?? 'waiting'));
+  if (!state) throw invalid('state', `must be one of ${LISTED.join(', ')}`);
+  if (q.queue !== undefined && q.queue !== null && !NAME_PATTERN.test(q.queue)) throw invalid('queue', `must match ${NAME_PATTERN}`);
+  return { state, ...(q.queue ? { queue: q.queue } : {}) };
 }

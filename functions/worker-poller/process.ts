@@ -50,7 +50,10 @@ export function tracedProcessing(options: TracedProcessingOptions) {
   const onReceived = (job: Job, requestedAt: number, held?: HeldFor): JobTrace => {
     const now = Date.now();
     const parent = tracing.extract(job.trace);
-    const span = tracing.startSpan(SpanNames.dequeue, { kind: SpanKind.CONSUMER, startTime: requestedAt }, parent);
+    // From when this consumer asked, or when the job became ready if that was later (a consumer that was
+    // already waiting): so the span sits after the job's enqueue in its trace, and covers the wait for it.
+    const start = Math.min(now, Math.max(requestedAt, job.enqueuedAt));
+    const span = tracing.startSpan(SpanNames.dequeue, { kind: SpanKind.CONSUMER, startTime: start }, parent);
     if (span.isRecording()) {
       span.setAttributes({
         [Attr.queueName]: job.queue,
@@ -63,11 +66,11 @@ export function tracedProcessing(options: TracedProcessingOptions) {
         ...(job.delayMs !== undefined || job.runAt !== undefined || job.scheduler ? timingOf(job) : {}),
         ...(held ? { [Attr.queueHeldBackReason]: held.reason, [Attr.queueHeldBackMs]: held.ms } : {}),
       });
-      span.addEvent(Events.dequeuing, {}, requestedAt);
+      span.addEvent(Events.dequeuing, {}, start);
       span.addEvent(Events.dequeued, { [EventAttr.attempt]: job.attempts });
     }
     span.end(now);
-    tracing.metrics.recordDequeueDuration(now - requestedAt, { queue: job.queue }, trace.setSpan(parent, span));
+    tracing.metrics.recordDequeueDuration(now - start, { queue: job.queue }, trace.setSpan(parent, span));
     return { parent };
   };
 

@@ -239,6 +239,31 @@ export class QueueAdmin extends QueueClient {
     };
   }
 
+  /**
+   * Jobs in one state, each with its full record: `waiting` in dequeue order and `delayed` soonest due
+   * first and `active` by lease deadline (of one queue); `dead` oldest first and `completed` (the history,
+   * cancelled jobs included) newest first (of every queue).
+   */
+  async list(
+    state: 'waiting' | 'delayed' | 'active' | 'dead' | 'completed',
+    options: { queue?: string; count?: number } = {},
+  ): Promise<JobInfo[]> {
+    const count = options.count ?? 20;
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_PEEK)
+      throw new QueueArgumentError('count', `must be an integer from 1 to ${MAX_PEEK}`);
+    const queue = options.queue ?? this.options.defaultQueue;
+    assertName('queue', queue);
+    let ids: string[];
+    if (state === 'waiting') ids = (await this.peek(queue, count)).map((j) => j.id);
+    else if (state === 'delayed') ids = await this.redis.zrange(this.keys.delayed(queue), 0, String(count - 1));
+    else if (state === 'active') ids = await this.redis.zrange(this.keys.active(queue), 0, String(count - 1));
+    else if (state === 'dead') ids = await this.redis.zrange(this.keys.dead, 0, String(count - 1));
+    else ids = await this.redis.zrevrange(this.keys.done, 0, count - 1);
+    // Looked up together (one round trip); a job that moved on meanwhile is left out.
+    const infos = await Promise.all(ids.map((id) => this.info(id).catch(() => null)));
+    return infos.filter((i): i is JobInfo => i !== null);
+  }
+
   /** The oldest `count` dead-lettered jobs, each with its reason and failure history. */
   async deadLetters(count = 10): Promise<JobInfo[]> {
     if (!Number.isSafeInteger(count) || count < 1 || count > MAX_PEEK) {

@@ -1,6 +1,7 @@
 import type { QueueControls, QueueLimits } from '../../shared/queue';
 import type { SchedulerInfo } from '../../shared/queue/schedulers';
 import { call } from './client';
+import { serveConsole } from './console-server';
 import { formatControls, formatSchedulers } from './format';
 import { UsageError, type Target } from './target';
 
@@ -77,6 +78,19 @@ export async function runControl(
     }
     case 'schedulers':
       return schedulers(args, flags, target);
+    case 'console': {
+      const t = target();
+      if (t.kind === 'local') {
+        const r = (await call(t, 'POST', '/console/login')) as { url: string };
+        return { json: r, text: `open in a browser (once, within 10 minutes): ${r.url}` };
+      }
+      // A deployed stage: serve the pages here, signing their calls; until Ctrl-C.
+      const served = await serveConsole(t);
+      console.log(`console for ${t.url.origin} — open in a browser (once, within 10 minutes): ${served.loginUrl()}\nCtrl-C stops it.`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await served.close();
+      return { json: { stopped: true }, text: 'stopped' };
+    }
     default:
       return undefined;
   }

@@ -29,6 +29,8 @@ const HELP = `queue-admin <command> [options]
                  --type T [--queue Q] [--priority P] [--payload JSON] [--attempts N] --reason "…"
   schedulers delete <name> --reason "…"
   audit [-n N]                            the newest N admin operations (default 50)
+  console                                 a sign-in link to the web console (with --url of a deployed stage:
+                                          serves the console here, its calls signed with SigV4, until Ctrl-C)
   trace <jobId>                           a job's trace: id, URL, copy/open commands (and the span tree locally)
 
 options

@@ -8,6 +8,7 @@ function banner(p: LocalPipeline): string {
   const lines = [
     '',
     'traced-queue is running on this machine',
+    `  console             ${p.loginUrl()}   (a one-time sign-in link; npm run -s queue-admin -- console gives another)`,
     `  API (API Gateway)   ${p.url}/jobs   ${p.url}/jobs/batch   ${p.url}/admin/…`,
     `  traces              ${p.ownReceiver ? `${p.url}/traces   ${p.url}/traces/{traceId}` : `sent to ${p.tracesTo} (TRACING_ENDPOINT)`}`,
     `  Lambda Invoke API   ${p.url}/2015-03-31/functions/{name}/invocations`,

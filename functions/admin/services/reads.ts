@@ -62,3 +62,20 @@ export function audit(rt: ReadRuntime, count: number): Promise<{ entries: AuditR
     return { entries };
   });
 }
+
+export type ListedState = 'waiting' | 'delayed' | 'active' | 'dead' | 'completed';
+
+/** Jobs in one state (of one queue, for waiting, delayed and active), each with its record and trace. */
+export function listJobs(
+  rt: ReadRuntime,
+  state: ListedState,
+  queue: string | undefined,
+  count: number,
+  platform: ActionPlatform,
+): Promise<{ state: ListedState; jobs: PresentedInfo[] }> {
+  return inAdminSpan(rt.tracing, 'peek', { [AdminAttr.target]: `jobs:${state}`, [AdminAttr.requested]: count }, async (span) => {
+    const infos = await rt.admin.list(state, { ...(queue ? { queue } : {}), count });
+    annotate(span, { [AdminAttr.count]: infos.length });
+    return { state, jobs: infos.map((info) => presentInfo(rt.tracing, info, platform)) };
+  });
+}

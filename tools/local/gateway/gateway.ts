@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { API_RESOURCES } from '../../../infra/api-layout';
+import { ConsoleSessions } from '../console/session';
 import { resourceOf } from '../../../shared/http/routing';
 import { firstHeader, readBody, sendJson } from '../http';
 import type { LambdaInvokeApi } from '../lambda';
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   readonly functions: { readonly enqueue: string; readonly admin: string };
   /** What `Authorization: Bearer …` must carry on /admin/*: the local stand-in for IAM auth. */
   readonly adminToken: string;
+  /** The console's sessions: their cookie stands in for the token too (changes only with our Origin). */
+  readonly sessions?: ConsoleSessions;
   readonly sampler: GatewaySampler;
 }
 
@@ -59,7 +62,20 @@ export function apiGateway(options: GatewayOptions) {
     const requestHeaders = { 'X-Amzn-Trace-Id': headers.response };
     if (route.admin) {
       const authorization = firstHeader(req, 'authorization');
-      if (!tokenMatches(authorization, options.adminToken)) {
+      const viaConsole = !authorization && options.sessions?.signedIn(req) === true;
+      const reading = req.method === 'GET' || req.method === 'HEAD';
+      if (viaConsole && !reading && !ConsoleSessions.sameOrigin(req)) {
+        // A cookie travels with any request the browser makes; a change must come from our own page.
+        req.resume();
+        sendJson(
+          res,
+          403,
+          { message: 'a change made with the console cookie must carry the Origin header of this pipeline' },
+          requestHeaders,
+        );
+        return true;
+      }
+      if (!viaConsole && !tokenMatches(authorization, options.adminToken)) {
         req.resume();
         const message = authorization ? 'The security token included in the request is invalid.' : 'Missing Authentication Token';
         sendJson(
@@ -86,7 +102,7 @@ export function apiGateway(options: GatewayOptions) {
       traceHeader: headers.event,
       identity: route.admin ? LOCAL_ADMIN : null,
       // The token is the gateway's business, as a SigV4 signature is API Gateway's: it never reaches the function.
-      ...(route.admin ? { dropHeaders: ['authorization'] } : {}),
+      ...(route.admin ? { dropHeaders: ['authorization', 'cookie'] } : {}),
     };
     const outcome = await options.api.invoke(route.fn, toProxyEvent(request), { type: 'RequestResponse', traceHeader: headers.lambda });
     const result = outcome.ok ? (outcome.result as Partial<APIGatewayProxyResult> | undefined) : undefined;

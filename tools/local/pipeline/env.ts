@@ -31,6 +31,8 @@ export function localEnvironment(env: Env, baseUrl: string, redisUrl: string): L
   if (ownReceiver && !inFile('viewer_url')) add('TRACING_VIEWER_URL', baseUrl);
   if (!inFile('sampling_strategy')) add('TRACING_SAMPLING_STRATEGY', 'always', 'OTEL_TRACES_SAMPLER');
   if (!inFile('environment')) add('TRACING_ENVIRONMENT', 'local');
+  // Your own machine's file names in stack traces are what you want to read here (deployed: redacted).
+  if (!inFile('redact_sensitive')) add('TRACING_REDACT_SENSITIVE', 'false');
   add('LAMBDA_ENDPOINT', baseUrl);
   add('POLLER_FUNCTION_NAME', LOCAL_FUNCTIONS['worker-poller']);
   add('DLQ_FUNCTION_NAME', LOCAL_FUNCTIONS.dlq);

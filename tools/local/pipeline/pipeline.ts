@@ -10,6 +10,9 @@ import { foreignRequest } from '../guard';
 import { sendJson } from '../http';
 import { createLambdaInvokeApi } from '../lambda';
 import { closeServer, listen } from '../lambda/server';
+import { buildConsoleAssets } from '../console/assets';
+import { consoleRoutes } from '../console/routes';
+import { ConsoleSessions } from '../console/session';
 import { otlpReceiver } from '../otlp/receiver';
 import { traceRoutes } from '../traces/routes';
 import { TraceStore } from '../traces/store';
@@ -30,6 +33,8 @@ export interface LocalPipeline {
   readonly tracesTo: string;
   readonly ownReceiver: boolean;
   readonly config: LocalConfig;
+  /** A fresh one-time link that signs a browser in to the console. */
+  loginUrl(): string;
   /** Clean stop: no new pollers or requests, running jobs finish (bounded), traces flushed, connections closed. */
   stop(): Promise<void>;
 }
@@ -61,6 +66,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
   const redis = await ensureRedis(app.redis.url, log);
   const adminToken = config.adminToken ?? randomBytes(24).toString('base64url');
 
+  const sessions = new ConsoleSessions();
   const store = new TraceStore({ maxTraces: config.tracesMax, maxSpansPerTrace: config.traceSpansMax });
   const otlp = otlpReceiver(store);
   const invokeCredentials = { accessKeyId: LOCAL_INVOKE_KEY_ID, secretAccessKey: adminToken };
@@ -106,8 +112,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     functions: { enqueue: LOCAL_FUNCTIONS.enqueue, admin: LOCAL_FUNCTIONS.admin },
     adminToken,
     sampler: new GatewaySampler(config.gatewaySamplingRate),
+    sessions,
   });
   const traces = traceRoutes(store, () => tracesTo);
+  const consoleRoute = consoleRoutes({ assets: await buildConsoleAssets(), sessions, adminToken, url });
 
   const routes = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const refused = foreignRequest(req, port);
@@ -132,6 +140,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     }
     if (path.startsWith('/2015-03-31/functions/')) return api.handle(req, res);
     if (path === '/v1/traces' || path === '/v1/metrics') return otlp.handle(req, res, path === '/v1/traces' ? 'traces' : 'metrics');
+    if (consoleRoute(req, res, u, path)) return;
     if (path === '/traces' || path.startsWith('/traces/')) return traces(req, res, u);
     if (stopping && (path.startsWith('/jobs') || path.startsWith('/admin/'))) {
       req.resume();
@@ -142,6 +151,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     sendJson(res, 404, {
       message: `no route ${req.method} ${path}`,
       routes: [
+        'GET / (the console; sign in with the login link npm start printed)',
         'POST /jobs',
         'POST /jobs/batch',
         'GET|POST /admin/… (Authorization: Bearer <admin token>)',
@@ -210,6 +220,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     tracesTo,
     ownReceiver: environment.ownReceiver,
     config,
+    loginUrl: () => `${url}/login?code=${sessions.mint()}`,
     stop,
   };
 }
