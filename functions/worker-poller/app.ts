@@ -3,7 +3,7 @@ import type { Context as LambdaContext } from 'aws-lambda';
 import { traced } from '../../shared/middleware/tracing';
 import type { Services } from '../../shared/services';
 import type { Tracing } from '../../shared/tracing';
-import type { Processor } from './processors';
+import type { ExtraProcessors } from './processors';
 import { runPoller, type PollerSummary } from './run';
 
 export type { PollerSummary } from './run';
@@ -13,8 +13,8 @@ export interface PollerDeps {
   readonly runtime: () => Promise<Services>;
   /** Invokes Lambda targets, fanned-out pollers and the dlq function; made from the runtime's config. */
   readonly lambda: (rt: Services) => LambdaClient;
-  /** Extra in-process processors (tests, embedding). */
-  readonly processors?: Readonly<Record<string, Processor>>;
+  /** Extra in-process processors (tests, embedding), or a getter read per invocation (the local pipeline reloads them). */
+  readonly processors?: ExtraProcessors;
 }
 
 /**

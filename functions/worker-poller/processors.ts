@@ -57,13 +57,25 @@ export function lambdaTarget(deps: InvokeDeps, functionName: string): Processor 
     );
 }
 
-/** Processors by job type: the Lambda targets of the configuration, then the built-in ones. */
+/** In-process processors beside the built-in ones, or a getter for them (read per job: the local pipeline reloads them). */
+export type ExtraProcessors = Readonly<Record<string, Processor>> | (() => Readonly<Record<string, Processor>>);
+
+/** Processors by job type: the Lambda targets of the configuration, then the extra ones, then the built-in ones. */
 export function processorRegistry(
   deps: InvokeDeps,
   targets: Readonly<Record<string, string>>,
-  extra: Readonly<Record<string, Processor>> = {},
+  extra: ExtraProcessors = {},
 ): (type: string) => Processor {
-  const registry: Record<string, Processor> = { ...builtInProcessors, ...extra };
-  for (const [type, fn] of Object.entries(targets)) registry[type] = lambdaTarget(deps, fn);
-  return (type) => registry[type] ?? (async () => Promise.reject(new UnknownJobTypeError(type)));
+  const lambdas: Record<string, Processor> = {};
+  for (const [type, fn] of Object.entries(targets)) lambdas[type] = lambdaTarget(deps, fn);
+  const own = (type: string): Processor | undefined => {
+    const table = typeof extra === 'function' ? extra() : extra;
+    return Object.hasOwn(table, type) ? table[type] : undefined;
+  };
+  const builtIn = (type: string) => (Object.hasOwn(builtInProcessors, type) ? builtInProcessors[type as BuiltInJobType] : undefined);
+  return (type) =>
+    (Object.hasOwn(lambdas, type) ? lambdas[type] : undefined) ??
+    own(type) ??
+    builtIn(type) ??
+    (async () => Promise.reject(new UnknownJobTypeError(type)));
 }

@@ -11,7 +11,7 @@ import { fanOut } from './fan-out';
 import { invokeTraced } from './invoke';
 import { tracedProcessing } from './process';
 import { fireSchedulers } from './schedule';
-import { processorRegistry, type Processor } from './processors';
+import { processorRegistry, type ExtraProcessors } from './processors';
 
 export interface PollerSummary {
   readonly processed: number;
@@ -37,7 +37,7 @@ export async function runPoller(
   aws: { readonly lambda: LambdaClient; readonly tracing: Tracing },
   event: object | undefined,
   lambdaContext: LambdaContext,
-  processors?: Readonly<Record<string, Processor>>,
+  processors?: ExtraProcessors,
 ): Promise<PollerSummary> {
   const { poller, dlq } = rt.config;
   // No new job once less than the longest job timeout and the margin is left (watched, not computed

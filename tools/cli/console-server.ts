@@ -18,8 +18,8 @@ const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 export async function serveConsole(target: Target, port = 0): Promise<{ url: string; loginUrl: () => string; close(): Promise<void> }> {
   const sessions = new ConsoleSessions();
   const assets = await buildConsoleAssets();
-  let url = '';
-  let pages: ReturnType<typeof consoleRoutes> | undefined;
+  // Known once the server listens (its port is picked then); requests come only after that.
+  const at: { url: string; pages?: ReturnType<typeof consoleRoutes> } = { url: '' };
   const forward = async (req: IncomingMessage, res: ServerResponse, u: URL): Promise<void> => {
     const method = req.method ?? 'GET';
     const { body } = await readBody(req, 64 * 1024);
@@ -46,13 +46,17 @@ export async function serveConsole(target: Target, port = 0): Promise<{ url: str
   const server = createServer((req, res) => {
     const refused = foreignRequest(req, (server.address() as { port: number }).port);
     if (refused) return void (req.resume(), sendJson(res, 403, { message: refused }));
-    const u = new URL(req.url ?? '/', url);
+    const u = new URL(req.url ?? '/', at.url);
     if (u.pathname.startsWith('/admin/')) return void forward(req, res, u).catch(() => res.destroy());
-    if (!pages!(req, res, u, u.pathname)) (req.resume(), sendJson(res, 404, { message: `no route ${u.pathname}` }));
+    if (!at.pages!(req, res, u, u.pathname)) {
+      req.resume();
+      sendJson(res, 404, { message: `no route ${u.pathname}` });
+    }
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  pages = consoleRoutes({ assets, sessions, adminToken: randomBytes(24).toString('base64url'), url, mode: 'remote' });
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  at.url = url;
+  at.pages = consoleRoutes({ assets, sessions, adminToken: randomBytes(24).toString('base64url'), url, mode: 'remote' });
   return {
     url,
     loginUrl: () => `${url}/login?code=${sessions.mint()}`,

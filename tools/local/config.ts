@@ -19,6 +19,7 @@ export const LOCAL_SETTINGS = {
   LOCAL_TRACE_SPANS_MAX: 'local.trace_spans_max',
   LOCAL_STOP_TIMEOUT_MS: 'local.stop_timeout_ms',
   LOCAL_STATE_FILE: 'local.state_file',
+  LOCAL_PROCESSORS: 'local.processors',
   // A secret: environment only.
   LOCAL_ADMIN_TOKEN: null,
 } as const satisfies SettingKeys;
@@ -38,6 +39,8 @@ export interface LocalConfig {
   readonly stopTimeoutMs: number;
   /** Where the running pipeline leaves its URL and admin token for `queue-admin` (mode 0600). */
   readonly stateFile: string;
+  /** A module of the user's own processors, run by the local poller and reloaded when it changes. */
+  readonly processors?: string;
   /** The admin token, when fixed by the user (else one is made per start). */
   readonly adminToken?: string;
 }
@@ -61,6 +64,7 @@ export function parseLocalConfig(env: Env = process.env): LocalConfig {
     return source === undefined ? fallback : parseNumber(source.key, source.value, min, max, integer);
   };
   const adminToken = read('LOCAL_ADMIN_TOKEN');
+  const processors = read('LOCAL_PROCESSORS');
   return Object.freeze({
     port: num('PORT', DEFAULT_LOCAL_PORT, 0, 65_535),
     pollerEveryMs: num('LOCAL_POLLER_EVERY_MS', 1000, 100, 3_600_000),
@@ -71,5 +75,6 @@ export function parseLocalConfig(env: Env = process.env): LocalConfig {
     stopTimeoutMs: num('LOCAL_STOP_TIMEOUT_MS', 10_000, 0, 900_000),
     stateFile: localStateFile(env),
     ...(adminToken ? { adminToken: String(adminToken.value) } : {}),
+    ...(processors && String(processors.value).trim() ? { processors: String(processors.value).trim() } : {}),
   });
 }

@@ -4,6 +4,7 @@ import type { Env, LazyServices } from '../../../shared/services';
 import { adminFunction } from '../../../functions/admin/function';
 import { dlqFunction } from '../../../functions/dlq/function';
 import { enqueueFunction } from '../../../functions/enqueue/function';
+import type { PollerDeps } from '../../../functions/worker-poller/app';
 import { pollerFunction } from '../../../functions/worker-poller/function';
 import { initTracing, parseTracingConfig, type Tracing } from '../../../shared/tracing';
 import type { LocalFunction } from '../lambda';
@@ -17,7 +18,10 @@ export interface LoadedFunction extends LocalFunction {
 
 /** The deployed functions, each built from its own settings as Lambda would build it at a cold start. */
 const FUNCTIONS: Readonly<
-  Record<FunctionName, (env: Env) => { handler: LocalFunction['handler']; tracing: Tracing; runtime: LazyServices }>
+  Record<
+    FunctionName,
+    (env: Env, processors?: PollerDeps['processors']) => { handler: LocalFunction['handler']; tracing: Tracing; runtime: LazyServices }
+  >
 > = {
   enqueue: enqueueFunction,
   'worker-poller': pollerFunction,
@@ -29,12 +33,12 @@ const FUNCTIONS: Readonly<
  * Builds each function with its own service name (the function's, as on Lambda, unless OTEL_SERVICE_NAME
  * is set in `env`), so a local trace shows which function each span came from.
  */
-export function loadFunctions(env: Env): LoadedFunction[] {
+export function loadFunctions(env: Env, processors?: PollerDeps['processors']): LoadedFunction[] {
   const named = (name: string): Env => (env.OTEL_SERVICE_NAME ? env : { ...env, OTEL_SERVICE_NAME: name });
   const loaded: LoadedFunction[] = [];
   for (const [key, build] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
     const name = LOCAL_FUNCTIONS[key];
-    const fn = build(named(name));
+    const fn = key === 'worker-poller' ? build(named(name), processors) : build(named(name));
     loaded.push({
       name,
       handler: fn.handler,

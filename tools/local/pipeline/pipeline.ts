@@ -17,6 +17,7 @@ import { otlpReceiver } from '../otlp/receiver';
 import { traceRoutes } from '../traces/routes';
 import { TraceStore } from '../traces/store';
 import { localEnvironment } from './env';
+import { loadUserProcessors, type UserProcessors } from './processors';
 import { loadFunctions, type LoadedFunction } from './functions';
 import { LOCAL_FUNCTIONS, LOCAL_INVOKE_KEY_ID } from './names';
 import { scheduledEvent, startScheduler, type Scheduler } from './scheduler';
@@ -90,16 +91,21 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
   const environment = localEnvironment(process.env, url, redis.url);
   // The functions' settings: the user's, the local defaults, and the key pair the local Invoke API
   // accepts, where Lambda would put the function role's. This process's own environment is left alone.
-  const functionEnv = {
+  const functionEnv: Record<string, string | undefined> = {
     ...process.env,
     ...environment.defaults,
     AWS_ACCESS_KEY_ID: invokeCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: invokeCredentials.secretAccessKey,
   };
   let functions: LoadedFunction[];
+  let userProcessors: UserProcessors | undefined;
   try {
-    functions = loadFunctions(functionEnv);
+    userProcessors = config.processors ? await loadUserProcessors(config.processors, log) : undefined;
+    // POST /jobs accepts the module's types too (unless JOB_TYPES says otherwise).
+    if (userProcessors && !functionEnv.JOB_TYPES) functionEnv.JOB_TYPES = userProcessors.types.join(',');
+    functions = loadFunctions(functionEnv, userProcessors?.current);
   } catch (error) {
+    userProcessors?.close();
     await closeServer(server);
     await redis.own?.stop();
     throw error;
@@ -209,6 +215,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       await Promise.all(functions.map((fn) => fn.tracing.shutdown().catch(() => undefined)));
       await Promise.all(functions.map((fn) => fn.runtime?.close()));
       await closeServer(server);
+      userProcessors?.close();
       removeState(config.stateFile);
       await redis.own?.stop();
     })());
