@@ -110,6 +110,18 @@ describe('the console, in a real browser', () => {
     expect(await page.$$eval('.waterfall .row[data-error="true"] .mark.warn', (m) => m.length)).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'console-waterfall.png'), fullPage: true });
 
+    // Links are navigable both ways: to the poller invocation that ran the attempt, and back.
+    await page.click('.span-details .linked-from a');
+    await eventually(
+      async () => (new URL(page.url()).pathname !== `/traces/${job.traceId}` ? true : undefined),
+      10_000,
+      'the poller trace',
+    );
+    await page.waitForSelector('.row.selected[data-name="tq-local-worker-poller"]');
+    await page.click(`.span-details .links a[href^="/traces/${job.traceId}"]`);
+    await page.waitForSelector('.row.selected[data-name="job.process"]');
+    expect(new URL(page.url()).pathname).toBe(`/traces/${job.traceId}`);
+
     // Requeue from the dead-letter page, with a reason, as the admin API requires.
     await page.click('header nav a[href="/console/dlq"]');
     await page.waitForSelector(`#dead-letters tr[data-job="${job.id}"]`);

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { normalizeTraceId } from '../../../shared/tracing/links';
 import { sendJson } from '../http';
 import type { TraceStore } from './store';
-import { summarize, toTree } from './tree';
+import { backlinks, summarize, toTree } from './tree';
 
 const MAX_LIST = 1000;
 
@@ -47,6 +47,6 @@ export function traceRoutes(store: TraceStore, receiving: () => string) {
         message: `no trace ${traceId} here: it was not sampled, not exported yet (spans leave at the end of each invocation), evicted, or sent elsewhere (${receiving()})`,
       });
     }
-    return sendJson(res, 200, toTree(trace));
+    return sendJson(res, 200, toTree(trace, backlinks(trace.traceId, store.recent(store.stats().traces))));
   };
 }

@@ -22,7 +22,24 @@ export interface SpanNode {
     readonly attributes: Record<string, AttributeValue>;
   }[];
   readonly links: ReceivedSpan['links'];
+  /** Spans of other traces that link to this one (a poller invocation, to the job spans it ran). */
+  readonly linkedFrom?: readonly { readonly traceId: string; readonly spanId: string; readonly name: string }[];
   readonly children: SpanNode[];
+}
+
+export type Backlinks = ReadonlyMap<string, NonNullable<SpanNode['linkedFrom']>>;
+
+/** Who links to the spans of `traceId`, from the other traces kept: span id → the linking spans. */
+export function backlinks(traceId: string, others: Iterable<StoredTrace>): Backlinks {
+  const found = new Map<string, Array<{ traceId: string; spanId: string; name: string }>>();
+  for (const other of others) {
+    if (other.traceId === traceId) continue;
+    for (const s of other.spans)
+      for (const l of s.links)
+        if (l.traceId === traceId)
+          found.set(l.spanId, [...(found.get(l.spanId) ?? []), { traceId: other.traceId, spanId: s.spanId, name: s.name }]);
+  }
+  return found;
 }
 
 export interface TraceSummary {
@@ -71,7 +88,7 @@ export function summarize(trace: StoredTrace): TraceSummary {
 }
 
 /** The trace as a tree: children under their parents, in start order; spans whose parent is absent at the top. */
-export function toTree(trace: StoredTrace): TraceTree {
+export function toTree(trace: StoredTrace, linked: Backlinks = new Map()): TraceTree {
   const nodes = new Map<string, SpanNode>();
   const ids = new Set(trace.spans.map((s) => s.spanId));
   const sorted = [...trace.spans].sort(byStart);
@@ -94,6 +111,7 @@ export function toTree(trace: StoredTrace): TraceTree {
         attributes: e.attributes,
       })),
       links: s.links,
+      ...(linked.has(s.spanId) ? { linkedFrom: linked.get(s.spanId)! } : {}),
       children: [],
     });
   }

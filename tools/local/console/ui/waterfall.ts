@@ -50,6 +50,16 @@ function details(span: SpanNode, traceId: string, select: (spanId: string) => vo
         h('li', {}, `+${duration(e.offsetMs)} ${e.name}`, Object.keys(e.attributes).length ? ` ${JSON.stringify(e.attributes)}` : ''),
       ),
     ),
+    ...(span.linkedFrom?.length
+      ? [
+          h('h3', {}, `Linked from (${span.linkedFrom.length})`),
+          h(
+            'ul',
+            { class: 'linked-from' },
+            ...span.linkedFrom.map((l) => h('li', {}, link(`/traces/${l.traceId}#${l.spanId}`, `${l.name} (trace ${l.traceId})`))),
+          ),
+        ]
+      : []),
     h('h3', {}, `Links (${span.links.length})`),
     h(
       'ul',
