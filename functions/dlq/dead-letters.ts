@@ -2,7 +2,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { SpanKind, trace, type Span } from '@opentelemetry/api';
 import { errorFields, log } from '../../shared/log';
 import { logHealth } from '../../shared/jobs/health';
-import { JobNotFoundError, type JobInfo } from '../../shared/queue';
+import { JobNotFoundError, stepTrace, type JobInfo } from '../../shared/queue';
 import type { Services } from '../../shared/services';
 import { annotate, Attr, DlqAttr, EventAttr, Events, recordFailure, SpanNames, traceUrl, withSpan } from '../../shared/tracing';
 
@@ -133,7 +133,7 @@ export async function sweepDeadLetters(rt: Services): Promise<{ examined: number
   const infos = (await Promise.all(due.map((id) => rt.admin.info(id).catch(() => null)))).filter((i): i is JobInfo => i !== null);
   // One span per job, in its own trace, around the one requeue call of the batch.
   const started = infos.map((info) => {
-    const parent = rt.tracing.extract(info.job.trace);
+    const parent = rt.tracing.extract(stepTrace(info.job));
     return { info, parent, span: rt.tracing.startSpan(SpanNames.redrive, { kind: SpanKind.INTERNAL }, parent) };
   });
   let missing: ReadonlySet<string> | undefined;

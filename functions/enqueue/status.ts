@@ -1,6 +1,6 @@
 import { isSpanContextValid, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { HttpError } from '../../shared/http/errors';
-import { JOB_ID_PATTERN, JobNotFoundError, type JobInfo } from '../../shared/queue';
+import { JOB_ID_PATTERN, JobNotFoundError, stepTrace, type JobInfo } from '../../shared/queue';
 import type { Services } from '../../shared/services';
 import { Attr, EventAttr, Events, SpanNames, traceUrl, type Tracing } from '../../shared/tracing';
 
@@ -28,6 +28,8 @@ export interface JobStatus {
   readonly scheduler?: { readonly name: string; readonly occurrence: string };
   readonly traceId: string | null;
   readonly traceUrl?: string;
+  /** Its failures, recorded in a trace of their own because its trace was not sampled. */
+  readonly failureTrace?: { readonly traceId: string | null; readonly traceUrl?: string };
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -41,8 +43,8 @@ export function jobIdOf(params: Readonly<Record<string, string>>): string {
 const notFound = (id: string) =>
   new HttpError(404, 'not_found', `job ${id} not found: unknown, or no longer kept (completed jobs stay while the history keeps them)`);
 
-function traceOf(tracing: Tracing, info: JobInfo): { traceId: string | null; traceUrl?: string } {
-  const spanContext = trace.getSpanContext(tracing.extract(info.job.trace));
+function traceOf(tracing: Tracing, carrier: JobInfo['job']['trace']): { traceId: string | null; traceUrl?: string } {
+  const spanContext = trace.getSpanContext(tracing.extract(carrier));
   if (!spanContext || !isSpanContextValid(spanContext)) return { traceId: null };
   const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
   const url = sampled ? traceUrl(tracing.config.viewer, spanContext.traceId) : undefined;
@@ -72,7 +74,8 @@ export function presentStatus(tracing: Tracing, info: JobInfo): JobStatus {
     ...(info.result !== undefined ? { result: info.result } : {}),
     ...(info.resultOmitted !== undefined ? { resultOmitted: info.resultOmitted } : {}),
     ...(job.scheduler ? { scheduler: { name: job.scheduler.name, occurrence: iso(job.scheduler.at)! } } : {}),
-    ...traceOf(tracing, info),
+    ...traceOf(tracing, info.job.trace),
+    ...(job.failureTrace ? { failureTrace: traceOf(tracing, job.failureTrace) } : {}),
   };
 }
 
@@ -103,7 +106,7 @@ export async function cancelJob(rt: Services, id: string): Promise<JobStatus> {
         ...(request ? { links: [{ context: request.spanContext() }] } : {}),
         attributes: { [Attr.jobId]: id, [Attr.queueName]: info.job.queue, [Attr.queueOperation]: 'cancel' },
       },
-      rt.tracing.extract(info.job.trace),
+      rt.tracing.extract(stepTrace(info.job)),
     );
     span.addEvent(Events.cancelled, { [EventAttr.from]: result.from });
     span.end();

@@ -1,6 +1,6 @@
-import { context, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
+import { context, isSpanContextValid, ROOT_CONTEXT, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
-import type { HeldBack, HeldFor, Job, JobContext, JobHandler, JobOutcome } from '../../shared/queue';
+import { stepTrace, type HeldBack, type HeldFor, type Job, type JobContext, type JobHandler, type JobOutcome } from '../../shared/queue';
 import { Attr, EventAttr, Events, recordFailure, SpanNames, type Tracing } from '../../shared/tracing';
 
 /** What to do with a job that was just dead-lettered (the dlq function is told, within the attempt's trace context). */
@@ -20,6 +20,8 @@ export interface TracedProcessingOptions {
   /** The invocation span, linked to every job handled. */
   readonly invocation?: Span;
   readonly onDeadLetter?: DeadLetterNotice;
+  /** Keeps the carrier of a failure trace on the job (JobQueue.recordFailureTrace), for its later steps. */
+  readonly recordFailureTrace?: (job: Job, carrier: Record<string, string>) => Promise<unknown>;
 }
 
 /** What a delayed or scheduled job says about when it was meant to run, on its dequeue and process spans. */
@@ -32,6 +34,22 @@ function timingOf(job: Job): Attributes {
     out[Attr.schedulerOccurrence] = new Date(job.scheduler.at).toISOString();
   }
   return out;
+}
+
+/** A `job.process` span's attributes. */
+function attemptAttributes(job: Job, workerId: string): Attributes {
+  return {
+    [Attr.jobId]: job.id,
+    [Attr.jobType]: job.type,
+    [Attr.jobPriority]: job.priority,
+    [Attr.jobRetries]: job.attempts - 1,
+    [Attr.jobCreationTime]: new Date(job.createdAt).toISOString(),
+    [Attr.workerId]: workerId,
+    [Attr.queueSource]: job.queue,
+    ...(job.filepath ? { [Attr.jobFilepath]: job.filepath } : {}),
+    ...(job.filesize !== undefined ? { [Attr.jobFilesize]: job.filesize } : {}),
+    ...(job.scheduler ? timingOf(job) : {}),
+  };
 }
 
 const errorName = (error: unknown) => (error instanceof Error ? error.name : typeof error);
@@ -49,7 +67,7 @@ export function tracedProcessing(options: TracedProcessingOptions) {
 
   const onReceived = (job: Job, requestedAt: number, held?: HeldFor): JobTrace => {
     const now = Date.now();
-    const parent = tracing.extract(job.trace);
+    const parent = tracing.extract(stepTrace(job));
     // From when this consumer asked, or when the job became ready if that was later (a consumer that was
     // already waiting): so the span sits after the job's enqueue in its trace, and covers the wait for it.
     const start = Math.min(now, Math.max(requestedAt, job.enqueuedAt));
@@ -80,18 +98,7 @@ export function tracedProcessing(options: TracedProcessingOptions) {
     jobContext.slot.attempt = { span, ctx };
     options.invocation?.addLink({ context: span.spanContext(), attributes: { [Attr.jobId]: job.id } });
     if (span.isRecording()) {
-      span.setAttributes({
-        [Attr.jobId]: job.id,
-        [Attr.jobType]: job.type,
-        [Attr.jobPriority]: job.priority,
-        [Attr.jobRetries]: job.attempts - 1,
-        [Attr.jobCreationTime]: new Date(job.createdAt).toISOString(),
-        [Attr.workerId]: workerId,
-        [Attr.queueSource]: job.queue,
-        ...(job.filepath ? { [Attr.jobFilepath]: job.filepath } : {}),
-        ...(job.filesize !== undefined ? { [Attr.jobFilesize]: job.filesize } : {}),
-        ...(job.scheduler ? timingOf(job) : {}),
-      });
+      span.setAttributes(attemptAttributes(job, workerId));
       span.addEvent(Events.processingStarted, { [EventAttr.attempt]: job.attempts });
     }
     // The processor runs inside the attempt's context: whatever it traces (a Lambda call) nests here.
@@ -102,8 +109,10 @@ export function tracedProcessing(options: TracedProcessingOptions) {
     const { attempt } = slot;
     slot.attempt = undefined;
     if (!attempt) return; // released unstarted
-    const { span, ctx } = attempt;
     const success = outcome.status === 'succeeded';
+    // A failure in a trace that was not sampled is recorded anyway, in a trace of its own (bounded).
+    const { span, ctx } =
+      success || outcome.status === 'lease_lost' || attempt.span.isRecording() ? attempt : failureTrace(job, outcome, attempt);
     if (span.isRecording()) {
       span.setAttributes({ [Attr.processingDurationMs]: outcome.durationMs, [Attr.processingSuccess]: success });
       if (success) span.addEvent(Events.processingCompleted);
@@ -130,6 +139,37 @@ export function tracedProcessing(options: TracedProcessingOptions) {
       notices.add(notice);
       void notice.finally(() => notices.delete(notice));
     }
+  };
+
+  /**
+   * Stands in for an unsampled attempt that failed: a sampled `job.process` span over the same time, a
+   * new trace marked `trace.recorded_because: failure` and linked to the job's own, recorded on the job so
+   * its retry, dead letter, dlq handling and redrive follow it. Over the budget: the attempt as it was.
+   */
+  const failureTrace = (job: Job, outcome: JobOutcome, attempt: NonNullable<JobTrace['attempt']>): NonNullable<JobTrace['attempt']> => {
+    const original = attempt.span.spanContext();
+    const span = tracing.startFailureTrace(SpanNames.process, 'failure', {
+      kind: SpanKind.CONSUMER,
+      startTime: Date.now() - outcome.durationMs,
+      links: isSpanContextValid(original) ? [{ context: original, attributes: { [Attr.jobId]: job.id } }] : [],
+      attributes: {
+        ...attemptAttributes(job, workerId),
+        ...(isSpanContextValid(original) ? { [Attr.traceOriginalId]: original.traceId } : {}),
+      },
+    });
+    if (!span) return attempt;
+    attempt.span.end();
+    const ctx = trace.setSpan(ROOT_CONTEXT, span);
+    options.invocation?.addLink({ context: span.spanContext(), attributes: { [Attr.jobId]: job.id } });
+    if (options.recordFailureTrace) {
+      const recorded = options.recordFailureTrace(job, tracing.inject(ctx)).then(
+        () => undefined,
+        () => undefined,
+      );
+      notices.add(recorded);
+      void recorded.finally(() => notices.delete(recorded));
+    }
+    return { span, ctx };
   };
 
   /** A control began holding a queue back from this poller: an event on the invocation span. */

@@ -57,6 +57,7 @@ export async function runPoller(
     tracing: rt.tracing,
     processorFor: processorRegistry(aws, rt.config.targets, processors),
     workerId: `${lambdaContext.functionName}/${lambdaContext.awsRequestId}`,
+    recordFailureTrace: (job, carrier) => rt.queue.recordFailureTrace(job.id, carrier),
     ...(invocation ? { invocation } : {}),
     ...(dlq.functionName
       ? {

@@ -226,6 +226,7 @@ export class QueueAdmin extends QueueClient {
         fields.get('l') ?? null,
         fields.get('e') ?? null,
         fields.get('err') ?? null,
+        fields.get('tc') ?? null,
       ),
       ...(state === 'waiting' ? { position: at } : at === undefined ? {} : { since: at }),
       ...(fields.has('why') ? { deadReason: fields.get('why') as DeadReason } : {}),

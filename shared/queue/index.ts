@@ -1,4 +1,5 @@
 export { QueueAdmin } from './admin';
+export { stepTrace } from './codec';
 export { backoffDelay, type BackoffPolicy } from './backoff';
 export * from './errors';
 export { fieldPath, RESERVED_FIELD_NAMES } from './field-names';

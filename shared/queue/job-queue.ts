@@ -33,6 +33,7 @@ import type {
   Lease,
   NackOptions,
   NackResult,
+  TraceCarrier,
 } from './types';
 import { prepareJob, type JobExtras, type PreparedJob } from './validate';
 import { Waiter } from './waiter';
@@ -265,6 +266,14 @@ export class JobQueue extends QueueClient {
     });
     if (!result) throw new LeaseLostError(job.id);
     return result;
+  }
+
+  /**
+   * Records the trace a job's failures continue in (its own was not sampled): its later steps — the next
+   * attempt, the dead letter, a redrive — follow it. False when the job is gone.
+   */
+  async recordFailureTrace(id: string, carrier: TraceCarrier): Promise<boolean> {
+    return (await runScript(this.redis, 'retrace', [this.keys.queues], [this.keys.prefix, id, JSON.stringify(carrier)])) === 1;
   }
 
   /** Extends a lease to `leaseMs` from now; returns the new deadline (server ms). */

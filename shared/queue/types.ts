@@ -65,6 +65,11 @@ export interface Job<P = unknown> extends JobSpec<P> {
   readonly enqueuedAt: number;
   /** Error of the latest failed attempt. */
   readonly lastError: string | null;
+  /**
+   * When a failure of the job was recorded in a trace of its own (its own trace was not sampled): that
+   * trace's carrier, which the job's later steps follow instead of `trace` (`stepTrace` picks).
+   */
+  readonly failureTrace?: TraceCarrier;
 }
 
 export interface EnqueueResult {

@@ -58,6 +58,10 @@ export const Attr = {
   messagingMessageId: 'messaging.message.id',
   // errors
   errorType: 'error.type',
+  /** Why a span was recorded although its trace was not sampled (`failure`): see failure traces. */
+  traceRecordedBecause: 'trace.recorded_because',
+  /** The trace a failure trace stands in for (the job's own, unsampled). */
+  traceOriginalId: 'trace.original_id',
 } as const;
 
 export const Events = {

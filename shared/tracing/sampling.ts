@@ -9,6 +9,7 @@ import {
   type SamplingResult,
 } from '@opentelemetry/sdk-trace';
 import type { TracingConfig } from './config';
+import { Attr } from './names';
 
 export interface AdaptiveSamplerOptions {
   /** Sampled root traces per second aimed for, per instance. */
@@ -126,6 +127,53 @@ export class AdaptiveSampler implements Sampler {
   }
 }
 
+/** The attribute that marks a span recorded whatever the sampler says (a failure in an unsampled trace). */
+export const RECORDED_BECAUSE = Attr.traceRecordedBecause;
+
+/**
+ * A root sampler that samples a new trace whose first span says why it must be recorded (`RECORDED_BECAUSE`,
+ * set only by Tracing.startFailureTrace, which bounds how often), and asks `root` otherwise.
+ */
+export class ForcibleSampler implements Sampler {
+  constructor(private readonly root: Sampler) {}
+
+  shouldSample(...args: Parameters<Sampler['shouldSample']>): SamplingResult {
+    if (args[4]?.[RECORDED_BECAUSE] !== undefined) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+    return this.root.shouldSample(...args);
+  }
+
+  toString(): string {
+    return `ForcibleSampler{${this.root.toString()}}`;
+  }
+}
+
+/**
+ * A token bucket: `perSecond` failure traces a second, and a burst of as many. Bounds what an outage that
+ * fails every job can send the collector, and what it costs the poller.
+ */
+export class FailureTraceBudget {
+  private tokens: number;
+  private at: number;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.tokens = perSecond;
+    this.at = clock();
+  }
+
+  take(): boolean {
+    if (this.perSecond <= 0) return false;
+    const now = this.clock();
+    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.at) / 1000) * this.perSecond);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
 export interface ProjectSampler {
   /** Parent-based: a trace's later spans follow the decision made when it began. */
   readonly sampler: Sampler;
@@ -155,5 +203,5 @@ export function createSampler(config: TracingConfig, clock?: () => number): Proj
       root = adaptive = new AdaptiveSampler({ targetPerSecond, floor: rate, ...(clock ? { clock } : {}) });
       break;
   }
-  return { sampler: new ParentBasedSampler({ root }), adaptive };
+  return { sampler: new ParentBasedSampler({ root: new ForcibleSampler(root) }), adaptive };
 }

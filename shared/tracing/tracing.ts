@@ -1,6 +1,7 @@
 import {
   context as contextApi,
   propagation,
+  ROOT_CONTEXT,
   trace,
   TraceFlags,
   type Context,
@@ -19,7 +20,7 @@ import { OtlpHttpSpanExporter } from './otlp-http/span-exporter';
 import { PendingSpans } from './pending-spans';
 import { RedactingSpanExporter } from './redacting-exporter';
 import { buildResource } from './resource';
-import { createSampler } from './sampling';
+import { createSampler, FailureTraceBudget, RECORDED_BECAUSE } from './sampling';
 import { XRayIdGenerator } from './xray-id-generator';
 
 export interface TracingOptions {
@@ -57,6 +58,11 @@ export interface Tracing {
    * child anyway, and this keeps unsampled work nearly free. Set attributes only when `isRecording()`.
    */
   startSpan(name: string, options?: SpanOptions, parent?: Context): Span;
+  /**
+   * A new sampled trace for a failure whose own trace was not sampled (`because` says why, on the span),
+   * within the failure-trace budget; undefined when over it or off.
+   */
+  startFailureTrace(name: string, because: string, options: SpanOptions): Span | undefined;
   /** The active (or given) context as a carrier for a job or an outgoing request. */
   inject(ctx?: Context): Carrier;
   /** The context a carrier describes; garbage yields `base` (default: a new root). Never throws. */
@@ -104,6 +110,7 @@ function disabledTracing(config: TracingConfig): Tracing {
     tracer: trace.getTracer(INSTRUMENTATION_SCOPE), // the API's no-op until a provider registers
     metrics: createNoopQueueMetrics(),
     startSpan: (_name, _options, parent = contextApi.active()) => trace.getSpan(parent) ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT),
+    startFailureTrace: () => undefined,
     inject: (ctx) => injectCarrier(propagator, ctx),
     extract: (carrier, base) => extractContext(readers, carrier, base),
     reportOutcome: () => undefined,
@@ -169,6 +176,7 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
     log,
   });
   const budget = new FlushBudget();
+  const failureBudget = new FailureTraceBudget(config.sampling.failureTracesPerSecond, options.clock);
   let metricsExportedAt = Date.now();
   const metricsDue = (now: number) => now - metricsExportedAt >= config.metricsIntervalMs;
   const tracer = provider.getTracer(INSTRUMENTATION_SCOPE);
@@ -198,6 +206,14 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
       if (parentSpan && !(parentSpan.spanContext().traceFlags & TraceFlags.SAMPLED) && !parentSpan.isRecording())
         return trace.wrapSpanContext({ ...parentSpan.spanContext(), spanId: idGenerator.generateSpanId(), isRemote: false });
       return tracer.startSpan(name, options, parent);
+    },
+    startFailureTrace(name, because, options) {
+      if (!failureBudget.take()) return undefined;
+      return tracer.startSpan(
+        name,
+        { ...options, root: true, attributes: { ...options.attributes, [RECORDED_BECAUSE]: because } },
+        ROOT_CONTEXT,
+      );
     },
     inject: (ctx) => injectCarrier(propagator, ctx),
     extract: (carrier, base) => extractContext(readers, carrier, base),

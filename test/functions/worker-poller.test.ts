@@ -316,3 +316,48 @@ describe('worker-poller function: job controls', () => {
     });
   });
 });
+
+describe('worker-poller function: failures traced whatever the sampling rate', () => {
+  it('records a failed attempt of an unsampled job in a sampled trace its retry and dead letter follow', async () => {
+    const { enqueue, poller } = setup({ TRACING_SAMPLING_STRATEGY: 'never' });
+    const accepted = await enqueue(
+      enqueueBody({ type: 'fail', maxAttempts: 2, payload: { message: 'upstream down' } }, false),
+      lambdaContext({ functionName: 'tq-enqueue' }),
+    );
+    const { id } = JSON.parse(accepted.body) as { id: string };
+    await poller(scheduledEvent(), lambdaContext({ functionName: 'tq-poller' }));
+    await invoke.idle();
+    // Nothing of the job's own trace was recorded (not sampled) …
+    expect(ofTrace(TRACE_ID)).toEqual([]);
+    // … but its failures were: one trace, from the first failed attempt to the dlq function.
+    const first = t.spans().find((s) => s.name === 'job.process' && s.attributes['trace.recorded_because'] === 'failure')!;
+    expect(first.attributes).toMatchObject({ 'job.id': id, 'trace.original_id': TRACE_ID });
+    expect(first.parentSpanContext).toBeUndefined();
+    expect(first.links.map((l) => l.context.traceId)).toEqual([TRACE_ID]);
+    const failureTrace = ofTrace(first.spanContext().traceId);
+    expect(failureTrace.map((s) => s.name).sort()).toEqual(
+      ['invoke tq-dlq', 'job.process', 'job.process', 'queue.dequeue', 'tq-dlq'].sort(),
+    );
+    const second = failureTrace.find((s) => s.name === 'job.process' && s !== first)!;
+    expect(second.events.map((e) => e.name)).toContain('job.dead_lettered');
+    // The job says where: GET /jobs/{id} (and the admin API, the console) give the failure trace.
+    const status = JSON.parse(
+      (
+        await enqueue(
+          apiGatewayEvent({ method: 'GET', path: `/jobs/${id}`, resource: '/jobs/{id}', pathParameters: { id } }),
+          lambdaContext(),
+        )
+      ).body,
+    ) as { traceId: string; failureTrace: { traceId: string } };
+    expect(status.traceId).toBe(TRACE_ID);
+    expect(status.failureTrace.traceId).toBe(first.spanContext().traceId);
+  });
+
+  it('records none with TRACING_FAILURE_TRACES_PER_SECOND=0', async () => {
+    const { enqueue, poller } = setup({ TRACING_SAMPLING_STRATEGY: 'never', TRACING_FAILURE_TRACES_PER_SECOND: '0' });
+    await enqueue(enqueueBody({ type: 'fail', maxAttempts: 1 }, false), lambdaContext({ functionName: 'tq-enqueue' }));
+    await poller(scheduledEvent(), lambdaContext({ functionName: 'tq-poller' }));
+    await invoke.idle();
+    expect(t.spans().filter((s) => s.name === 'job.process')).toEqual([]);
+  });
+});

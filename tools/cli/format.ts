@@ -48,13 +48,18 @@ export function formatStats(s: QueueStats): string {
   ].join('\n');
 }
 
-/** A job's trace: id, link and the commands to copy or open it on this platform. */
+/** A job's trace: id, link and the commands to copy or open it on this platform (and its failure trace). */
 export function formatTrace(job: PresentedJob): string {
   if (!job.trace) return '  trace: none (the job carries no trace context)';
   const t = job.trace;
   const lines = [`  trace ${t.traceId}${t.sampled ? '' : ' (not sampled: never exported)'}`];
   if (t.url) lines.push(`    url   ${t.url}`);
   for (const a of t.actions) if (a.command) lines.push(`    ${a.type.padEnd(5)} ${a.command}`);
+  const f = job.failureTrace;
+  if (f) {
+    lines.push(`  failures recorded in trace ${f.traceId} (its own trace was not sampled)`);
+    if (f.url) lines.push(`    url   ${f.url}`);
+  }
   return lines.join('\n');
 }
 

@@ -1,5 +1,5 @@
 import { isSpanContextValid, SpanKind, type Attributes, type Span } from '@opentelemetry/api';
-import type { PurgeResult, RequeueResult } from '../../../shared/queue';
+import { stepTrace, type PurgeResult, type RequeueResult } from '../../../shared/queue';
 import type { Services } from '../../../shared/services';
 import { AdminAttr, Attr, SpanNames, type AdminOperation } from '../../../shared/tracing';
 import { writeAudit, type Actor, type AuditedOperation } from './audit';
@@ -98,7 +98,7 @@ async function traceInJobs(rt: ChangeRuntime, ids: readonly string[], request: S
     const span = rt.tracing.startSpan(
       SpanNames.admin('requeue'),
       { kind: SpanKind.INTERNAL, links: [{ context: request.spanContext() }] },
-      rt.tracing.extract(job.job.trace),
+      rt.tracing.extract(stepTrace(job.job)),
     );
     annotate(span, { [Attr.jobId]: id, [Attr.queueName]: job.job.queue, [AdminAttr.target]: 'dlq:ids' });
     span.end();

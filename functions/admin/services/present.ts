@@ -13,7 +13,12 @@ export interface JobTrace {
   readonly actions: readonly TraceAction[];
 }
 
-export type PresentedJob = Omit<Job, 'trace' | 'payload'> & { readonly payload?: unknown; readonly trace: JobTrace | null };
+export type PresentedJob = Omit<Job, 'trace' | 'payload' | 'failureTrace'> & {
+  readonly payload?: unknown;
+  readonly trace: JobTrace | null;
+  /** Where its failures were recorded, when its own trace was not sampled. */
+  readonly failureTrace?: JobTrace | null;
+};
 
 export type PresentedInfo = Omit<JobInfo, 'job'> & { readonly job: PresentedJob };
 
@@ -37,8 +42,13 @@ export function jobTrace(tracing: Tracing, carrier: unknown, platform: ActionPla
  * jobs with 256 KiB payloads would pass Lambda's 6 MB response limit.
  */
 export function presentJob(tracing: Tracing, job: Job, platform: ActionPlatform, withPayload: boolean): PresentedJob {
-  const { trace: carrier, payload, ...rest } = job;
-  return { ...rest, ...(withPayload ? { payload } : {}), trace: jobTrace(tracing, carrier, platform) };
+  const { trace: carrier, payload, failureTrace, ...rest } = job;
+  return {
+    ...rest,
+    ...(withPayload ? { payload } : {}),
+    trace: jobTrace(tracing, carrier, platform),
+    ...(failureTrace ? { failureTrace: jobTrace(tracing, failureTrace, platform) } : {}),
+  };
 }
 
 export function presentInfo(tracing: Tracing, info: JobInfo, platform: ActionPlatform): PresentedInfo {

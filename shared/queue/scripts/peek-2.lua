@@ -8,7 +8,8 @@
   ARGV[3] count
   ARGV[4] housekeeping limit
   ARGV[5..] the priorities, highest first
-  Returns: server now, then per job 6 values: id, attempts, delivery, spec JSON, enqueuedAt, lastError.
+  Returns: server now, then per job 7 values: id, attempts, delivery, spec JSON, enqueuedAt, lastError,
+  recorded failure trace (or false).
 ]]
 -- @include "keys"
 -- @include "now"
@@ -24,10 +25,10 @@ for i = 5, #ARGV do
   if seen >= want then break end
   local ids = redis.call('LRANGE', waitKey(prefix, queue, ARGV[i]), 0, want - seen - 1)
   for _, id in ipairs(ids) do
-    local f = redis.call('HMGET', jobKey(prefix, id), 'd', 'a', 'l', 'e', 'err')
+    local f = redis.call('HMGET', jobKey(prefix, id), 'd', 'a', 'l', 'e', 'err', 'tc')
     if f[1] then
       out[#out + 1] = id; out[#out + 1] = f[2]; out[#out + 1] = f[3] or 0
-      out[#out + 1] = f[1]; out[#out + 1] = f[4]; out[#out + 1] = f[5]
+      out[#out + 1] = f[1]; out[#out + 1] = f[4]; out[#out + 1] = f[5]; out[#out + 1] = f[6]
       seen = seen + 1
     end
   end

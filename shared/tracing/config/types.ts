@@ -31,6 +31,11 @@ export interface TracingConfig {
     readonly rate: number;
     /** Adaptive: sampled root traces per second per instance aimed for. */
     readonly targetPerSecond: number;
+    /**
+     * Failures in unsampled traces recorded anyway, in traces of their own, at most this many per second
+     * per instance (a burst of up to that many at once). 0: off.
+     */
+    readonly failureTracesPerSecond: number;
   };
   readonly propagationFormat: PropagationFormat;
   /** Longest time a finished span waits before export (the batch timeout). */

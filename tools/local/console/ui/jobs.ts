@@ -74,6 +74,9 @@ export async function jobPage(root: HTMLElement, id: string): Promise<void> {
       ['finished', time(info.finishedAt)],
       ['requeues', String(info.requeues)],
       ['trace', traceOf(info)],
+      ...(info.job.failureTrace
+        ? ([['failure trace', traceLink(info.job.failureTrace, 'its failures (own trace not sampled)')]] as Array<[string, Node | string]>)
+        : []),
     ];
     root.replaceChildren(
       h('h1', {}, `Job ${id}`),
