@@ -6,7 +6,8 @@
  *    (what the tracing setup adds); medians of COLD_RUNS;
  *  - enqueue handler invocations per second, 50 in flight, tracing on at 1 % (and off), beside BullMQ's `add`;
  *  - worker-poller jobs per second for no-op jobs (one invocation draining a filled queue, 50 concurrent),
- *    beside a BullMQ worker at concurrency 50 — same Redis, same run, alternating who goes first.
+ *    beside a BullMQ worker at concurrency 50 — same Redis, same run, alternating who goes first;
+ *  - the poller with 10 % of its jobs failing, failure traces on and off (what recording them costs).
  * The OTLP endpoint is a stand-in collector in its own process, as the collector layer is in Lambda.
  * Env: ROUNDS (5), JOBS (50000), COLD_RUNS (9), REDIS_URL.
  */
@@ -62,13 +63,21 @@ function envFor(redisUrl: string, endpoint: string, namespace: string, extra: Re
   };
 }
 
-async function ours(kind: 'enqueue' | 'poller', redisUrl: string, endpoint: string, tracingOn = true): Promise<number> {
+/** `failShare`: that share of the poller's jobs fails for good (dead-lettered); `env`: more settings. */
+async function ours(
+  kind: 'enqueue' | 'poller',
+  redisUrl: string,
+  endpoint: string,
+  tracingOn = true,
+  options: { failShare?: number; env?: Record<string, string> } = {},
+): Promise<number> {
   const namespace = `bench-${randomBytes(4).toString('hex')}`;
   const env = envFor(redisUrl, endpoint, namespace, {
     POLLER_CONCURRENCY: '50',
     POLLER_PREFETCH: '50',
     QUEUE_MAX_BATCH_SIZE: '1000',
     TRACING_ENABLED: String(tracingOn),
+    ...options.env,
   });
   const tracing = initTracing(parseTracingConfig(env), { register: false });
   const rt = await createServices({ role: kind === 'enqueue' ? 'producer' : 'consumer', env, tracing });
@@ -92,13 +101,15 @@ async function ours(kind: 'enqueue' | 'poller', redisUrl: string, endpoint: stri
     );
     rate = JOBS / ((performance.now() - started) / 1000);
   } else {
+    const every = options.failShare ? Math.round(1 / options.failShare) : 0;
+    const job = (n: number) => (every && n % every === 0 ? { type: 'fail', payload: { retryable: false } } : { type: 'noop' });
     for (let i = 0; i < JOBS; i += 1000)
-      await rt.queue.enqueueBatch(Array.from({ length: Math.min(1000, JOBS - i) }, () => ({ type: 'noop' })));
+      await rt.queue.enqueueBatch(Array.from({ length: Math.min(1000, JOBS - i) }, (_, k) => job(i + k)));
     const lambda = lambdaClient(parseAppConfig(env));
     const handler = createPollerHandler({ tracing, runtime: async () => rt, lambda: () => lambda });
     const started = performance.now();
     const summary = await handler(scheduledEvent(), lambdaContext({ remainingMs: 900_000 }));
-    if (summary.succeeded !== JOBS) throw new Error(`poller processed ${summary.succeeded}/${JOBS}`);
+    if (summary.processed !== JOBS) throw new Error(`poller processed ${summary.processed}/${JOBS}`);
     rate = JOBS / ((performance.now() - started) / 1000);
     lambda.destroy();
   }
@@ -253,8 +264,40 @@ async function main(): Promise<void> {
       sampled_1pct_vs_off: round(o / off, 2),
     });
   }
+  await failingShare(redis.url, endpoint, collector);
   collector.stop();
   await redis.own?.stop();
+}
+
+/**
+ * What failure traces cost: the poller at 1 % sampling with 10 % of its jobs failing for good, failure
+ * traces on (the default, 10 a second) and off, alternating. Each failure in an unsampled trace that
+ * gets a token is a sampled span and a carrier written back to the job.
+ */
+async function failingShare(redisUrl: string, endpoint: string, collector: Awaited<ReturnType<typeof startCollector>>): Promise<void> {
+  const rates = new Map<string, number[]>();
+  for (let r = 1; r <= ROUNDS; r++) {
+    const impls = ['failure_traces_on', 'failure_traces_off'] as const;
+    for (const impl of r % 2 ? impls : [...impls].reverse()) {
+      const before = await collector.count();
+      const rate = await ours('poller', redisUrl, endpoint, true, {
+        failShare: 0.1,
+        env: { TRACING_FAILURE_TRACES_PER_SECOND: impl === 'failure_traces_on' ? '10' : '0' },
+      });
+      const exports = (await collector.count()).requests - before.requests;
+      emit({ bench: 'functions', figure: 'poller_10pct_failing', impl, round: r, jobs_per_s: round(rate), otlp_exports: exports });
+      rates.set(impl, [...(rates.get(impl) ?? []), rate]);
+    }
+  }
+  const on = median(rates.get('failure_traces_on')!);
+  const off = median(rates.get('failure_traces_off')!);
+  emit({
+    bench: 'functions',
+    summary: 'poller_10pct_failing_failure_traces',
+    on_median_jobs_per_s: round(on),
+    off_median_jobs_per_s: round(off),
+    on_vs_off: round(on / off, 2),
+  });
 }
 
 main().catch((error: unknown) => {

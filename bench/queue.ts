@@ -19,6 +19,7 @@ import { Queue as BullQueue, Worker as BullWorker } from 'bullmq';
 import { consume, JobQueue, QueueAdmin } from '../shared/queue';
 import { createRedisClient } from '../shared/redis';
 import { bullmqLimited, LIMITED_FIGURES, oursLimited } from './lib/limited';
+import { bullmqAtScale, oursAtScale, scaleCases } from './lib/scale';
 import { benchRedis } from './lib/redis';
 import { emit, median, round } from './lib/report';
 
@@ -222,7 +223,51 @@ async function main(): Promise<void> {
     });
   }
   await limited(redis);
+  if (process.env.SCALE === '1' || ONLY?.includes('scale')) await scale(redis);
   await redis.own?.stop();
+}
+
+/** How the cost grows with the backlog and the payload (bench/lib/scale.ts). SCALE_ROUNDS (2), SCALE_MAX (100000). */
+async function scale(redis: Awaited<ReturnType<typeof benchRedis>>): Promise<void> {
+  const rounds = Number(process.env.SCALE_ROUNDS ?? 2);
+  const cases = scaleCases(Number(process.env.SCALE_MAX ?? 100_000));
+  const results = new Map<string, { jobsPerS: number; bytesPerJob: number }[]>();
+  for (let r = 1; r <= rounds; r++) {
+    for (const c of cases) {
+      for (const impl of r % 2 ? (['ours', 'bullmq'] as const) : (['bullmq', 'ours'] as const)) {
+        const result = impl === 'ours' ? await oursAtScale(redis.url, c) : await bullmqAtScale(redis.url, c);
+        emit({
+          bench: 'queue',
+          figure: `scale_${c.name}`,
+          impl,
+          round: r,
+          backlog: c.backlog,
+          payload_bytes: c.payloadBytes,
+          jobs_per_s: round(result.jobsPerS),
+          redis_bytes_per_waiting_job: round(result.bytesPerJob),
+        });
+        results.set(`${c.name}:${impl}`, [...(results.get(`${c.name}:${impl}`) ?? []), result]);
+      }
+    }
+  }
+  for (const c of cases) {
+    const med = (impl: string, f: 'jobsPerS' | 'bytesPerJob') => median(results.get(`${c.name}:${impl}`)!.map((x) => x[f]));
+    const ratio = med('ours', 'jobsPerS') / med('bullmq', 'jobsPerS');
+    const bytes = med('ours', 'bytesPerJob') / med('bullmq', 'bytesPerJob');
+    emit({
+      bench: 'queue',
+      summary: `scale_${c.name}`,
+      ours_median_jobs_per_s: round(med('ours', 'jobsPerS')),
+      bullmq_median_jobs_per_s: round(med('bullmq', 'jobsPerS')),
+      ratio: round(ratio, 2),
+      ours_bytes_per_job: round(med('ours', 'bytesPerJob')),
+      bullmq_bytes_per_job: round(med('bullmq', 'bytesPerJob')),
+      bytes_ratio: round(bytes, 2),
+      // Targets (issue 16): a lead of 2× or more up to 10 KB payloads; no more bytes per job than BullMQ.
+      ...(c.payloadBytes <= 10_000 ? { lead_target: 2, lead_met: ratio >= 2 } : {}),
+      bytes_met: bytes <= 1,
+    });
+  }
 }
 
 async function limited(redis: Awaited<ReturnType<typeof benchRedis>>): Promise<void> {

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { Settings } from './settings';
+import { HASH_MAX_LISTPACK_VALUE } from '../shared/queue/limits';
 
 /** Not Redis's default 6379: fewer drive-by scans of a well-known port (cdk-nag AwsSolutions-AEC5). */
 export const REDIS_PORT = 6380;
@@ -72,7 +73,12 @@ export class DataStack extends Stack {
     const parameters = new elasticache.CfnParameterGroup(this, 'Parameters', {
       cacheParameterGroupFamily: engine.family,
       description: 'traced-queue: never evict jobs',
-      properties: { 'maxmemory-policy': 'noeviction', ...(settings.redisShards > 0 ? { 'cluster-enabled': 'yes' } : {}) },
+      properties: {
+        'maxmemory-policy': 'noeviction',
+        // Job records as compact listpacks (shared/queue/limits.ts says why).
+        'hash-max-listpack-value': String(HASH_MAX_LISTPACK_VALUE),
+        ...(settings.redisShards > 0 ? { 'cluster-enabled': 'yes' } : {}),
+      },
     });
 
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {

@@ -148,7 +148,7 @@ export function tracedProcessing(options: TracedProcessingOptions) {
    */
   const failureTrace = (job: Job, outcome: JobOutcome, attempt: NonNullable<JobTrace['attempt']>): NonNullable<JobTrace['attempt']> => {
     const original = attempt.span.spanContext();
-    const span = tracing.startFailureTrace(SpanNames.process, 'failure', {
+    const span = tracing.startFailureTrace(SpanNames.process, 'failure', () => ({
       kind: SpanKind.CONSUMER,
       startTime: Date.now() - outcome.durationMs,
       links: isSpanContextValid(original) ? [{ context: original, attributes: { [Attr.jobId]: job.id } }] : [],
@@ -156,7 +156,7 @@ export function tracedProcessing(options: TracedProcessingOptions) {
         ...attemptAttributes(job, workerId),
         ...(isSpanContextValid(original) ? { [Attr.traceOriginalId]: original.traceId } : {}),
       },
-    });
+    }));
     if (!span) return attempt;
     attempt.span.end();
     const ctx = trace.setSpan(ROOT_CONTEXT, span);

@@ -42,3 +42,10 @@ export const DEFAULT_MAX_BATCH_SIZE = 1000;
 export const DEFAULT_API_BATCH_SIZE = 100;
 /** The highest QUEUE_MAX_BATCH_SIZE a deployment may set. */
 export const MAX_BATCH_SIZE_LIMIT = 10_000;
+
+/**
+ * The Redis setting `hash-max-listpack-value` the stack and the local servers use. A job's record holds its
+ * spec as one JSON field (a few hundred bytes with its trace carrier): past Redis's default of 64 bytes the
+ * whole hash becomes a hashtable, 787 bytes for a small job against 408 as a listpack (measured).
+ */
+export const HASH_MAX_LISTPACK_VALUE = 1024;

@@ -62,7 +62,7 @@ export interface Tracing {
    * A new sampled trace for a failure whose own trace was not sampled (`because` says why, on the span),
    * within the failure-trace budget; undefined when over it or off.
    */
-  startFailureTrace(name: string, because: string, options: SpanOptions): Span | undefined;
+  startFailureTrace(name: string, because: string, options: () => SpanOptions): Span | undefined;
   /** The active (or given) context as a carrier for a job or an outgoing request. */
   inject(ctx?: Context): Carrier;
   /** The context a carrier describes; garbage yields `base` (default: a new root). Never throws. */
@@ -207,8 +207,9 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
         return trace.wrapSpanContext({ ...parentSpan.spanContext(), spanId: idGenerator.generateSpanId(), isRemote: false });
       return tracer.startSpan(name, options, parent);
     },
-    startFailureTrace(name, because, options) {
+    startFailureTrace(name, because, optionsOf) {
       if (!failureBudget.take()) return undefined;
+      const options = optionsOf(); // built only with a token: most failures of an outage get none
       return tracer.startSpan(
         name,
         { ...options, root: true, attributes: { ...options.attributes, [RECORDED_BECAUSE]: because } },

@@ -73,7 +73,7 @@ describe('data stack', () => {
   it('never evicts jobs: maxmemory-policy noeviction', () => {
     q.templates.data.hasResourceProperties('AWS::ElastiCache::ParameterGroup', {
       CacheParameterGroupFamily: 'valkey8',
-      Properties: { 'maxmemory-policy': 'noeviction' },
+      Properties: { 'maxmemory-policy': 'noeviction', 'hash-max-listpack-value': '1024' },
     });
   });
 

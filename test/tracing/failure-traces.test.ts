@@ -28,10 +28,10 @@ describe('failure traces', () => {
     });
     const ordinary = tracing.startSpan('job.process');
     expect(ordinary.isRecording()).toBe(false);
-    const spans = [1, 2, 3].map(() => tracing.startFailureTrace('job.process', 'failure', { attributes: { 'job.id': 'J' } }));
+    const spans = [1, 2, 3].map(() => tracing.startFailureTrace('job.process', 'failure', () => ({ attributes: { 'job.id': 'J' } })));
     expect(spans.map((s) => s?.isRecording() ?? 'over budget')).toEqual([true, true, 'over budget']);
     now += 500;
-    expect(tracing.startFailureTrace('job.process', 'failure', {})?.isRecording()).toBe(true);
+    expect(tracing.startFailureTrace('job.process', 'failure', () => ({}))?.isRecording()).toBe(true);
     for (const s of spans) s?.end();
     ordinary.end();
     const exported = exporter.getFinishedSpans();
@@ -48,7 +48,7 @@ describe('failure traces', () => {
       register: false,
       log: () => undefined,
     });
-    expect(tracing.startFailureTrace('job.process', 'failure', {})).toBeUndefined();
+    expect(tracing.startFailureTrace('job.process', 'failure', () => ({}))).toBeUndefined();
     await tracing.shutdown();
   });
 });

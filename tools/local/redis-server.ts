@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HASH_MAX_LISTPACK_VALUE } from '../../shared/queue/limits';
 
 /** A throwaway `redis-server` on a free loopback port: for tests, benchmarks and the local pipeline. */
 export interface LocalRedis {
@@ -69,6 +70,9 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
         dir,
         '--maxmemory-policy',
         'noeviction',
+        // As the stack's parameter group sets it (infra/data-stack.ts): job records stay compact.
+        '--hash-max-listpack-value',
+        String(HASH_MAX_LISTPACK_VALUE),
         '--loglevel',
         'notice',
         ...extraArgs,
