@@ -15,6 +15,10 @@ export const common: NonNullable<ViteUserConfig['test']> = {
   // Files in separate processes: tests time child processes and servers, and a worker thread's crash or
   // process.exit must not take the run down.
   pool: 'forks',
+  // ioredis (redis/ioredis#1195, open) can leave a Cluster command's "Too many Cluster redirections"
+  // rejection unhandled inside the client while a slot migrates, with our own promise for the command
+  // rejected and handled too: the cluster tests move slots on purpose. Only that error is let through.
+  onUnhandledError: (error) => !/^Too many Cluster redirections\./.test(String((error as Error)?.message ?? '')),
 };
 
 export default defineConfig({ test: { ...common, include: ['test/**/*.test.ts'] } });

@@ -19,6 +19,8 @@ import { testServices } from '../support/services';
  */
 const OUTAGE_MS = 1500;
 const LOAD_MS = 800;
+/** Longest the producers may take to have a job accepted again once Redis is back. */
+const RECONNECT_BOUND_MS = 10_000;
 const PRODUCERS = 10;
 /** Longest a 503 may take: the producer's command timeout (2 s) and some room. */
 const ANSWER_BOUND_MS = 3000;
@@ -131,6 +133,10 @@ describe('fault suite: Redis stopped and restarted under load', () => {
         await stopped(server, signal);
         await sleep(OUTAGE_MS);
         server = await redisServer(port, dir);
+        // The producers' clients reconnect on their own backoff (up to a couple of seconds after a long
+        // outage on a busy machine): wait, bounded, for the first job accepted after the restart.
+        const back = Date.now() + RECONNECT_BOUND_MS;
+        while (accepted.size === before.accepted && Date.now() < back) await sleep(50);
         await sleep(LOAD_MS);
         outages[signal] = {
           accepted: accepted.size - before.accepted,
