@@ -227,6 +227,7 @@ export class QueueAdmin extends QueueClient {
         fields.get('e') ?? null,
         fields.get('err') ?? null,
         fields.get('tc') ?? null,
+        { id, queue: fields.get('q') ?? null, priority: fields.get('p') ?? null, maxAttempts: fields.get('m') ?? null },
       ),
       ...(state === 'waiting' ? { position: at } : at === undefined ? {} : { since: at }),
       ...(fields.has('why') ? { deadReason: fields.get('why') as DeadReason } : {}),

@@ -344,14 +344,21 @@ export class JobQueue extends QueueClient {
       });
     }
     return jobs.map(({ job }, i) => {
-      const o = i * 6;
+      const o = i * 9;
       if (reply[o + 1] === EnqueueCode.Written) {
         job.enqueuedAt = Number(reply[o + 3]);
         return { id: job.id, duplicate: false, job, runAt: dueAt(job) };
       }
       const original = reply[o + 4] ?? null;
       const first =
-        original === null ? null : decodeJob(String(original), reply[o + 2] ?? null, null, reply[o + 3] ?? null, reply[o + 5] ?? null);
+        original === null
+          ? null
+          : decodeJob(String(original), reply[o + 2] ?? null, null, reply[o + 3] ?? null, reply[o + 5] ?? null, null, {
+              id: reply[o] ?? null,
+              queue: reply[o + 6] ?? null,
+              priority: reply[o + 7] ?? null,
+              maxAttempts: reply[o + 8] ?? null,
+            });
       return { id: String(reply[o]), duplicate: true, job: first, runAt: first?.runAt ?? null };
     });
   }

@@ -153,18 +153,15 @@ export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '
   if (size > options.maxPayloadBytes) throw new PayloadTooLargeError(at + 'payload', size, options.maxPayloadBytes);
 
   const trace = extras?.trace ?? input.trace;
-  const spec: Omit<JobSpec, 'payload'> & { payload?: unknown } = {
-    id: extras?.id ?? newJobId(now),
-    queue,
-    priority,
+  const maxAttempts =
+    input.maxAttempts === undefined ? options.defaultMaxAttempts : integerIn(at + 'maxAttempts', input.maxAttempts, 1, MAX_ATTEMPTS_LIMIT);
+  // What the record's spec field stores: not the id, queue, priority or maxAttempts, which the record
+  // keeps as fields of their own (the key, `q`, `p`, `m`) — each byte here is a byte per waiting job.
+  const spec = {
     type,
-    maxAttempts:
-      input.maxAttempts === undefined
-        ? options.defaultMaxAttempts
-        : integerIn(at + 'maxAttempts', input.maxAttempts, 1, MAX_ATTEMPTS_LIMIT),
     createdAt: now,
     trace: trace === undefined ? {} : validateCarrier(at + 'trace', trace),
-  };
+  } as Omit<JobSpec, 'payload' | 'id' | 'queue' | 'priority' | 'maxAttempts'> & Partial<JobSpec>;
   const s = spec as Record<string, unknown>;
   if (input.filepath !== undefined) {
     const fp = input.filepath;
@@ -188,6 +185,16 @@ export function prepareJob(input: unknown, options: ResolvedQueueOptions, at = '
   const head = JSON.stringify(spec);
   const json = `${head.slice(0, -1)},"payload":${payloadJson}}`;
   // The spec object becomes the returned job in place: no copy per job on the hot path.
-  const job = Object.assign(spec, { payload: input.payload ?? null, attempts: 0, delivery: 0, enqueuedAt: 0, lastError: null });
+  const job = Object.assign(spec, {
+    id: extras?.id ?? newJobId(now),
+    queue,
+    priority,
+    maxAttempts,
+    payload: input.payload ?? null,
+    attempts: 0,
+    delivery: 0,
+    enqueuedAt: 0,
+    lastError: null,
+  }) as Job & { enqueuedAt: number };
   return { job, json };
 }

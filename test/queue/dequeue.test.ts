@@ -174,3 +174,15 @@ describe('dequeue', () => {
     await expect(queue.dequeue({ leaseMs: 0 })).rejects.toMatchObject({ argument: 'leaseMs' });
   });
 });
+
+describe('records written before the spec left out the record’s own fields', () => {
+  it('are still read whole: id, queue, priority and maxAttempts from the old spec', async () => {
+    const { queue, redis, namespace } = make();
+    const id = '01HZZZZZZZZZZZZZZZZZZZZZZ0';
+    const spec = { id, queue: 'default', priority: 'low', type: 'noop', maxAttempts: 4, createdAt: 1, trace: {}, payload: { old: true } };
+    await redis.hset(`{${namespace}}:job:${id}`, { d: JSON.stringify(spec), q: 'default', p: 'low', m: 4, a: 0, e: 1 });
+    await redis.rpush(`{${namespace}}:q:default:wait:low`, id);
+    const [job] = await queue.dequeue();
+    expect(job).toMatchObject({ id, queue: 'default', priority: 'low', maxAttempts: 4, payload: { old: true }, attempts: 1 });
+  });
+});

@@ -13,8 +13,9 @@
   ARGV[5] number of queues N, then ARGV[6..5+N] the queues, then the priorities, highest first
   Returns: server now, next time (ms) something becomes ready when nothing was taken (else false), the
   queues a control held back with jobs waiting as `queue=reason,…` (paused, concurrency, rate; else
-  false), then per job 7 values: id, attempts, delivery (the lease token), spec JSON, enqueuedAt,
-  lastError, and the trace recorded for its failures (a carrier JSON, or false: see retrace-1.lua). The delivery counter only ever grows (attempts can be reset by a requeue or undone by a
+  false), then per job 10 values: id, attempts, delivery (the lease token), spec JSON, enqueuedAt,
+  lastError, the trace recorded for its failures (a carrier JSON, or false: see retrace-1.lua), queue,
+  priority, maxAttempts (the record's own fields, not repeated in the spec). The delivery counter only ever grows (attempts can be reset by a requeue or undone by a
   release), so a token from an earlier delivery can never match again.
 ]]
 -- @include "keys"
@@ -71,7 +72,7 @@ for _, priority in ipairs(priorities) do
         local leases = {} -- one variadic ZADD per list instead of one per job
         for _, id in ipairs(ids) do
           local jk = jobKey(prefix, id)
-          local f = redis.call('HMGET', jk, 'd', 'e', 'err', 'a', 'l', 'tc')
+          local f = redis.call('HMGET', jk, 'd', 'e', 'err', 'a', 'l', 'tc', 'm')
           if f[1] then -- a purge may have removed the record; skip such ids
             local attempts, delivery = (tonumber(f[4]) or 0) + 1, (tonumber(f[5]) or 0) + 1
             redis.call('HSET', jk, 'a', attempts, 'l', delivery, 's', now)
@@ -79,6 +80,7 @@ for _, priority in ipairs(priorities) do
             out[#out + 1] = attempts
             out[#out + 1] = delivery
             out[#out + 1] = f[1]; out[#out + 1] = f[2]; out[#out + 1] = f[3]; out[#out + 1] = f[6]
+            out[#out + 1] = queue; out[#out + 1] = priority; out[#out + 1] = f[7]
             leases[#leases + 1] = deadline
             leases[#leases + 1] = id
             taken = taken + 1

@@ -9,8 +9,8 @@
   ARGV[4..] per job, 8 values: id, queue, priority, maxAttempts, idempotency key ('' for none), delay ms,
           run-at epoch ms (0: none), spec JSON. A job with a delay or a future run-at waits in the queue's
           delayed set (due at run-at, else now + delay): dequeue's housekeeping promotes it when due.
-  Returns per job, 6 values: id, duplicate (0|1), attempts, enqueuedAt, spec JSON, lastError
-  (spec JSON and lastError only for duplicates: the fields of the original job).
+  Returns per job, 9 values: id, duplicate (0|1), attempts, enqueuedAt, spec JSON, lastError, queue,
+  priority, maxAttempts (the last five only for duplicates: the fields of the original job).
   Validation happened in the client and nothing below can fail on input, so no batch is half-written.
 ]]
 -- @include "keys"
@@ -39,9 +39,10 @@ for i = 4, #ARGV, 8 do
     if not original then redis.call('SET', ik, id, 'PX', ttl) end
   end
   if original then
-    local f = redis.call('HMGET', jobKey(prefix, original), 'a', 'e', 'd', 'err')
+    local f = redis.call('HMGET', jobKey(prefix, original), 'a', 'e', 'd', 'err', 'q', 'p', 'm')
     out[#out + 1] = original; out[#out + 1] = 1
     out[#out + 1] = f[1]; out[#out + 1] = f[2]; out[#out + 1] = f[3]; out[#out + 1] = f[4]
+    out[#out + 1] = f[5]; out[#out + 1] = f[6]; out[#out + 1] = f[7]
   else
     writeJobRecord(prefix, id, spec, queue, priority, maxAttempts, now)
     local runAt = tonumber(ARGV[i + 6])
@@ -55,7 +56,7 @@ for i = 4, #ARGV, 8 do
     end
     perQueue[queue] = (perQueue[queue] or 0) + 1
     out[#out + 1] = id; out[#out + 1] = 0; out[#out + 1] = 0; out[#out + 1] = now
-    out[#out + 1] = false; out[#out + 1] = false
+    out[#out + 1] = false; out[#out + 1] = false; out[#out + 1] = false; out[#out + 1] = false; out[#out + 1] = false
   end
 end
 

@@ -8,8 +8,8 @@
   ARGV[3] count
   ARGV[4] housekeeping limit
   ARGV[5..] the priorities, highest first
-  Returns: server now, then per job 7 values: id, attempts, delivery, spec JSON, enqueuedAt, lastError,
-  recorded failure trace (or false).
+  Returns: server now, then per job 10 values: id, attempts, delivery, spec JSON, enqueuedAt, lastError,
+  recorded failure trace (or false), queue, priority, maxAttempts.
 ]]
 -- @include "keys"
 -- @include "now"
@@ -25,10 +25,11 @@ for i = 5, #ARGV do
   if seen >= want then break end
   local ids = redis.call('LRANGE', waitKey(prefix, queue, ARGV[i]), 0, want - seen - 1)
   for _, id in ipairs(ids) do
-    local f = redis.call('HMGET', jobKey(prefix, id), 'd', 'a', 'l', 'e', 'err', 'tc')
+    local f = redis.call('HMGET', jobKey(prefix, id), 'd', 'a', 'l', 'e', 'err', 'tc', 'm')
     if f[1] then
       out[#out + 1] = id; out[#out + 1] = f[2]; out[#out + 1] = f[3] or 0
       out[#out + 1] = f[1]; out[#out + 1] = f[4]; out[#out + 1] = f[5]; out[#out + 1] = f[6]
+      out[#out + 1] = queue; out[#out + 1] = ARGV[i]; out[#out + 1] = f[7]
       seen = seen + 1
     end
   end
