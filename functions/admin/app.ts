@@ -7,12 +7,11 @@ import {
   info,
   listJobs,
   listSchedulers,
-  pause,
+  pauseOrResume,
   peek,
   purge,
   putScheduler,
   requeue,
-  resume,
   setLimits,
   stats,
   type Actor,
@@ -129,7 +128,7 @@ const ROUTES: readonly Route<Parse>[] = [
     handler: (event, params, actor) => {
       const queue = queueParam(params);
       const reason = reasonRequest(event);
-      return (rt) => pause(rt, queue, reason, actor);
+      return (rt) => pauseOrResume(rt, 'pause', queue, reason, actor);
     },
   },
   {
@@ -138,7 +137,7 @@ const ROUTES: readonly Route<Parse>[] = [
     handler: (event, params, actor) => {
       const queue = queueParam(params);
       const reason = reasonRequest(event);
-      return (rt) => resume(rt, queue, reason, actor);
+      return (rt) => pauseOrResume(rt, 'resume', queue, reason, actor);
     },
   },
   {

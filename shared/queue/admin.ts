@@ -182,7 +182,7 @@ export class QueueAdmin extends QueueClient {
     const [changed, ...pairs] = (await runScript(
       this.redis,
       'controls',
-      [this.keys.queues, this.keys.counters],
+      [this.keys.queues],
       [this.keys.prefix, queue, ...args],
     )) as Reply[];
     return { ...controlsOf(queue, pairs), changed: Number(changed) === 1 };

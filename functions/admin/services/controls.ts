@@ -8,33 +8,28 @@ import { checkJobType, knownJobTypes } from '../../../shared/jobs/job-types';
 
 type Controlled = QueueControls & { readonly changed: boolean };
 
-/** Pauses a queue (it keeps accepting jobs; no poller takes from it; jobs in flight finish). Audited. */
-export function pause(rt: ChangeRuntime, queue: string, reason: string, actor: Actor): Promise<Audited<Controlled>> {
+/**
+ * Pauses a queue (it keeps accepting jobs; no poller takes from it; jobs in flight finish) or resumes it.
+ * Audited; the count is 1 when the state changed.
+ */
+export function pauseOrResume(
+  rt: ChangeRuntime,
+  op: 'pause' | 'resume',
+  queue: string,
+  reason: string,
+  actor: Actor,
+): Promise<Audited<Controlled>> {
   return audited(
     rt,
     {
-      op: 'pause',
+      op,
       target: `queue:${queue}`,
       attributes: { [Attr.queueName]: queue },
       run: async () => {
-        const result = await rt.admin.pause(queue, { reason, at: new Date().toISOString(), by: actor.principal });
-        return { result, count: result.changed ? 1 : 0 };
-      },
-    },
-    reason,
-    actor,
-  );
-}
-
-export function resume(rt: ChangeRuntime, queue: string, reason: string, actor: Actor): Promise<Audited<Controlled>> {
-  return audited(
-    rt,
-    {
-      op: 'resume',
-      target: `queue:${queue}`,
-      attributes: { [Attr.queueName]: queue },
-      run: async () => {
-        const result = await rt.admin.resume(queue);
+        const result =
+          op === 'pause'
+            ? await rt.admin.pause(queue, { reason, at: new Date().toISOString(), by: actor.principal })
+            : await rt.admin.resume(queue);
         return { result, count: result.changed ? 1 : 0 };
       },
     },

@@ -3,4 +3,4 @@ export { purge, requeue, type Audited, type PurgeTarget, type RequeueTarget } fr
 export { jobTrace, presentInfo, presentJob, type JobTrace, type PresentedInfo, type PresentedJob } from './present';
 export { audit, deadLetters, info, listJobs, peek, stats, type ListedState } from './reads';
 export { inAdminSpan } from './span';
-export { deleteScheduler, getScheduler, listSchedulers, pause, putScheduler, resume, setLimits } from './controls';
+export { deleteScheduler, getScheduler, listSchedulers, pauseOrResume, putScheduler, setLimits } from './controls';

@@ -1,6 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { firstHeader, sendJson } from '../http';
+import { bearerMatches, firstHeader, sendJson } from '../http';
 import type { ConsoleAssets } from './assets';
 import { sessionCookie, type ConsoleSessions } from './session';
 
@@ -47,14 +46,6 @@ export const wantsHtml = (req: IncomingMessage) => /\btext\/html\b/.test(firstHe
 
 const PAGE = /^\/(console(\/.*)?)?$/;
 
-function bearer(req: IncomingMessage, token: string): boolean {
-  const given = /^Bearer\s+(\S+)$/i.exec(firstHeader(req, 'authorization') ?? '')?.[1];
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
  * The console's routes: `/login?code=` (a one-time code for a session cookie), `POST /console/login`
  * (the admin token mints a login link: queue-admin console), the pages (`/`, `/console/…`, and `/traces…`
@@ -77,7 +68,8 @@ export function consoleRoutes(options: ConsoleOptions) {
     if (path === '/console/login') {
       req.resume();
       if (method !== 'POST') sendJson(res, 405, { message: 'POST with the admin token' }, { Allow: 'POST' });
-      else if (!bearer(req, options.adminToken)) sendJson(res, 403, { message: 'Missing or wrong admin token' });
+      else if (!bearerMatches(firstHeader(req, 'authorization'), options.adminToken))
+        sendJson(res, 403, { message: 'Missing or wrong admin token' });
       else sendJson(res, 200, { url: `${options.url}/login?code=${sessions.mint()}` });
       return true;
     }

@@ -1,15 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { sameSecret } from '../http';
 
 export const SESSION_COOKIE = 'tq_console';
 /** A login link is good once, for this long. */
 const CODE_TTL_MS = 10 * 60_000;
-
-const same = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 /**
  * The console's sign-in: a browser cannot send the admin token as a bearer header, so a one-time login
@@ -34,7 +29,7 @@ export class ConsoleSessions {
   redeem(code: string): string | undefined {
     for (const [known, expires] of this.codes) {
       if (expires < this.now()) this.codes.delete(known);
-      else if (same(known, code)) {
+      else if (sameSecret(code, known)) {
         this.codes.delete(known);
         const session = randomBytes(32).toString('base64url');
         this.sessions.add(session);

@@ -1,10 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { API_RESOURCES } from '../../../infra/api-layout';
 import { ConsoleSessions } from '../console/session';
 import { resourceOf } from '../../../shared/http/routing';
-import { firstHeader, readBody, sendJson } from '../http';
+import { bearerMatches, firstHeader, readBody, sendJson } from '../http';
 import type { LambdaInvokeApi } from '../lambda';
 import { toProxyEvent, type ProxyRequest } from './event';
 import { gatewayTraceHeaders, type GatewaySampler } from './trace-header';
@@ -40,14 +39,6 @@ function routeOf(path: string, functions: GatewayOptions['functions']) {
   return { ...match, fn: functions[layout.fn], admin: layout.auth === 'iam' };
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
  * The local REST API: the deployed API's routes, each request turned into the proxy event API Gateway sends
  * and run by the same function through the local Invoke API (so it gets a Lambda context and trace header).
@@ -75,7 +66,7 @@ export function apiGateway(options: GatewayOptions) {
         );
         return true;
       }
-      if (!viaConsole && !tokenMatches(authorization, options.adminToken)) {
+      if (!viaConsole && !bearerMatches(authorization, options.adminToken)) {
         req.resume();
         const message = authorization ? 'The security token included in the request is invalid.' : 'Missing Authentication Token';
         sendJson(

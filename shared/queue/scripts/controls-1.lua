@@ -1,7 +1,6 @@
 --[[
   Changes one queue's controls and answers them as they now are.
   KEYS[1] queues    set of queue names (the queue joins it, so stats shows a controlled queue at once)
-  KEYS[2] counters  hash of per-queue counters (not otherwise used)
   ARGV[1] prefix    namespace key prefix `{ns}:`
   ARGV[2] queue
   ARGV[3] operation:
