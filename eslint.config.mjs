@@ -21,4 +21,9 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // CommonJS TypeScript (`import x = require()`, `export =`): what OpenTelemetry's Lambda hook can wrap.
+    files: ['**/*.cts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -8,8 +8,9 @@
  *  - worker-poller jobs per second for no-op jobs (one invocation draining a filled queue, 50 concurrent),
  *    beside a BullMQ worker at concurrency 50 — same Redis, same run, alternating who goes first;
  *  - the poller with 10 % of its jobs failing, failure traces on and off (what recording them costs).
+ *  - our tracing beside Powertools Tracer and OpenTelemetry's Lambda instrumentation (bench/lib/peers.ts).
  * The OTLP endpoint is a stand-in collector in its own process, as the collector layer is in Lambda.
- * Env: ROUNDS (5), JOBS (50000), COLD_RUNS (9), REDIS_URL.
+ * Env: ROUNDS (5), JOBS (50000), COLD_RUNS (9), REDIS_URL; FIGURES=functions or FIGURES=peers for one part.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +27,8 @@ import { initTracing, parseTracingConfig } from '../shared/tracing';
 import { buildFunction, FUNCTIONS, ROOT } from '../scripts/build';
 import { ESBUILD_TARGET } from '../scripts/node-target';
 import { apiGatewayEvent, lambdaContext, scheduledEvent } from '../test/support/lambda-events';
-import { startCollector } from './lib/collector';
+import { startCollector, type Collector } from './lib/collector';
+import { peerTracers } from './lib/peers';
 import { benchRedis } from './lib/redis';
 import { emit, median, round } from './lib/report';
 
@@ -157,8 +159,16 @@ async function bullmq(kind: 'enqueue' | 'poller', host: string, port: number): P
 async function main(): Promise<void> {
   const redis = await benchRedis();
   const collector = await startCollector();
-  const endpoint = collector.url;
   emit({ bench: 'functions', setup: { rounds: ROUNDS, jobs: JOBS, coldRuns: COLD_RUNS, inFlight: IN_FLIGHT, node: process.version } });
+  const figures = (process.env.FIGURES ?? 'functions,peers').split(',');
+  if (figures.includes('functions')) await functionFigures(redis, collector);
+  if (figures.includes('peers')) await peerTracers(collector, redis.url);
+  collector.stop();
+  await redis.own?.stop();
+}
+
+async function functionFigures(redis: Awaited<ReturnType<typeof benchRedis>>, collector: Collector): Promise<void> {
+  const endpoint = collector.url;
 
   // Bundles, as deployed.
   const bundles = Object.fromEntries(
@@ -265,8 +275,6 @@ async function main(): Promise<void> {
     });
   }
   await failingShare(redis.url, endpoint, collector);
-  collector.stop();
-  await redis.own?.stop();
 }
 
 /**
@@ -274,7 +282,7 @@ async function main(): Promise<void> {
  * traces on (the default, 10 a second) and off, alternating. Each failure in an unsampled trace that
  * gets a token is a sampled span and a carrier written back to the job.
  */
-async function failingShare(redisUrl: string, endpoint: string, collector: Awaited<ReturnType<typeof startCollector>>): Promise<void> {
+async function failingShare(redisUrl: string, endpoint: string, collector: Collector): Promise<void> {
   const rates = new Map<string, number[]>();
   for (let r = 1; r <= ROUNDS; r++) {
     const impls = ['failure_traces_on', 'failure_traces_off'] as const;

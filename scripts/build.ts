@@ -26,9 +26,14 @@ export const ROOT = findRoot(import.meta.dirname);
 export const FUNCTIONS = readdirSync(join(ROOT, 'functions')).filter((name) => existsSync(join(ROOT, 'functions', name, 'handler.ts')));
 
 export function buildFunction(name: string, outdir = join(ROOT, 'dist', 'functions', name)): { file: string; bytes: number } {
+  return buildBundle(join(ROOT, 'functions', name, 'handler.ts'), outdir);
+}
+
+/** Bundles `entry` as a function is bundled (also the benchmarks' peer handlers): `outdir`/index.js. */
+export function buildBundle(entry: string, outdir: string): { file: string; bytes: number } {
   const file = join(outdir, 'index.js');
   const result = buildSync({
-    entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
+    entryPoints: [entry],
     bundle: true,
     minify: true,
     sourcemap: true,
@@ -49,7 +54,8 @@ export function buildFunction(name: string, outdir = join(ROOT, 'dist', 'functio
   return { file, bytes: result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('index.js'))!]!.bytes };
 }
 
-if (process.argv[1] === import.meta.filename) {
+// Run as a script (not when bundled into a benchmark, whose own file is then argv[1]).
+if (process.argv[1] === import.meta.filename && import.meta.filename.endsWith('build.ts')) {
   for (const name of FUNCTIONS) {
     const { file, bytes } = buildFunction(name);
     console.log(JSON.stringify({ function: name, bundle: file.replace(`${ROOT}/`, ''), bytes, kib: Math.round(bytes / 1024) }));

@@ -55,7 +55,8 @@ function parentOf(trigger: Trigger, tracing: Tracing): Context {
     if (trace.getSpanContext(ctx)) return ctx;
   }
   const header = invocationTraceHeader();
-  if (header) {
+  // Unsampled (active tracing off: Sampled=0 on every invocation) is not worth parsing.
+  if (header?.includes('Sampled=1')) {
     const ctx = tracing.extract({ 'x-amzn-trace-id': header }, ROOT_CONTEXT);
     const spanContext = trace.getSpanContext(ctx);
     if (spanContext && spanContext.traceFlags & TraceFlags.SAMPLED) return ctx;

@@ -42,20 +42,22 @@ function lowerCased(carrier: Record<string, unknown>): Map<string, string | stri
   return view;
 }
 
-/** Whether any format's header is there at all: most requests carry none, and then no propagator need look. */
-function hasTraceHeader(view: Map<string, unknown>): boolean {
-  for (const key of view.keys()) {
-    if (
-      key === 'traceparent' ||
-      key === 'x-amzn-trace-id' ||
-      key === 'b3' ||
-      key === 'x-b3-traceid' ||
-      key === UBER_TRACE_ID ||
-      key === 'baggage' ||
-      key.startsWith(UBER_BAGGAGE_PREFIX)
-    )
-      return true;
-  }
+/** Whether a header name is any format's: most requests carry none, and then no propagator need look. */
+function isTraceHeader(name: string): boolean {
+  const key = name.toLowerCase();
+  return (
+    key === 'traceparent' ||
+    key === 'x-amzn-trace-id' ||
+    key === 'b3' ||
+    key === 'x-b3-traceid' ||
+    key === UBER_TRACE_ID ||
+    key === 'baggage' ||
+    key.startsWith(UBER_BAGGAGE_PREFIX)
+  );
+}
+
+function hasTraceHeader(carrier: Record<string, unknown>): boolean {
+  for (const name in carrier) if (isTraceHeader(name)) return true;
   return false;
 }
 
@@ -82,8 +84,9 @@ export function injectCarrier(propagator: TextMapPropagator, ctx: Context = api.
  */
 export function extractContext(propagators: readonly TextMapPropagator[], carrier: unknown, base: Context = ROOT_CONTEXT): Context {
   if (!carrier || typeof carrier !== 'object' || Array.isArray(carrier)) return base;
+  // Checked on the carrier itself, before the lower-cased copy is made for the propagators.
+  if (!hasTraceHeader(carrier as Record<string, unknown>)) return base;
   const view = lowerCased(carrier as Record<string, unknown>);
-  if (!hasTraceHeader(view)) return base;
   for (const propagator of propagators) {
     try {
       const ctx = propagator.extract(base, view, headerGetter);

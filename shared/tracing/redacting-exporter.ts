@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, TimedEvent } from '@opentelemetry/sdk-trace';
 import { redactAttributes, redactText, type RedactionPolicy } from './redaction';
@@ -28,16 +29,29 @@ export class RedactingSpanExporter implements SpanExporter {
     return this.inner.forceFlush?.() ?? Promise.resolve();
   }
 
+  /** The span itself when the policy changes nothing in it (most spans), else a view with the cleaned fields. */
   private redact(span: ReadableSpan): ReadableSpan {
     const policy = this.policy;
-    const events: TimedEvent[] = span.events.map((e) => (e.attributes ? { ...e, attributes: redactAttributes(e.attributes, policy) } : e));
+    let changed = false;
+    const clean = <T extends { attributes?: Attributes }>(item: T): T => {
+      if (!item.attributes) return item;
+      const attributes = redactAttributes(item.attributes, policy);
+      if (attributes === item.attributes) return item;
+      changed = true;
+      return { ...item, attributes };
+    };
+    const attributes = redactAttributes(span.attributes, policy);
+    const events: TimedEvent[] = span.events.map(clean);
+    const links = span.links.map(clean);
     const message = span.status.message;
-    // A view of the span with the cleaned fields; everything else (ids, times, resource) reads through.
+    const redactedMessage = message && policy.redactSensitive ? redactText(message) : message;
+    if (!changed && attributes === span.attributes && redactedMessage === message) return span;
+    // Everything else (ids, times, resource) reads through.
     return Object.create(span, {
-      attributes: { value: redactAttributes(span.attributes, policy) },
+      attributes: { value: attributes },
       events: { value: events },
-      links: { value: span.links.map((l) => (l.attributes ? { ...l, attributes: redactAttributes(l.attributes, policy) } : l)) },
-      status: { value: message && policy.redactSensitive ? { ...span.status, message: redactText(message) } : span.status },
+      links: { value: links },
+      status: { value: redactedMessage === message ? span.status : { ...span.status, message: redactedMessage } },
     }) as ReadableSpan;
   }
 }

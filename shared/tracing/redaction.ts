@@ -23,7 +23,7 @@ const TEXT_RULES: ReadonlyArray<readonly [RegExp, string | ((...m: string[]) => 
   [/(?<![\w:/.])(?:\/[A-Za-z0-9._@%+~-]+){2,}\/?/g, (p: string) => anonymizePath(p)],
 ];
 /** The rules without the file-path ones, for values that are URL paths (routes, request paths). */
-const NON_PATH_RULES = TEXT_RULES.slice(0, -2);
+export const NON_PATH_RULES = TEXT_RULES.slice(0, -2);
 
 /** Attribute keys whose whole value is secret, whatever it looks like. */
 const SECRET_KEY = /(password|passwd|secret|token|authorization|cookie|api[._-]?key|credential|private[._-]?key|session)/i;
@@ -59,6 +59,8 @@ export function anonymizePath(path: string): string {
  * text without one, like most attribute values (names, ids, numbers), skips the ten rules.
  */
 const MAY_MATCH = /[/\\@:=\s]|-----|eyJ|A(?:KIA|SIA|IDA|ROA|GPA|NPA|NVA|IPA)[A-Z0-9]{16}|(?:\d[ -]?){12}\d/;
+/** The same for the rules without file paths: '/' and '\\' alone need none of them (a route like /jobs/{id}). */
+const MAY_MATCH_NON_PATH = /[@:=\s]|-----|eyJ|A(?:KIA|SIA|IDA|ROA|GPA|NPA|NVA|IPA)[A-Z0-9]{16}|(?:\d[ -]?){12}\d/;
 
 /** Every rule, always (the reference `redactText` must agree with). */
 export function applyTextRules(text: string, rules = TEXT_RULES): string {
@@ -69,13 +71,32 @@ export function applyTextRules(text: string, rules = TEXT_RULES): string {
 
 /** Free text with secrets and personal data replaced; `urlPath`: the text is a URL path, not a file's. */
 export function redactText(text: string, options: { readonly urlPath?: boolean } = {}): string {
-  return MAY_MATCH.test(text) ? applyTextRules(text, options.urlPath ? NON_PATH_RULES : TEXT_RULES) : text;
+  if (options.urlPath) return MAY_MATCH_NON_PATH.test(text) ? applyTextRules(text, NON_PATH_RULES) : text;
+  return MAY_MATCH.test(text) ? applyTextRules(text, TEXT_RULES) : text;
 }
 
+type KeyKind = 'secret' | 'file-path' | 'url-path' | 'text';
+/**
+ * What an attribute key says of its value, remembered: spans repeat the same few keys, and three regexes
+ * per attribute per span were a measurable part of an export. Bounded, for keys a caller makes up.
+ */
+const keyKinds = new Map<string, KeyKind>();
+function keyKind(key: string): KeyKind {
+  let kind = keyKinds.get(key);
+  if (kind) return kind;
+  kind = SECRET_KEY.test(key) ? 'secret' : PATH_KEY.test(key) ? 'file-path' : URL_PATH_KEY.test(key) ? 'url-path' : 'text';
+  if (keyKinds.size >= 1024) keyKinds.clear();
+  keyKinds.set(key, kind);
+  return kind;
+}
+
+const URL_PATH = { urlPath: true } as const;
+
 function redactValue(key: string, value: AttributeValue): AttributeValue {
-  if (SECRET_KEY.test(key)) return '[redacted]';
-  const urlPath = URL_PATH_KEY.test(key);
-  const one = (v: unknown) => (typeof v !== 'string' ? v : PATH_KEY.test(key) ? anonymizePath(v) : redactText(v, { urlPath }));
+  const kind = keyKind(key);
+  if (kind === 'secret') return '[redacted]';
+  const one = (v: unknown) =>
+    typeof v !== 'string' ? v : kind === 'file-path' ? anonymizePath(v) : kind === 'url-path' ? redactText(v, URL_PATH) : redactText(v);
   return (Array.isArray(value) ? value.map(one) : one(value)) as AttributeValue;
 }
 
@@ -93,13 +114,21 @@ function allowSet(list: readonly string[]): ReadonlySet<string> {
   return set;
 }
 
-/** Applies the policy to attributes, into a new object. */
+/** Applies the policy to attributes: a new object, or `attributes` itself when the policy changes nothing. */
 export function redactAttributes(attributes: Attributes, policy: RedactionPolicy): Attributes {
   const allowed = policy.allowlist ? allowSet(policy.allowlist) : null;
   const out: Attributes = {};
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === undefined || (allowed && !allowed.has(key))) continue;
-    out[key] = policy.redactSensitive ? redactValue(key, value) : value;
+  let changed = false;
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value === undefined || (allowed && !allowed.has(key))) {
+      changed = true;
+      continue;
+    }
+    const kept = policy.redactSensitive ? redactValue(key, value) : value;
+    // Arrays come back as new arrays: compare their items.
+    if (kept !== value && !(Array.isArray(kept) && Array.isArray(value) && kept.every((v, i) => v === value[i]))) changed = true;
+    out[key] = kept;
   }
-  return out;
+  return changed ? out : attributes;
 }

@@ -1,6 +1,6 @@
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { parseTracingConfig } from '../../shared/tracing/config';
-import { anonymizePath, applyTextRules, redactAttributes, redactText } from '../../shared/tracing/redaction';
+import { anonymizePath, applyTextRules, NON_PATH_RULES, redactAttributes, redactText } from '../../shared/tracing/redaction';
 import { initTracing } from '../../shared/tracing/tracing';
 import { prng } from '../support/random';
 
@@ -77,6 +77,8 @@ describe('redactText', () => {
     for (let i = 0; i < 5000; i++) {
       const text = Array.from({ length: 1 + random(8) }, () => fragments[random(fragments.length)]).join('');
       expect([text, redactText(text)]).toEqual([text, applyTextRules(text)]);
+      // A URL path (a route) gets every rule but the file-path ones, and skips them only when none applies.
+      expect([text, redactText(text, { urlPath: true })]).toEqual([text, applyTextRules(text, NON_PATH_RULES)]);
     }
   });
 });
@@ -105,6 +107,15 @@ describe('redactAttributes', () => {
       'file.path': expect.stringMatching(/^\[path:[0-9a-f]{8}\]\.png$/),
       note: expect.stringMatching(/^read \[path:[0-9a-f]{8}\]\.png$/),
     });
+  });
+
+  it('hands back the same attributes, not a copy, when the policy changes nothing in them', () => {
+    const policy = { redactSensitive: true, allowlist: null };
+    const clean = { 'url.path': '/jobs', 'queue.name': 'q', tags: ['a', 'b'], n: 3 };
+    expect(redactAttributes(clean, policy)).toBe(clean);
+    expect(redactAttributes(clean, { redactSensitive: true, allowlist: ['url.path', 'queue.name', 'tags', 'n'] })).toBe(clean);
+    expect(redactAttributes(clean, { redactSensitive: true, allowlist: ['n'] })).toEqual({ n: 3 });
+    expect(redactAttributes({ ...clean, tags: ['a', 'x@y.io'] }, policy)).toEqual({ ...clean, tags: ['a', '[email]'] });
   });
 
   it('keeps only allowlisted keys, and leaves values alone with redaction off', () => {

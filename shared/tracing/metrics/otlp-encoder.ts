@@ -1,6 +1,7 @@
-import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
+import type { HrTime } from '@opentelemetry/api';
 import type { Exemplar, HistogramDataPoint, MetricData, MetricsBatch, NumberDataPoint, TimeWindow } from './data-model';
-import { ProtoWriter } from './proto-writer';
+import { attributes, encodedResource } from '../otlp-http/common-encoder';
+import { ProtoWriter } from '../otlp-http/proto-writer';
 
 /**
  * ExportMetricsServiceRequest as OTLP protobuf, written by hand because the SDK's serializer never writes
@@ -10,25 +11,6 @@ import { ProtoWriter } from './proto-writer';
 const AGGREGATION_TEMPORALITY_DELTA = 1;
 
 const nanos = (t: HrTime): bigint => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
-
-function anyValue(w: ProtoWriter, value: AttributeValue | null | undefined): void {
-  if (typeof value === 'string') w.string(1, value);
-  else if (typeof value === 'boolean') w.varint(2, value ? 1 : 0);
-  else if (typeof value === 'number' && Number.isSafeInteger(value)) w.varint(3, value);
-  else if (typeof value === 'number') w.double(4, value);
-  else if (Array.isArray(value)) w.message(5, (arr) => value.forEach((v) => arr.message(1, (a) => anyValue(a, v))));
-}
-
-/** repeated KeyValue under `field`; keys whose value is undefined are skipped as the SDK does. */
-function attributes(w: ProtoWriter, field: number, attrs: Attributes | undefined): void {
-  for (const [key, value] of Object.entries(attrs ?? {})) {
-    if (value === undefined) continue;
-    w.message(field, (kv) => {
-      kv.string(1, key);
-      kv.message(2, (v) => anyValue(v, value));
-    });
-  }
-}
 
 /** Integer metrics carry integer values, exemplars included: as_int (sfixed64) instead of as_double. */
 function exemplar(w: ProtoWriter, e: Exemplar, asInt: boolean): void {
@@ -90,7 +72,7 @@ function metric(w: ProtoWriter, m: MetricData): void {
 export function encodeMetricsRequest(batch: MetricsBatch): Uint8Array {
   const request = new ProtoWriter();
   request.message(1, (rm) => {
-    rm.message(1, (r) => attributes(r, 1, batch.resource.attributes));
+    rm.bytes(1, encodedResource(batch.resource));
     rm.message(2, (sm) => {
       sm.message(1, (s) => {
         s.string(1, batch.scope.name);

@@ -1,7 +1,6 @@
-import type http from 'node:http';
 import type { MetricsBatch } from './data-model';
 import { ExportRequestError } from '../otlp-http/errors';
-import { agentFor, postProtobuf } from '../otlp-http/post';
+import { OtlpHttpClient } from '../otlp-http/client';
 import { logOnce, type OnceLogger } from '../log-once';
 import { encodeMetricsRequest } from './otlp-encoder';
 
@@ -17,7 +16,7 @@ export class OtlpHttpMetricExporter {
   private readonly url: URL;
   /** Logged instead of the URL: user info and query strings may carry credentials. */
   private readonly endpoint: string;
-  private readonly agent: http.Agent;
+  private readonly client: OtlpHttpClient;
   private readonly report: OnceLogger;
   private readonly pending = new Set<Promise<boolean>>();
   private closed = false;
@@ -25,7 +24,7 @@ export class OtlpHttpMetricExporter {
   constructor(private readonly options: OtlpHttpMetricExporterOptions) {
     this.url = new URL(options.url);
     this.endpoint = `${this.url.origin}${this.url.pathname}`;
-    this.agent = agentFor(this.url);
+    this.client = new OtlpHttpClient(this.url, options.headers);
     this.report = logOnce(options.log);
   }
 
@@ -42,13 +41,13 @@ export class OtlpHttpMetricExporter {
   async shutdown(): Promise<void> {
     this.closed = true;
     await Promise.all(this.pending);
-    this.agent.destroy();
+    this.client.close();
   }
 
   private async send(batch: MetricsBatch): Promise<boolean> {
     try {
       const body = encodeMetricsRequest(batch);
-      await postProtobuf(this.url, body, { headers: this.options.headers, timeoutMs: this.options.timeoutMs, agent: this.agent });
+      await this.client.post(body, this.options.timeoutMs);
       return true;
     } catch (err) {
       const error = ExportRequestError.from(err);

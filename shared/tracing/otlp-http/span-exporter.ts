@@ -1,9 +1,8 @@
-import type http from 'node:http';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { ExportHttpStatusError } from './errors';
-import { agentFor, postProtobuf } from './post';
+import { OtlpHttpClient } from './client';
+import { encodeTraceRequest } from './span-encoder';
 
 export interface OtlpHttpSpanExporterOptions {
   readonly url: string;
@@ -17,7 +16,7 @@ const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const RETRY_AFTER_MS = 100;
 
 /**
- * OTLP/HTTP protobuf span exporter (the SDK's own serializer, our own transport). Ours because the SDK's
+ * OTLP/HTTP protobuf span exporter (our own encoder and transport: see encodeTraceRequest, OtlpHttpClient). Ours because the SDK's
  * exporter treats a refused connection as retryable and backs off (1 s, then 1.5 s …) until its timeout:
  * with the collector layer down, every flush would wait out its whole budget. Here a connection that is
  * refused, reset or unresolvable fails at once, a busy collector (429, 502–504) gets one more try if the
@@ -25,20 +24,22 @@ const RETRY_AFTER_MS = 100;
  * throws: GuardedSpanExporter reports them.
  */
 export class OtlpHttpSpanExporter implements SpanExporter {
-  private readonly url: URL;
-  private readonly agent: http.Agent;
+  private readonly client: OtlpHttpClient;
   private readonly pending = new Set<Promise<void>>();
   private closed = false;
 
   constructor(private readonly options: OtlpHttpSpanExporterOptions) {
-    this.url = new URL(options.url);
-    this.agent = agentFor(this.url);
+    this.client = new OtlpHttpClient(new URL(options.url), options.headers);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.closed) return resultCallback({ code: ExportResultCode.FAILED, error: new Error('the exporter was shut down') });
-    const body = ProtobufTraceSerializer.serializeRequest(spans);
-    if (!body) return resultCallback({ code: ExportResultCode.FAILED, error: new Error('the spans could not be serialized') });
+    let body: Uint8Array;
+    try {
+      body = encodeTraceRequest(spans);
+    } catch (error) {
+      return resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
+    }
     const sending = this.send(body).then(
       () => resultCallback({ code: ExportResultCode.SUCCESS }),
       (error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error as Error }),
@@ -55,19 +56,18 @@ export class OtlpHttpSpanExporter implements SpanExporter {
   async shutdown(): Promise<void> {
     this.closed = true;
     await this.forceFlush();
-    this.agent.destroy();
+    this.client.close();
   }
 
   private async send(body: Uint8Array): Promise<void> {
     const deadline = Date.now() + this.options.timeoutMs;
-    const post = () =>
-      postProtobuf(this.url, body, { headers: this.options.headers, timeoutMs: Math.max(1, deadline - Date.now()), agent: this.agent });
+    const post = () => this.client.post(body, Math.max(1, deadline - Date.now()));
     try {
       await post();
     } catch (error) {
       const retry =
         error instanceof ExportHttpStatusError && RETRYABLE_STATUS.has(error.status) && deadline - Date.now() > 2 * RETRY_AFTER_MS;
-      if (!retry) throw error; // an OtlpExportError already: postProtobuf rejects with nothing else
+      if (!retry) throw error; // an OtlpExportError already: the client rejects with nothing else
       await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS));
       await post();
     }

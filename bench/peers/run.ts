@@ -1,0 +1,103 @@
+/**
+ * Serves one tracer's bundle in this fresh process, as Lambda's runtime would: requires it (timed from
+ * process start), then invokes it with a new context and trace header per invocation.
+ * argv: bundle, event (`trivial` | `enqueue`), mode: `cold` (one invocation: ready and first-response
+ * times) or `cpu` (WARMUP invocations, then `invocations` more, sequentially: CPU and wall time each).
+ * BENCH_XRAY_SAMPLED_EVERY=n marks every n-th trace header Sampled=1 (Lambda's own sampling decision, which
+ * is what Powertools follows); otherwise every header says Sampled=0, as with active tracing off.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+const [bundle, eventKind, mode, count] = process.argv.slice(2) as [string, 'trivial' | 'enqueue', 'cold' | 'cpu', string?];
+const WARMUP = 500;
+const sampledEvery = Number(process.env.BENCH_XRAY_SAMPLED_EVERY ?? 0);
+
+const event = {
+  resource: eventKind === 'enqueue' ? '/jobs' : '/hello',
+  path: eventKind === 'enqueue' ? '/jobs' : '/hello',
+  httpMethod: eventKind === 'enqueue' ? 'POST' : 'GET',
+  headers: { Host: 'abc123.execute-api.us-east-1.amazonaws.com', 'Content-Type': 'application/json' },
+  multiValueHeaders: { Host: ['abc123.execute-api.us-east-1.amazonaws.com'], 'Content-Type': ['application/json'] },
+  queryStringParameters: null,
+  multiValueQueryStringParameters: null,
+  pathParameters: null,
+  stageVariables: null,
+  isBase64Encoded: false,
+  body: eventKind === 'enqueue' ? '{"type":"noop","payload":{"file":"/in/x.png"}}' : null,
+  requestContext: {
+    requestId: 'bench',
+    stage: 'prod',
+    identity: { sourceIp: '203.0.113.7', userAgent: 'bench' },
+  },
+};
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+const epoch = hex(Math.floor(Date.now() / 1000), 8);
+let n = 0;
+
+function invoke(handler: (event: unknown, context: unknown) => Promise<unknown>): Promise<unknown> {
+  n++;
+  const sampled = sampledEvery > 0 && n % sampledEvery === 0 ? 1 : 0;
+  // Lambda sets both before each invocation; the ids only need to differ.
+  process.env._X_AMZN_TRACE_ID = `Root=1-${epoch}-${hex(n, 24)};Parent=${hex(n, 16)};Sampled=${sampled}`;
+  const deadline = Date.now() + 30_000;
+  return handler(event, {
+    functionName: 'bench',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: '/aws/lambda/bench',
+    logStreamName: 'bench',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  });
+}
+
+/**
+ * Between invocations Lambda's runtime goes back to the event loop (it asks the Runtime API for the next
+ * event), and I/O a tracer left queued (a UDP send to the X-Ray daemon) goes out then: so here too.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function check(response: unknown): void {
+  const status = (response as { statusCode?: number } | undefined)?.statusCode;
+  if (status !== 200 && status !== 202) throw new Error(`the handler answered ${JSON.stringify(response)}`);
+}
+
+async function main(): Promise<void> {
+  // This file is bundled as CommonJS (no import.meta): resolve from its own path, argv[1].
+  const { handler } = createRequire(process.argv[1]!)(bundle) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+  const readyMs = performance.now();
+  check(await invoke(handler));
+  const firstResponseMs = performance.now();
+  if (mode === 'cold') {
+    process.stdout.write(`${JSON.stringify({ readyMs, firstResponseMs })}\n`);
+    return;
+  }
+  for (let i = 0; i < WARMUP; i++) {
+    await nextTurn();
+    check(await invoke(handler));
+  }
+  const invocations = Number(count ?? 20_000);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (let i = 0; i < invocations; i++) {
+    await nextTurn();
+    check(await invoke(handler));
+  }
+  const wallUs = ((performance.now() - started) * 1000) / invocations;
+  const used = process.cpuUsage(cpu);
+  process.stdout.write(`${JSON.stringify({ cpuUs: (used.user + used.system) / invocations, wallUs, invocations })}\n`);
+}
+
+main().then(
+  // As Lambda freezes the sandbox, open sockets must not keep the process; what a tracer sent in the
+  // last turn still leaves (the collector times its arrival), the figures are already written.
+  () => setTimeout(() => process.exit(0), 100),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

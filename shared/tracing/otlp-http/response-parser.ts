@@ -1,0 +1,137 @@
+/** What an OTLP client needs of an HTTP/1.1 answer: its status, and whether the connection can be reused. */
+export interface Response {
+  readonly status: number;
+  readonly keepAlive: boolean;
+}
+
+const MAX_HEAD_BYTES = 16 * 1024;
+const CRLF = Buffer.from('\r\n');
+const HEAD_END = Buffer.from('\r\n\r\n');
+
+class MalformedResponseError extends Error {
+  readonly code = 'HPE_INVALID';
+  constructor(what: string) {
+    super(`the collector's answer is not valid HTTP/1.1 (${what})`);
+  }
+}
+
+type Body =
+  | { readonly kind: 'length'; remaining: number }
+  | { readonly kind: 'chunked'; state: 'size' | 'data' | 'data-end' | 'trailer'; remaining: number }
+  | { readonly kind: 'until-close' };
+
+/**
+ * Reads one HTTP/1.1 response from the chunks of a socket, keeping only the head: the status line, the
+ * framing headers (Content-Length, Transfer-Encoding: chunked, or until the connection closes) and
+ * Connection. The body is counted and dropped; interim 1xx answers are skipped. Throws on what is not
+ * HTTP/1.1, so the caller drops the connection.
+ */
+export class ResponseParser {
+  private buffered: Buffer = Buffer.alloc(0);
+  private status = 0;
+  private keepAlive = true;
+  private body: Body | undefined;
+
+  /** Feeds a chunk; returns the response once it is complete. */
+  push(chunk: Buffer): Response | undefined {
+    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
+    while (!this.body) {
+      const end = this.buffered.indexOf(HEAD_END);
+      if (end < 0) {
+        if (this.buffered.length > MAX_HEAD_BYTES) throw new MalformedResponseError('head too long');
+        return undefined;
+      }
+      const head = this.buffered.subarray(0, end).toString('latin1');
+      this.buffered = this.buffered.subarray(end + HEAD_END.length);
+      this.readHead(head);
+    }
+    return this.readBody();
+  }
+
+  /** The connection ended: completes a body that runs until close; anything else is cut short. */
+  end(): Response | undefined {
+    return this.body?.kind === 'until-close' ? { status: this.status, keepAlive: false } : undefined;
+  }
+
+  private readHead(head: string): void {
+    const lines = head.split('\r\n');
+    const match = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0] ?? '');
+    if (!match) throw new MalformedResponseError('status line');
+    const status = Number(match[2]);
+    if (status >= 100 && status < 200 && status !== 101) return; // interim: the real answer follows
+    let length: number | undefined;
+    let chunked = false;
+    let connection = '';
+    for (const line of lines.slice(1)) {
+      const colon = line.indexOf(':');
+      if (colon <= 0) throw new MalformedResponseError('header line');
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      if (name === 'content-length') {
+        if (!/^\d+$/.test(value) || (length !== undefined && Number(value) !== length)) throw new MalformedResponseError('Content-Length');
+        length = Number(value);
+      } else if (name === 'transfer-encoding') {
+        chunked = value.toLowerCase().split(',').pop()!.trim() === 'chunked';
+        if (!chunked) throw new MalformedResponseError('Transfer-Encoding');
+      } else if (name === 'connection') {
+        connection = value.toLowerCase();
+      }
+    }
+    this.status = status;
+    this.keepAlive = match[1] === '1' ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
+    if (status === 204 || status === 304) this.body = { kind: 'length', remaining: 0 };
+    else if (chunked) this.body = { kind: 'chunked', state: 'size', remaining: 0 };
+    else if (length !== undefined) this.body = { kind: 'length', remaining: length };
+    else {
+      this.body = { kind: 'until-close' };
+      this.keepAlive = false;
+    }
+  }
+
+  private readBody(): Response | undefined {
+    const body = this.body!;
+    if (body.kind === 'until-close') {
+      this.buffered = Buffer.alloc(0);
+      return undefined;
+    }
+    if (body.kind === 'length') {
+      const taken = Math.min(body.remaining, this.buffered.length);
+      body.remaining -= taken;
+      this.buffered = this.buffered.subarray(taken);
+      return body.remaining === 0 ? this.complete() : undefined;
+    }
+    for (;;) {
+      if (body.state === 'data') {
+        const taken = Math.min(body.remaining, this.buffered.length);
+        body.remaining -= taken;
+        this.buffered = this.buffered.subarray(taken);
+        if (body.remaining > 0) return undefined;
+        body.state = 'data-end';
+        continue;
+      }
+      const eol = this.buffered.indexOf(CRLF);
+      if (eol < 0) {
+        if (this.buffered.length > MAX_HEAD_BYTES) throw new MalformedResponseError('chunk line too long');
+        return undefined;
+      }
+      const line = this.buffered.subarray(0, eol).toString('latin1');
+      this.buffered = this.buffered.subarray(eol + CRLF.length);
+      if (body.state === 'data-end') {
+        if (line !== '') throw new MalformedResponseError('chunk end');
+        body.state = 'size';
+      } else if (body.state === 'size') {
+        const size = line.split(';')[0]!.trim();
+        if (!/^[0-9a-fA-F]{1,8}$/.test(size)) throw new MalformedResponseError('chunk size');
+        body.remaining = parseInt(size, 16);
+        body.state = body.remaining === 0 ? 'trailer' : 'data';
+      } else if (line === '') {
+        return this.complete(); // the empty line after the last chunk's trailers
+      }
+    }
+  }
+
+  private complete(): Response {
+    // Bytes beyond the answer were never asked for: do not reuse a connection that carries them.
+    return { status: this.status, keepAlive: this.keepAlive && this.buffered.length === 0 };
+  }
+}
