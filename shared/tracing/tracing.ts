@@ -10,9 +10,10 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BatchSpanProcessor, RandomIdGenerator, SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { RandomIdGenerator, SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TracingConfig } from './config';
 import { FlushBudget, GuardedSpanExporter, type Log } from './export-guard';
+import { FlushingSpanProcessor } from './flush-processor';
 import { createNoopQueueMetrics, createQueueMetrics, type QueueMetrics } from './metrics';
 import { INSTRUMENTATION_SCOPE } from './names';
 import { extractContext, extractionOrder, injectCarrier, type Carrier } from './propagation';
@@ -144,12 +145,11 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
   const processor =
     options.processor === 'simple'
       ? new SimpleSpanProcessor({ exporter })
-      : new BatchSpanProcessor({
-          exporter,
+      : new FlushingSpanProcessor(exporter, {
           maxQueueSize: config.maxQueueSize,
           maxExportBatchSize: config.maxExportBatchSize,
-          scheduledDelayMillis: config.batchTimeoutMs,
-          exportTimeoutMillis: config.exportTimeoutMs,
+          scheduledDelayMs: config.batchTimeoutMs,
+          exportTimeoutMs: config.exportTimeoutMs,
         });
   const pending = new PendingSpans(processor);
   // X-Ray ids carry their start time; the X-Ray backend rejects ids that do not. Valid W3C ids too.

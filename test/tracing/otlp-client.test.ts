@@ -205,6 +205,16 @@ describe('OtlpHttpClient', () => {
     expect(collector.seen).toHaveLength(0);
   });
 
+  it('connects ahead of the first export when asked, and sends that export on the connection made', async () => {
+    const before = collector.connections;
+    const c = client();
+    c.preconnect();
+    await vi.waitFor(() => expect(collector.connections - before).toBe(1));
+    await c.post(body('first'), 1000);
+    expect(collector.connections - before).toBe(1);
+    expect(collector.seen.map((s) => s.body.toString())).toEqual(['first']);
+  });
+
   it('carries overlapping exports on connections of their own, and all arrive', async () => {
     collector.pieceBytes = 1; // slow answers, so the exports overlap
     const c = client();

@@ -76,6 +76,18 @@ export class OtlpHttpClient {
     });
   }
 
+  /**
+   * Opens a connection now, kept idle for the first post: at a cold start the connection is made while the
+   * function initializes, not while its first sampled invocation waits to return. A failure only drops it.
+   */
+  preconnect(): void {
+    if (this.invalid || this.closed || this.open.size > 0) return;
+    const conn = this.connect();
+    conn.reused = true; // not yet used, but idle like a reused one: a close before its first answer is retried
+    conn.socket.unref();
+    this.idle.push(conn);
+  }
+
   /** Closes every connection; posts after this are refused. */
   close(): void {
     this.closed = true;

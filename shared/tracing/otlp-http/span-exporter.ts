@@ -30,6 +30,7 @@ export class OtlpHttpSpanExporter implements SpanExporter {
 
   constructor(private readonly options: OtlpHttpSpanExporterOptions) {
     this.client = new OtlpHttpClient(new URL(options.url), options.headers);
+    this.client.preconnect();
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
