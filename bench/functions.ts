@@ -17,17 +17,10 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Queue as BullQueue, Worker as BullWorker } from 'bullmq';
 import { buildSync } from 'esbuild';
-import { createEnqueueHandler } from '../functions/enqueue/app';
-import { createPollerHandler } from '../functions/worker-poller/app';
-import { QueueAdmin } from '../shared/queue';
-import { createServices } from '../shared/services';
-import { lambdaClient } from '../shared/services/aws';
-import { parseAppConfig } from '../shared/config';
-import { initTracing, parseTracingConfig } from '../shared/tracing';
 import { buildFunction, FUNCTIONS, ROOT } from '../scripts/build';
 import { ESBUILD_TARGET } from '../scripts/node-target';
-import { apiGatewayEvent, lambdaContext, scheduledEvent } from '../test/support/lambda-events';
 import { startCollector, type Collector } from './lib/collector';
+import { envFor, IN_FLIGHT, ours } from './lib/ours';
 import { peerTracers } from './lib/peers';
 import { benchRedis } from './lib/redis';
 import { emit, median, round } from './lib/report';
@@ -35,7 +28,6 @@ import { emit, median, round } from './lib/report';
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const JOBS = Number(process.env.JOBS ?? 50_000);
 const COLD_RUNS = Number(process.env.COLD_RUNS ?? 9);
-const IN_FLIGHT = 50;
 
 function coldStart(
   runner: string,
@@ -49,77 +41,6 @@ function coldStart(
       else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as { readyMs: number; firstResponseMs: number });
     });
   });
-}
-
-function envFor(redisUrl: string, endpoint: string, namespace: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    REDIS_URL: redisUrl,
-    QUEUE_NAMESPACE: namespace,
-    TRACING_ENDPOINT: `${endpoint}/v1/traces`,
-    TRACING_SAMPLING_STRATEGY: 'probabilistic',
-    TRACING_SAMPLING_RATE: '0.01',
-    POLLER_IDLE_MS: '0',
-    POLLER_WAIT_MS: '10',
-    POLLER_FANOUT_BACKLOG: '0',
-    ...extra,
-  };
-}
-
-/** `failShare`: that share of the poller's jobs fails for good (dead-lettered); `env`: more settings. */
-async function ours(
-  kind: 'enqueue' | 'poller',
-  redisUrl: string,
-  endpoint: string,
-  tracingOn = true,
-  options: { failShare?: number; env?: Record<string, string> } = {},
-): Promise<number> {
-  const namespace = `bench-${randomBytes(4).toString('hex')}`;
-  const env = envFor(redisUrl, endpoint, namespace, {
-    POLLER_CONCURRENCY: '50',
-    POLLER_PREFETCH: '50',
-    QUEUE_MAX_BATCH_SIZE: '1000',
-    TRACING_ENABLED: String(tracingOn),
-    ...options.env,
-  });
-  const tracing = initTracing(parseTracingConfig(env), { register: false });
-  const rt = await createServices({ role: kind === 'enqueue' ? 'producer' : 'consumer', env, tracing });
-  await rt.redis.ping();
-  let rate: number;
-  if (kind === 'enqueue') {
-    const handler = createEnqueueHandler({ tracing, runtime: async () => rt });
-    // Events arrive ready-made in Lambda: build them outside the timing. One context per worker in flight
-    // (a context is one invocation's identity; each worker runs one invocation at a time).
-    const event = apiGatewayEvent({ body: JSON.stringify({ type: 'noop', payload: { file: '/in/x.png' } }) });
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        const context = lambdaContext();
-        while (next++ < JOBS) {
-          const response = await handler(event, context);
-          if (response.statusCode !== 202) throw new Error(`enqueue answered ${response.statusCode}`);
-        }
-      }),
-    );
-    rate = JOBS / ((performance.now() - started) / 1000);
-  } else {
-    const every = options.failShare ? Math.round(1 / options.failShare) : 0;
-    const job = (n: number) => (every && n % every === 0 ? { type: 'fail', payload: { retryable: false } } : { type: 'noop' });
-    for (let i = 0; i < JOBS; i += 1000)
-      await rt.queue.enqueueBatch(Array.from({ length: Math.min(1000, JOBS - i) }, (_, k) => job(i + k)));
-    const lambda = lambdaClient(parseAppConfig(env));
-    const handler = createPollerHandler({ tracing, runtime: async () => rt, lambda: () => lambda });
-    const started = performance.now();
-    const summary = await handler(scheduledEvent(), lambdaContext({ remainingMs: 900_000 }));
-    if (summary.processed !== JOBS) throw new Error(`poller processed ${summary.processed}/${JOBS}`);
-    rate = JOBS / ((performance.now() - started) / 1000);
-    lambda.destroy();
-  }
-  rt.queue.close();
-  await new QueueAdmin(rt.redis, rt.config.queue).purgeAll();
-  rt.redis.disconnect();
-  await tracing.shutdown();
-  return rate;
 }
 
 async function bullmq(kind: 'enqueue' | 'poller', host: string, port: number): Promise<number> {
@@ -228,8 +149,8 @@ async function functionFigures(redis: Awaited<ReturnType<typeof benchRedis>>, co
       added_ms: round(first - bareMs, 1),
       tracing_off_first_response_ms: round(off, 1),
       added_by_tracing_ms: round(first - off, 1),
-      target: 'tracing adds under 100 ms',
-      met: first - off < 100,
+      target: 'tracing adds at most 50 ms',
+      met: first - off <= 50,
     });
   }
 
@@ -256,7 +177,8 @@ async function functionFigures(redis: Awaited<ReturnType<typeof benchRedis>>, co
       }
     }
   }
-  const targets = { enqueue: 1, poller: 2 };
+  // Issue 16's targets: the enqueue handler 1.5× BullMQ's add, the poller 3× its worker, tracing at 1 % within 3 % of off.
+  const targets = { enqueue: 1.5, poller: 3 };
   for (const kind of ['enqueue', 'poller'] as const) {
     const o = median(results.get(`${kind}:ours`)!);
     const off = median(results.get(`${kind}:ours_tracing_off`)!);
@@ -272,6 +194,8 @@ async function functionFigures(redis: Awaited<ReturnType<typeof benchRedis>>, co
       tracing_off_median_jobs_per_s: round(off),
       tracing_off_ratio: round(off / b, 2),
       sampled_1pct_vs_off: round(o / off, 2),
+      sampled_1pct_target: 'within 3 % of tracing off',
+      sampled_1pct_met: o / off >= 0.97,
     });
   }
   await failingShare(redis.url, endpoint, collector);

@@ -199,6 +199,8 @@ export async function peerTracers(collector: Collector, redisUrl: string): Promi
             round: r,
             invocations,
             cpu_us_per_invocation: round(result.cpuUs!, 1),
+            user_us: round(result.userUs!, 1),
+            system_us: round(result.systemUs!, 1),
             wall_us_per_invocation: round(result.wallUs!, 1),
             exports,
           });

@@ -89,6 +89,7 @@ const INVALID_SPAN_CONTEXT = { traceId: '0'.repeat(32), spanId: '0'.repeat(16), 
 const NOTHING_FLUSHED: Promise<FlushResult> = Promise.resolve({ timedOut: false, ms: 0 });
 
 const defaultLog: Log = (message) => console.warn(`[tracing] ${message}`);
+const noop = (): void => undefined;
 
 let contextManagerInstalled = false;
 /** Context propagation across awaits; installed once per process. */
@@ -184,7 +185,10 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
   async function flushWithin(timeoutMs: number, started: number, withMetrics: boolean): Promise<FlushResult> {
     const wait = budget.budget(timeoutMs);
     let timer: NodeJS.Timeout | undefined;
-    const work = Promise.allSettled([provider.forceFlush(), withMetrics ? metrics.flush() : undefined]).then(() => false);
+    // The processor itself, not provider.forceFlush(): that adds a timer and three promises per flush, and
+    // the wait is bounded here already.
+    const spans = pending.forceFlush();
+    const work = (withMetrics ? Promise.allSettled([spans, metrics.flush()]) : spans.catch(noop)).then(() => false);
     const timeout = new Promise<boolean>((resolve) => {
       timer = setTimeout(resolve, wait, true);
     });

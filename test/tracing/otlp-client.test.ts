@@ -120,6 +120,7 @@ describe('OtlpHttpClient', () => {
     ],
     ['an interim 100 Continue first', 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'],
     ['204 without a body', 'HTTP/1.1 204 No Content\r\n\r\n'],
+    ['HTTP/1.0 asking to keep the connection', 'HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nx'],
   ])('reads an answer framed by %s, even a byte at a time, and reuses the connection', async (_name, answer) => {
     collector.answer = () => answer;
     collector.pieceBytes = 1;
@@ -152,9 +153,12 @@ describe('OtlpHttpClient', () => {
     expect(collector.seen[0]!.connection).toBe(collector.seen[1]!.connection);
   });
 
-  it('rejects an answer that is not HTTP, then recovers on a new connection', async () => {
-    collector.answer = (seen) =>
-      seen.body.toString() === 'bad' ? 'SSH-2.0-OpenSSH\r\n\r\n' : 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
+  it.each([
+    ['not HTTP at all', 'SSH-2.0-OpenSSH\r\n\r\n'],
+    ['a header line without a colon', 'HTTP/1.1 200 OK\r\nContent-Length 0\r\n\r\n'],
+    ['two different lengths', 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx'],
+  ])('rejects an answer that is %s, then recovers on a new connection', async (_name, bad) => {
+    collector.answer = (seen) => (seen.body.toString() === 'bad' ? bad : 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
     const c = client();
     const error = await c.post(body('bad'), 1000).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExportRequestError);

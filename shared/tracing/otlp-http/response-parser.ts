@@ -7,6 +7,10 @@ export interface Response {
 const MAX_HEAD_BYTES = 16 * 1024;
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
+const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: |$)/;
+const DIGITS = /^\d+$/;
+const CLOSE = /\bclose\b/;
+const KEEP_ALIVE = /\bkeep-alive\b/;
 
 class MalformedResponseError extends Error {
   readonly code = 'HPE_INVALID';
@@ -54,31 +58,38 @@ export class ResponseParser {
   }
 
   private readHead(head: string): void {
-    const lines = head.split('\r\n');
-    const match = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0] ?? '');
+    const statusEnd = head.indexOf('\r\n');
+    const match = STATUS_LINE.exec(statusEnd < 0 ? head : head.slice(0, statusEnd));
     if (!match) throw new MalformedResponseError('status line');
     const status = Number(match[2]);
     if (status >= 100 && status < 200 && status !== 101) return; // interim: the real answer follows
     let length: number | undefined;
     let chunked = false;
     let connection = '';
-    for (const line of lines.slice(1)) {
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw new MalformedResponseError('header line');
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      if (name === 'content-length') {
-        if (!/^\d+$/.test(value) || (length !== undefined && Number(value) !== length)) throw new MalformedResponseError('Content-Length');
-        length = Number(value);
-      } else if (name === 'transfer-encoding') {
-        chunked = value.toLowerCase().split(',').pop()!.trim() === 'chunked';
-        if (!chunked) throw new MalformedResponseError('Transfer-Encoding');
-      } else if (name === 'connection') {
-        connection = value.toLowerCase();
+    // Line by line without splitting: only three names matter, told apart by their length first.
+    for (let pos = statusEnd < 0 ? head.length : statusEnd + 2; pos < head.length; ) {
+      const found = head.indexOf('\r\n', pos);
+      const lineEnd = found < 0 ? head.length : found;
+      const colon = head.indexOf(':', pos);
+      if (colon <= pos || colon > lineEnd) throw new MalformedResponseError('header line');
+      const nameLength = colon - pos;
+      if (nameLength === 14 || nameLength === 17 || nameLength === 10) {
+        const name = head.slice(pos, colon).toLowerCase();
+        const value = head.slice(colon + 1, lineEnd).trim();
+        if (name === 'content-length') {
+          if (!DIGITS.test(value) || (length !== undefined && Number(value) !== length)) throw new MalformedResponseError('Content-Length');
+          length = Number(value);
+        } else if (name === 'transfer-encoding') {
+          chunked = value.toLowerCase().split(',').pop()!.trim() === 'chunked';
+          if (!chunked) throw new MalformedResponseError('Transfer-Encoding');
+        } else if (name === 'connection') {
+          connection = value.toLowerCase();
+        }
       }
+      pos = lineEnd + 2;
     }
     this.status = status;
-    this.keepAlive = match[1] === '1' ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
+    this.keepAlive = match[1] === '1' ? !CLOSE.test(connection) : KEEP_ALIVE.test(connection);
     if (status === 204 || status === 304) this.body = { kind: 'length', remaining: 0 };
     else if (chunked) this.body = { kind: 'chunked', state: 'size', remaining: 0 };
     else if (length !== undefined) this.body = { kind: 'length', remaining: length };
