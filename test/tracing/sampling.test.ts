@@ -133,4 +133,19 @@ describe('createSampler', () => {
     expect(sampled / 10_000).toBeGreaterThan(0.17);
     expect(sampled / 10_000).toBeLessThan(0.23);
   });
+
+  it('gives a root the same answer on every instance when probabilistic, and samples all at 1 and none at 0', () => {
+    const at = (rate: string) =>
+      createSampler(parseTracingConfig({ TRACING_SAMPLING_STRATEGY: 'probabilistic', TRACING_SAMPLING_RATE: rate }));
+    const [one, other] = [at('0.3').sampler, at('0.3').sampler];
+    for (let i = 0; i < 1000; i++) {
+      const id = nextTraceId();
+      const a = one.shouldSample(ROOT_CONTEXT, id, 'root', SpanKind.SERVER, {}, []).decision;
+      expect(other.shouldSample(ROOT_CONTEXT, id, 'root', SpanKind.SERVER, {}, []).decision).toBe(a);
+      expect(at('1').sampler.shouldSample(ROOT_CONTEXT, id, 'root', SpanKind.SERVER, {}, []).decision).toBe(
+        SamplingDecision.RECORD_AND_SAMPLED,
+      );
+      expect(at('0').sampler.shouldSample(ROOT_CONTEXT, id, 'root', SpanKind.SERVER, {}, []).decision).toBe(SamplingDecision.NOT_RECORD);
+    }
+  });
 });
