@@ -1,4 +1,4 @@
-import { context, isSpanContextValid, SpanKind, trace, TraceFlags, type Span } from '@opentelemetry/api';
+import { context, INVALID_TRACEID, SpanKind, trace, TraceFlags, type Span } from '@opentelemetry/api';
 import type { EnqueueResult, JobExtras, JobInput, JobQueue } from '../../shared/queue';
 import { Attr, EventAttr, Events, recordFailure, SpanNames, traceUrl, type Tracing } from '../../shared/tracing';
 
@@ -103,7 +103,8 @@ export async function enqueueTraced(
       queue: queueName,
       priority,
       duplicate: result.duplicate,
-      traceId: isSpanContextValid(spanContext) ? spanContext.traceId : null,
+      // Tracing off hands out the invalid context; ours always has a valid one (no per-job hex check).
+      traceId: spanContext.traceId !== INVALID_TRACEID ? spanContext.traceId : null,
       traceSampled: sampled,
       ...(url ? { traceUrl: url } : {}),
       ...(result.runAt !== null ? { runAt: new Date(result.runAt).toISOString() } : {}),

@@ -10,7 +10,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { RandomIdGenerator, SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TracingConfig } from './config';
 import { FlushBudget, GuardedSpanExporter, type Log } from './export-guard';
 import { FlushingSpanProcessor } from './flush-processor';
@@ -19,6 +19,7 @@ import { INSTRUMENTATION_SCOPE } from './names';
 import { extractContext, extractionOrder, injectCarrier, type Carrier } from './propagation';
 import { OtlpHttpSpanExporter } from './otlp-http/span-exporter';
 import { PendingSpans } from './pending-spans';
+import { RandomIds } from './random-ids';
 import { RedactingSpanExporter } from './redacting-exporter';
 import { buildResource } from './resource';
 import { createSampler, FailureTraceBudget, RECORDED_BECAUSE } from './sampling';
@@ -154,7 +155,7 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
         });
   const pending = new PendingSpans(processor);
   // X-Ray ids carry their start time; the X-Ray backend rejects ids that do not. Valid W3C ids too.
-  const idGenerator = config.propagationFormat === 'xray' || config.lambda ? new XRayIdGenerator() : new RandomIdGenerator();
+  const idGenerator = config.propagationFormat === 'xray' || config.lambda ? new XRayIdGenerator() : new RandomIds();
   const provider = new TracerProvider({
     resource,
     sampler,

@@ -1,4 +1,5 @@
 import { isValidSpanId, isValidTraceId } from '@opentelemetry/api';
+import { RandomIds } from '../../shared/tracing/random-ids';
 import { XRayIdGenerator } from '../../shared/tracing/xray-id-generator';
 
 describe('X-Ray trace ids', () => {
@@ -22,5 +23,23 @@ describe('X-Ray trace ids', () => {
     expect(new Set(traces.map((t) => t.slice(8))).size).toBe(100);
     expect(spans.every((s) => isValidSpanId(s))).toBe(true);
     expect(new Set(spans).size).toBe(100);
+  });
+});
+
+describe('random ids', () => {
+  it('are valid, distinct W3C ids across many refills of their random pool', () => {
+    const ids = new RandomIds();
+    // 2,000 of each: about 72 KB of hex, many 4 KiB pools.
+    const traces = Array.from({ length: 2000 }, () => ids.generateTraceId());
+    const spans = Array.from({ length: 2000 }, () => ids.generateSpanId());
+    expect(traces.every((t) => /^[0-9a-f]{32}$/.test(t) && isValidTraceId(t))).toBe(true);
+    expect(spans.every((s) => /^[0-9a-f]{16}$/.test(s) && isValidSpanId(s))).toBe(true);
+    expect(new Set(traces).size).toBe(2000);
+    expect(new Set(spans).size).toBe(2000);
+    // Random, not a counter: the digits are about evenly spread.
+    const counts = new Map<string, number>();
+    for (const c of traces.join('')) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(16);
+    for (const n of counts.values()) expect(Math.abs(n / 4000 - 1)).toBeLessThan(0.1);
   });
 });

@@ -67,7 +67,7 @@ export class ResponseParser {
     let chunked = false;
     let connection = '';
     // Line by line without splitting: only three names matter, told apart by their length first.
-    for (let pos = statusEnd < 0 ? head.length : statusEnd + 2; pos < head.length; ) {
+    for (let pos = statusEnd < 0 ? head.length : statusEnd + 2; pos < head.length;) {
       const found = head.indexOf('\r\n', pos);
       const lineEnd = found < 0 ? head.length : found;
       const colon = head.indexOf(':', pos);
