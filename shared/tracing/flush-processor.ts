@@ -1,6 +1,9 @@
 import { TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 
+/** How much longer than the exporter's own timeout an export is waited for (see `export`). */
+const EXPORT_TIMEOUT_MARGIN_MS = 100;
+
 export interface FlushingSpanProcessorOptions {
   /** Spans held at most; more are dropped (and counted) rather than grown into or waited for. */
   readonly maxQueueSize: number;
@@ -26,6 +29,7 @@ export class FlushingSpanProcessor implements SpanProcessor {
   private background: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private shutdownDone: Promise<void> | undefined;
   /** Spans dropped because the queue was full. */
   dropped = 0;
 
@@ -56,10 +60,12 @@ export class FlushingSpanProcessor implements SpanProcessor {
     return Promise.all(exports).then(noop);
   }
 
-  async shutdown(): Promise<void> {
-    await this.forceFlush();
+  /** Refuses spans from now on, exports what is queued, then shuts the exporter down (once). */
+  shutdown(): Promise<void> {
+    if (this.closed) return this.shutdownDone ?? Promise.resolve();
     this.closed = true;
-    await this.exporter.shutdown();
+    this.shutdownDone = this.forceFlush().then(() => this.exporter.shutdown());
+    return this.shutdownDone;
   }
 
   private take(): ReadableSpan[] {
@@ -88,7 +94,9 @@ export class FlushingSpanProcessor implements SpanProcessor {
    */
   private export(spans: ReadableSpan[]): Promise<void> {
     const sending = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.options.exportTimeoutMs);
+      // A margin past the exporter's own timeout, which starts later (after encoding): the exporter ends its
+      // request first, rather than this giving up on it while it is still being sent.
+      const timer = setTimeout(resolve, this.options.exportTimeoutMs + EXPORT_TIMEOUT_MARGIN_MS);
       timer.unref();
       const done = () => {
         clearTimeout(timer);

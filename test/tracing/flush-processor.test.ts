@@ -91,6 +91,21 @@ describe('FlushingSpanProcessor', () => {
     expect(exporter.batches).toHaveLength(0);
   });
 
+  it('refuses spans once shutdown has begun, exports what was queued, and shuts the exporter down once', async () => {
+    const exporter = new ManualExporter(false);
+    let shutdowns = 0;
+    exporter.shutdown = async () => void shutdowns++;
+    const { processor, end } = setup({}, exporter);
+    end(3);
+    const first = processor.shutdown();
+    end(2, 'late'); // ended while the shutdown waits for the export
+    const second = processor.shutdown();
+    exporter.answerAll();
+    await Promise.all([first, second]);
+    expect(exporter.batches).toEqual([['s0', 's1', 's2']]);
+    expect(shutdowns).toBe(1);
+  });
+
   it('gives up on an export that never answers at the export timeout, so later flushes and the shutdown end', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const stuck: SpanExporter = { export: () => undefined, shutdown: async () => undefined };
@@ -98,7 +113,8 @@ describe('FlushingSpanProcessor', () => {
     end(2);
     let flushed = false;
     const flush = processor.forceFlush().then(() => (flushed = true));
-    await vi.advanceTimersByTimeAsync(1999);
+    // The export timeout and a 100 ms margin (the exporter's own timeout starts a little later).
+    await vi.advanceTimersByTimeAsync(2099);
     expect(flushed).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     await flush;

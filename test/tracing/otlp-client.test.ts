@@ -131,6 +131,26 @@ describe('OtlpHttpClient', () => {
     expect(collector.seen[0]!.connection).toBe(collector.seen[1]!.connection);
   });
 
+  it('does not reuse a connection that any of its Connection headers says to close', async () => {
+    collector.answer = () => 'HTTP/1.1 200 OK\r\nConnection: close\r\nConnection: x-other\r\nContent-Length: 0\r\n\r\n';
+    const c = client();
+    await c.post(body('a'), 1000);
+    await c.post(body('b'), 1000);
+    expect(collector.seen[0]!.connection).not.toBe(collector.seen[1]!.connection);
+  });
+
+  it('fails an export still waiting when the client is closed, and never sends it again', async () => {
+    const c = client();
+    await c.post(body('first'), 1000); // the connection is now a kept one
+    collector.answer = () => null;
+    const waiting = c.post(body('second'), 2000).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(collector.seen).toHaveLength(2));
+    c.close();
+    expect(await waiting).toBeInstanceOf(ExportRequestError);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(collector.seen.map((s) => s.body.toString())).toEqual(['first', 'second']);
+  });
+
   it('reads an answer that runs until the connection closes, then opens a new connection', async () => {
     collector.answer = () => 'HTTP/1.0 200 OK\r\nConnection: close\r\n\r\nwhatever';
     const c = client();

@@ -17,8 +17,8 @@ type Socket = net.Socket | tls.TLSSocket;
  * sampled Lambda invocation exports once before it returns, and node:http's request, agent and response
  * objects cost ~150 µs of CPU per export here (profiled: more than the rest of the invocation's
  * tracing); this writes one pre-built head and the body, and reads only the status line and the framing
- * of the answer (Content-Length, chunked, or until close). A connection that was idle and fails before
- * any answer (the collector closed it meanwhile) is retried once on a new one: nothing was received.
+ * of the answer (Content-Length, chunked, or until close). A kept connection that fails before any answer
+ * (the collector closed it while idle) is retried once on a new one (see `post`).
  */
 export class OtlpHttpClient {
   private readonly head: string;
@@ -63,8 +63,11 @@ export class OtlpHttpClient {
       const send = (conn: Connection) => {
         connection = conn;
         conn.send(`${this.head}${body.length}\r\n\r\n`, body, (error, response) => {
-          // An idle connection the collector had closed: it never saw this request, send it on a new one.
-          if (error && conn.reused && !conn.answered && !done) {
+          // A kept connection that failed before any answer: most often the collector closed it while it was
+          // idle (or the sandbox was frozen), and never read this request; send it once more on a new one.
+          // At least once, as OTLP retries are: a collector that read it and then dropped the connection
+          // without answering gets it twice. Never after close().
+          if (error && conn.reused && !conn.answered && !done && !this.closed) {
             this.drop(conn);
             send(this.connect());
           } else settle(error, response);

@@ -83,7 +83,7 @@ export class ResponseParser {
           chunked = value.toLowerCase().split(',').pop()!.trim() === 'chunked';
           if (!chunked) throw new MalformedResponseError('Transfer-Encoding');
         } else if (name === 'connection') {
-          connection = value.toLowerCase();
+          connection += `,${value.toLowerCase()}`; // every Connection header counts: one saying close is enough
         }
       }
       pos = lineEnd + 2;
