@@ -12,7 +12,6 @@
  * The OTLP endpoint is a stand-in collector in its own process, as the collector layer is in Lambda.
  * Env: ROUNDS (5), JOBS (50000), COLD_RUNS (9), REDIS_URL; FIGURES=functions or FIGURES=peers for one part.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Queue as BullQueue, Worker as BullWorker } from 'bullmq';
@@ -23,7 +22,7 @@ import { startCollector, type Collector } from './lib/collector';
 import { envFor, IN_FLIGHT, ours } from './lib/ours';
 import { peerTracers } from './lib/peers';
 import { benchRedis } from './lib/redis';
-import { emit, median, round } from './lib/report';
+import { emit, median, round, runNodeJson } from './lib/report';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const JOBS = Number(process.env.JOBS ?? 50_000);
@@ -35,12 +34,7 @@ function coldStart(
   kind: string,
   env: NodeJS.ProcessEnv,
 ): Promise<{ readyMs: number; firstResponseMs: number }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [runner, bundle, kind], { env, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${kind}: ${stderr || error.message}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as { readyMs: number; firstResponseMs: number });
-    });
-  });
+  return runNodeJson([runner, bundle, kind], env, kind);
 }
 
 async function bullmq(kind: 'enqueue' | 'poller', host: string, port: number): Promise<number> {
@@ -113,19 +107,18 @@ async function functionFigures(
       return [fn, file];
     }),
   );
-  const coldDir = join(ROOT, 'dist', 'bench', 'cold');
-  buildSync({
-    entryPoints: [join(ROOT, 'bench/cold/run-bundle.ts'), join(ROOT, 'bench/cold/bare-handler.ts')],
-    bundle: true,
-    platform: 'node',
-    target: ESBUILD_TARGET,
-    format: 'cjs',
-    outExtension: { '.js': '.cjs' },
-    outdir: coldDir,
-    logLevel: 'warning',
-  });
-
   if (parts.cold) {
+    const coldDir = join(ROOT, 'dist', 'bench', 'cold');
+    buildSync({
+      entryPoints: [join(ROOT, 'bench/cold/run-bundle.ts'), join(ROOT, 'bench/cold/bare-handler.ts')],
+      bundle: true,
+      platform: 'node',
+      target: ESBUILD_TARGET,
+      format: 'cjs',
+      outExtension: { '.js': '.cjs' },
+      outdir: coldDir,
+      logLevel: 'warning',
+    });
     // Cold starts. A namespace per function: the enqueue function's cold starts leave jobs behind, which a
     // poller sharing its namespace would process in whichever of its two runs came first.
     const envOf = (fn: string) => ({ ...process.env, ...envFor(redis.url, endpoint, `bench-cold-${fn}`) });
@@ -178,7 +171,7 @@ async function functionFigures(
       for (const impl of r % 2 ? impls : [...impls].reverse()) {
         const before = await collector.count();
         const rate =
-          impl === 'bullmq' ? await bullmq(kind, redis.host, redis.port) : await ours(kind, redis.url, endpoint, impl === 'ours');
+          impl === 'bullmq' ? await bullmq(kind, redis.host, redis.port) : (await ours(kind, redis.url, endpoint, impl === 'ours')).rate;
         const exports = (await collector.count()).requests - before.requests;
         emit({
           bench: 'functions',
@@ -227,7 +220,7 @@ async function failingShare(redisUrl: string, endpoint: string, collector: Colle
     const impls = ['failure_traces_on', 'failure_traces_off'] as const;
     for (const impl of r % 2 ? impls : [...impls].reverse()) {
       const before = await collector.count();
-      const rate = await ours('poller', redisUrl, endpoint, true, {
+      const { rate } = await ours('poller', redisUrl, endpoint, true, {
         failShare: 0.1,
         env: { TRACING_FAILURE_TRACES_PER_SECOND: impl === 'failure_traces_on' ? '10' : '0' },
       });

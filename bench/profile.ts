@@ -5,14 +5,13 @@
  * CPU per job in each mode and the functions whose self time grew most with tracing on, in µs per job.
  * Prints JSON lines like the other benchmarks. Env: JOBS (30000), PROFILE_ROUNDS (2), REDIS_URL.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCollector } from './lib/collector';
-import { lastCpuUsPerJob, ours } from './lib/ours';
+import { ours } from './lib/ours';
 import { benchRedis } from './lib/redis';
-import { emit, median, round } from './lib/report';
+import { emit, median, round, runNodeJson } from './lib/report';
 
 const JOBS = Number(process.env.JOBS ?? 30_000);
 const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 2);
@@ -41,32 +40,25 @@ function selfTimes(profile: CpuProfile): Map<string, number> {
 }
 
 /** One profiled run in a fresh process: this file again, with `--child`. */
-function profiled(
+async function profiled(
   kind: Kind,
   mode: (typeof MODES)[number],
   env: NodeJS.ProcessEnv,
 ): Promise<{ rate: number; cpuUs: number; self: Map<string, number> }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-profile-'));
   const args = ['--cpu-prof', `--cpu-prof-dir=${dir}`, process.argv[1]!, '--child', kind, mode];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { env, encoding: 'utf8' }, (error, stdout, stderr) => {
-      try {
-        if (error) throw new Error(`${kind} ${mode}: ${stderr || error.message}`);
-        const { rate, cpuUs } = JSON.parse(stdout.trim().split('\n').pop()!) as { rate: number; cpuUs: number };
-        const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
-        resolve({ rate, cpuUs, self: selfTimes(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile) });
-      } catch (e) {
-        reject(e as Error);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-  });
+  try {
+    const { rate, cpuUs } = await runNodeJson<{ rate: number; cpuUs: number }>(args, env, `${kind} ${mode}`);
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
+    return { rate, cpuUs, self: selfTimes(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function child(kind: Kind, mode: string): Promise<void> {
-  const rate = await ours(kind, process.env.REDIS_URL!, process.env.BENCH_COLLECTOR!, mode !== 'off');
-  process.stdout.write(`${JSON.stringify({ rate, cpuUs: lastCpuUsPerJob })}\n`);
+  const { rate, cpuUsPerJob } = await ours(kind, process.env.REDIS_URL!, process.env.BENCH_COLLECTOR!, mode !== 'off');
+  process.stdout.write(`${JSON.stringify({ rate, cpuUs: cpuUsPerJob })}\n`);
 }
 
 async function main(): Promise<void> {

@@ -11,7 +11,6 @@
  *    the first invocation with its flush), medians.
  * Env: ROUNDS (5), OPS (200000), JOBS (20000), COLD_RUNS (15), REDIS_URL.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { context, SpanKind, trace } from '@opentelemetry/api';
@@ -22,7 +21,7 @@ import { Attr, Events, SpanNames } from '../shared/tracing/names';
 import { initTracing, type Tracing } from '../shared/tracing/tracing';
 import { OtlpReceiver } from '../test/support/otlp';
 import { benchRedis } from './lib/redis';
-import { emit, median, round } from './lib/report';
+import { emit, median, round, runNodeJson } from './lib/report';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const OPS = Number(process.env.OPS ?? 200_000);
@@ -126,12 +125,7 @@ interface ColdRun {
 
 /** A fresh Node process loading `bundle`; async, so this process's receiver can answer its export. */
 function coldStart(bundle: string, env: NodeJS.ProcessEnv): Promise<ColdRun> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [bundle], { env, encoding: 'utf8' }, (error, stdout) => {
-      if (error) reject(error);
-      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as ColdRun);
-    });
-  });
+  return runNodeJson([bundle], env, bundle);
 }
 
 async function main(): Promise<void> {

@@ -26,9 +26,6 @@ export function envFor(redisUrl: string, endpoint: string, namespace: string, ex
   };
 }
 
-/** This process's CPU per job (user and system) over the timed part of the last `ours` run. */
-export let lastCpuUsPerJob = 0;
-
 /** `failShare`: that share of the poller's jobs fails for good (dead-lettered); `env`: more settings. */
 export async function ours(
   kind: 'enqueue' | 'poller',
@@ -36,7 +33,7 @@ export async function ours(
   endpoint: string,
   tracingOn = true,
   options: { failShare?: number; env?: Record<string, string> } = {},
-): Promise<number> {
+): Promise<{ rate: number; cpuUsPerJob: number }> {
   const namespace = `bench-${randomBytes(4).toString('hex')}`;
   const env = envFor(redisUrl, endpoint, namespace, {
     POLLER_CONCURRENCY: '50',
@@ -88,6 +85,6 @@ export async function ours(
   await new QueueAdmin(rt.redis, rt.config.queue).purgeAll();
   rt.redis.disconnect();
   await tracing.shutdown();
-  lastCpuUsPerJob = (cpu.user + cpu.system) / JOBS;
-  return rate;
+  // CPU per job (user and system) over the timed part, this process's.
+  return { rate, cpuUsPerJob: (cpu.user + cpu.system) / JOBS };
 }

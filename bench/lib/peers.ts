@@ -8,14 +8,14 @@
  * arriving, at 100 % sampling; CPU per invocation at 1 % and 100 % sampling, sequential invocations.
  * Env: PEER_ROUNDS (3), PEER_INVOCATIONS (20000 for the trivial handler; a quarter for enqueue), COLD_RUNS.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { buildBundle, buildFunction, ROOT } from '../../scripts/build';
 import { ESBUILD_TARGET } from '../../scripts/node-target';
 import type { Collector } from './collector';
-import { emit, median, round } from './report';
+import { envFor } from './ours';
+import { emit, median, round, runNodeJson } from './report';
 
 const PEER_ROUNDS = Number(process.env.PEER_ROUNDS ?? 3);
 const PEER_INVOCATIONS = Number(process.env.PEER_INVOCATIONS ?? 20_000);
@@ -69,44 +69,28 @@ function build(collector: Collector, redisUrl: string): Built {
     REDIS_URL: redisUrl,
     QUEUE_NAMESPACE: namespace,
   });
-  const ours = (file: { file: string; bytes: number }): Setup => ({
+  type Bundle = { file: string; bytes: number };
+  // One shape for every tracer: its bundle (and what loads before it), and its settings per sampling rate.
+  const setup = (file: Bundle, env: (rate: number) => Record<string, string>, before?: Bundle): Setup => ({
     bundle: file.file,
-    files: [file],
-    execArgv: [],
-    env: (rate) => ({
-      ...lambdaEnv(file.file),
-      TRACING_ENDPOINT: `${collector.url}/v1/traces`,
-      TRACING_SAMPLING_STRATEGY: 'probabilistic',
-      TRACING_SAMPLING_RATE: String(rate),
-    }),
+    files: before ? [before, file] : [file],
+    execArgv: before ? ['--require', before.file] : [],
+    env: (rate) => ({ ...lambdaEnv(file.file), ...env(rate) }),
   });
-  const powertools = (file: { file: string; bytes: number }): Setup => ({
-    bundle: file.file,
-    files: [file],
-    execArgv: [],
-    env: (rate) => ({
-      ...lambdaEnv(file.file),
-      AWS_XRAY_DAEMON_ADDRESS: collector.daemonAddress,
-      BENCH_XRAY_SAMPLED_EVERY: String(Math.round(1 / rate)),
-    }),
-  });
-  const otel = (file: { file: string; bytes: number }): Setup => ({
-    bundle: file.file,
-    files: [otelSetup, file],
-    execArgv: ['--require', otelSetup.file],
-    env: (rate) => ({
-      ...lambdaEnv(file.file),
-      TRACING_ENABLED: 'false',
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${collector.url}/v1/traces`,
-      BENCH_SAMPLING_RATE: String(rate),
-    }),
-  });
-  const untraced = (file: { file: string; bytes: number }): Setup => ({
-    bundle: file.file,
-    files: [file],
-    execArgv: [],
-    env: () => ({ ...lambdaEnv(file.file), TRACING_ENABLED: 'false' }),
-  });
+  const ours = (file: Bundle) => setup(file, (rate) => envFor(redisUrl, collector.url, namespace, { TRACING_SAMPLING_RATE: String(rate) }));
+  const powertools = (file: Bundle) =>
+    setup(file, (rate) => ({ AWS_XRAY_DAEMON_ADDRESS: collector.daemonAddress, BENCH_XRAY_SAMPLED_EVERY: String(Math.round(1 / rate)) }));
+  const otel = (file: Bundle) =>
+    setup(
+      file,
+      (rate) => ({
+        TRACING_ENABLED: 'false',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${collector.url}/v1/traces`,
+        BENCH_SAMPLING_RATE: String(rate),
+      }),
+      otelSetup,
+    );
+  const untraced = (file: Bundle) => setup(file, () => ({ TRACING_ENABLED: 'false' }));
   return {
     runner,
     setups: {
@@ -125,12 +109,7 @@ function run(
   invocations = 0,
 ): Promise<Record<string, number>> {
   const args = [...setup.execArgv, built.runner, setup.bundle, kind, mode, String(invocations)];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { env: { PATH: process.env.PATH, ...setup.env(rate) }, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${setup.bundle} ${kind} ${mode}: ${stderr || error.message}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>);
-    });
-  });
+  return runNodeJson(args, { PATH: process.env.PATH, ...setup.env(rate) }, `${setup.bundle} ${kind} ${mode}`);
 }
 
 const wallNow = () => performance.timeOrigin + performance.now();

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+
 /** Benchmarks print one JSON object per line: measurements first, then a summary per figure. */
 export function emit(record: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(record)}\n`);
@@ -10,3 +12,13 @@ export function median(values: readonly number[]): number {
 }
 
 export const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+
+/** Runs Node with `args` in a fresh process; the JSON object its last stdout line holds. */
+export function runNodeJson<T>(args: readonly string[], env: NodeJS.ProcessEnv, label: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { env, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${label}: ${stderr || error.message}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as T);
+    });
+  });
+}

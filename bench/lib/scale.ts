@@ -40,6 +40,18 @@ async function usedMemory(url: string): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(info)![1]);
 }
 
+/** Adds `count` jobs in chunks through `add` (each job's payload of `bytes`). */
+async function inChunks(count: number, bytes: number, add: (payloads: object[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < count; i += CHUNK) await add(Array.from({ length: Math.min(CHUNK, count - i) }, (_, k) => payloadOf(bytes, i + k)));
+}
+
+/** Fills the case's backlog through `add`; Redis memory per waiting job it took. */
+async function fillBacklog(url: string, c: ScaleCase, add: (payloads: object[]) => Promise<unknown>): Promise<number> {
+  const before = await usedMemory(url);
+  await inChunks(c.backlog, c.payloadBytes, add);
+  return ((await usedMemory(url)) - before) / c.backlog;
+}
+
 export interface ScaleResult {
   readonly jobsPerS: number;
   readonly bytesPerJob: number;
@@ -54,22 +66,13 @@ export async function oursAtScale(url: string, c: ScaleCase): Promise<ScaleResul
   const producer = new JobQueue(producerRedis, options);
   const consumer = new JobQueue(consumerRedis, options);
   try {
-    const before = await usedMemory(url);
-    for (let i = 0; i < c.backlog; i += CHUNK)
-      await producer.enqueueBatch(
-        Array.from({ length: Math.min(CHUNK, c.backlog - i) }, (_, k) => ({ type: 'noop', payload: payloadOf(c.payloadBytes, i + k) })),
-      );
-    const bytesPerJob = ((await usedMemory(url)) - before) / c.backlog;
+    const add = (payloads: object[]) => producer.enqueueBatch(payloads.map((payload) => ({ type: 'noop', payload })));
+    const bytesPerJob = await fillBacklog(url, c, add);
     const total = c.backlog + timed;
     const stop = new AbortController();
     let done = 0;
     const started = performance.now();
-    const produce = (async () => {
-      for (let i = 0; i < timed; i += CHUNK)
-        await producer.enqueueBatch(
-          Array.from({ length: Math.min(CHUNK, timed - i) }, (_, k) => ({ type: 'noop', payload: payloadOf(c.payloadBytes, k) })),
-        );
-    })();
+    const produce = inChunks(timed, c.payloadBytes, add);
     await Promise.all([
       produce,
       consume(consumer, async () => undefined, {
@@ -99,21 +102,12 @@ export async function bullmqAtScale(url: string, c: ScaleCase): Promise<ScaleRes
   await queue.waitUntilReady();
   let worker: BullWorker | undefined;
   try {
-    const before = await usedMemory(url);
-    for (let i = 0; i < c.backlog; i += CHUNK)
-      await queue.addBulk(
-        Array.from({ length: Math.min(CHUNK, c.backlog - i) }, (_, k) => ({ name: 'noop', data: payloadOf(c.payloadBytes, i + k) })),
-      );
-    const bytesPerJob = ((await usedMemory(url)) - before) / c.backlog;
+    const add = (payloads: object[]) => queue.addBulk(payloads.map((data) => ({ name: 'noop', data })));
+    const bytesPerJob = await fillBacklog(url, c, add);
     const total = c.backlog + timed;
     const started = performance.now();
     await Promise.all([
-      (async () => {
-        for (let i = 0; i < timed; i += CHUNK)
-          await queue.addBulk(
-            Array.from({ length: Math.min(CHUNK, timed - i) }, (_, k) => ({ name: 'noop', data: payloadOf(c.payloadBytes, k) })),
-          );
-      })(),
+      inChunks(timed, c.payloadBytes, add),
       new Promise<void>((resolve, reject) => {
         let done = 0;
         worker = new BullWorker(name, async () => undefined, { connection, concurrency: CONCURRENCY });

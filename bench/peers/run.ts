@@ -6,31 +6,17 @@
  * BENCH_XRAY_SAMPLED_EVERY=n marks every n-th trace header Sampled=1 (Lambda's own sampling decision, which
  * is what Powertools follows); otherwise every header says Sampled=0, as with active tracing off.
  */
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { apiGatewayEvent, lambdaContext } from '../../test/support/lambda-events';
 
 const [bundle, eventKind, mode, count] = process.argv.slice(2) as [string, 'trivial' | 'enqueue', 'cold' | 'cpu', string?];
 const WARMUP = 500;
 const sampledEvery = Number(process.env.BENCH_XRAY_SAMPLED_EVERY ?? 0);
 
-const event = {
-  resource: eventKind === 'enqueue' ? '/jobs' : '/hello',
-  path: eventKind === 'enqueue' ? '/jobs' : '/hello',
-  httpMethod: eventKind === 'enqueue' ? 'POST' : 'GET',
-  headers: { Host: 'abc123.execute-api.us-east-1.amazonaws.com', 'Content-Type': 'application/json' },
-  multiValueHeaders: { Host: ['abc123.execute-api.us-east-1.amazonaws.com'], 'Content-Type': ['application/json'] },
-  queryStringParameters: null,
-  multiValueQueryStringParameters: null,
-  pathParameters: null,
-  stageVariables: null,
-  isBase64Encoded: false,
-  body: eventKind === 'enqueue' ? '{"type":"noop","payload":{"file":"/in/x.png"}}' : null,
-  requestContext: {
-    requestId: 'bench',
-    stage: 'prod',
-    identity: { sourceIp: '203.0.113.7', userAgent: 'bench' },
-  },
-};
+const event =
+  eventKind === 'enqueue'
+    ? apiGatewayEvent({ body: '{"type":"noop","payload":{"file":"/in/x.png"}}' })
+    : apiGatewayEvent({ method: 'GET', path: '/hello' });
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 const epoch = hex(Math.floor(Date.now() / 1000), 8);
@@ -41,18 +27,7 @@ function invoke(handler: (event: unknown, context: unknown) => Promise<unknown>)
   const sampled = sampledEvery > 0 && n % sampledEvery === 0 ? 1 : 0;
   // Lambda sets both before each invocation; the ids only need to differ.
   process.env._X_AMZN_TRACE_ID = `Root=1-${epoch}-${hex(n, 24)};Parent=${hex(n, 16)};Sampled=${sampled}`;
-  const deadline = Date.now() + 30_000;
-  return handler(event, {
-    functionName: 'bench',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: '/aws/lambda/bench',
-    logStreamName: 'bench',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => deadline - Date.now(),
-  });
+  return handler(event, lambdaContext({ functionName: 'bench' }));
 }
 
 /**

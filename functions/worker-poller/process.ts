@@ -64,6 +64,15 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 export function tracedProcessing(options: TracedProcessingOptions) {
   const { tracing, workerId } = options;
   const notices = new Set<Promise<void>>();
+  /** Keeps a background write (a dead-letter notice, a failure trace) until `drain`; its failure is not the job's. */
+  const track = (work: Promise<unknown>): void => {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    notices.add(settled);
+    void settled.finally(() => notices.delete(settled));
+  };
 
   const onReceived = (job: Job, requestedAt: number, held?: HeldFor): JobTrace => {
     const now = Date.now();
@@ -135,9 +144,7 @@ export function tracedProcessing(options: TracedProcessingOptions) {
       tracing.metrics.countError(errorName('error' in outcome ? outcome.error : outcome.status), { queue: job.queue, type: job.type }, ctx);
     tracing.reportOutcome(!success);
     if (outcome.status === 'dead' && options.onDeadLetter) {
-      const notice = options.onDeadLetter(job, errorText(outcome.error), ctx).catch(() => undefined);
-      notices.add(notice);
-      void notice.finally(() => notices.delete(notice));
+      track(options.onDeadLetter(job, errorText(outcome.error), ctx));
     }
   };
 
@@ -148,27 +155,21 @@ export function tracedProcessing(options: TracedProcessingOptions) {
    */
   const failureTrace = (job: Job, outcome: JobOutcome, attempt: NonNullable<JobTrace['attempt']>): NonNullable<JobTrace['attempt']> => {
     const original = attempt.span.spanContext();
+    const linked = isSpanContextValid(original);
     const span = tracing.startFailureTrace(SpanNames.process, 'failure', () => ({
       kind: SpanKind.CONSUMER,
       startTime: Date.now() - outcome.durationMs,
-      links: isSpanContextValid(original) ? [{ context: original, attributes: { [Attr.jobId]: job.id } }] : [],
+      links: linked ? [{ context: original, attributes: { [Attr.jobId]: job.id } }] : [],
       attributes: {
         ...attemptAttributes(job, workerId),
-        ...(isSpanContextValid(original) ? { [Attr.traceOriginalId]: original.traceId } : {}),
+        ...(linked ? { [Attr.traceOriginalId]: original.traceId } : {}),
       },
     }));
     if (!span) return attempt;
     attempt.span.end();
     const ctx = trace.setSpan(ROOT_CONTEXT, span);
     options.invocation?.addLink({ context: span.spanContext(), attributes: { [Attr.jobId]: job.id } });
-    if (options.recordFailureTrace) {
-      const recorded = options.recordFailureTrace(job, tracing.inject(ctx)).then(
-        () => undefined,
-        () => undefined,
-      );
-      notices.add(recorded);
-      void recorded.finally(() => notices.delete(recorded));
-    }
+    if (options.recordFailureTrace) track(options.recordFailureTrace(job, tracing.inject(ctx)));
     return { span, ctx };
   };
 
@@ -183,7 +184,7 @@ export function tracedProcessing(options: TracedProcessingOptions) {
       span.addEvent(Events.progress, { [EventAttr.progress]: typeof value === 'number' ? value : JSON.stringify(value) });
   };
 
-  /** Waits for dead-letter notices still being sent. */
+  /** Waits for the background writes still under way. */
   const drain = async (): Promise<void> => {
     await Promise.all(notices);
   };

@@ -58,9 +58,11 @@ export function anonymizePath(path: string): string {
  * A character or fragment every rule above needs (a separator, '@', ':', '=', '/', a key prefix, 13 digits):
  * text without one, like most attribute values (names, ids, numbers), skips the ten rules.
  */
-const MAY_MATCH = /[/\\@:=\s]|-----|eyJ|A(?:KIA|SIA|IDA|ROA|GPA|NPA|NVA|IPA)[A-Z0-9]{16}|(?:\d[ -]?){12}\d/;
+const mayMatch = (separators: string) =>
+  new RegExp(`[${separators}@:=\\s]|-----|eyJ|A(?:KIA|SIA|IDA|ROA|GPA|NPA|NVA|IPA)[A-Z0-9]{16}|(?:\\d[ -]?){12}\\d`);
+const MAY_MATCH = mayMatch('/\\\\');
 /** The same for the rules without file paths: '/' and '\\' alone need none of them (a route like /jobs/{id}). */
-const MAY_MATCH_NON_PATH = /[@:=\s]|-----|eyJ|A(?:KIA|SIA|IDA|ROA|GPA|NPA|NVA|IPA)[A-Z0-9]{16}|(?:\d[ -]?){12}\d/;
+const MAY_MATCH_NON_PATH = mayMatch('');
 
 /** Every rule, always (the reference `redactText` must agree with). */
 export function applyTextRules(text: string, rules = TEXT_RULES): string {
@@ -97,7 +99,10 @@ function redactValue(key: string, value: AttributeValue): AttributeValue {
   if (kind === 'secret') return '[redacted]';
   const one = (v: unknown) =>
     typeof v !== 'string' ? v : kind === 'file-path' ? anonymizePath(v) : kind === 'url-path' ? redactText(v, URL_PATH) : redactText(v);
-  return (Array.isArray(value) ? value.map(one) : one(value)) as AttributeValue;
+  if (!Array.isArray(value)) return one(value) as AttributeValue;
+  const items = value.map(one);
+  // The same array when no item changed, so a caller can tell a clean value by identity.
+  return (items.every((v, i) => v === value[i]) ? value : items) as AttributeValue;
 }
 
 export interface RedactionPolicy {
@@ -126,8 +131,7 @@ export function redactAttributes(attributes: Attributes, policy: RedactionPolicy
       continue;
     }
     const kept = policy.redactSensitive ? redactValue(key, value) : value;
-    // Arrays come back as new arrays: compare their items.
-    if (kept !== value && !(Array.isArray(kept) && Array.isArray(value) && kept.every((v, i) => v === value[i]))) changed = true;
+    if (kept !== value) changed = true;
     out[key] = kept;
   }
   return changed ? out : attributes;

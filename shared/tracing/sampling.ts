@@ -144,18 +144,15 @@ export class AdaptiveSampler implements Sampler {
   }
 }
 
-/** The attribute that marks a span recorded whatever the sampler says (a failure in an unsampled trace). */
-export const RECORDED_BECAUSE = Attr.traceRecordedBecause;
-
 /**
- * A root sampler that samples a new trace whose first span says why it must be recorded (`RECORDED_BECAUSE`,
+ * A root sampler that samples a new trace whose first span says why it must be recorded (`Attr.traceRecordedBecause`,
  * set only by Tracing.startFailureTrace, which bounds how often), and asks `root` otherwise.
  */
 export class ForcibleSampler implements Sampler {
   constructor(private readonly root: Sampler) {}
 
   shouldSample(...args: Parameters<Sampler['shouldSample']>): SamplingResult {
-    if (args[4]?.[RECORDED_BECAUSE] !== undefined) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+    if (args[4]?.[Attr.traceRecordedBecause] !== undefined) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
     return this.root.shouldSample(...args);
   }
 

@@ -15,14 +15,14 @@ import type { TracingConfig } from './config';
 import { FlushBudget, GuardedSpanExporter, type Log } from './export-guard';
 import { FlushingSpanProcessor } from './flush-processor';
 import { createNoopQueueMetrics, createQueueMetrics, type QueueMetrics } from './metrics';
-import { INSTRUMENTATION_SCOPE } from './names';
+import { Attr, INSTRUMENTATION_SCOPE } from './names';
 import { extractContext, extractionOrder, injectCarrier, type Carrier } from './propagation';
 import { OtlpHttpSpanExporter } from './otlp-http/span-exporter';
 import { PendingSpans } from './pending-spans';
 import { RandomIds } from './random-ids';
 import { RedactingSpanExporter } from './redacting-exporter';
 import { buildResource } from './resource';
-import { createSampler, FailureTraceBudget, RECORDED_BECAUSE } from './sampling';
+import { createSampler, FailureTraceBudget } from './sampling';
 import { XRayIdGenerator } from './xray-id-generator';
 
 export interface TracingOptions {
@@ -217,7 +217,7 @@ export function initTracing(config: TracingConfig, options: TracingOptions = {})
       const options = optionsOf(); // built only with a token: most failures of an outage get none
       return tracer.startSpan(
         name,
-        { ...options, root: true, attributes: { ...options.attributes, [RECORDED_BECAUSE]: because } },
+        { ...options, root: true, attributes: { ...options.attributes, [Attr.traceRecordedBecause]: because } },
         ROOT_CONTEXT,
       );
     },

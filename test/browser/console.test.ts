@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveConsole } from '../../tools/cli/console-server';
-import { adminTokenOf, eventually, startPipeline, type RunningPipeline } from '../support/local-pipeline';
+import { adminTokenOf, eventually, FAST_RETRIES, startPipeline, type RunningPipeline } from '../support/local-pipeline';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 60_000 });
 
@@ -21,12 +21,7 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  p = await startPipeline({
-    QUEUE_BACKOFF_BASE_MS: '50',
-    QUEUE_BACKOFF_CAP_MS: '100',
-    POLLER_IDLE_MS: '300',
-    LOCAL_POLLER_EVERY_MS: '200',
-  });
+  p = await startPipeline({ ...FAST_RETRIES, POLLER_IDLE_MS: '300' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));

@@ -4,20 +4,14 @@ import type { SpanNode, TraceTree } from '../../tools/local/traces/tree';
 import { QueueAdmin } from '../../shared/queue';
 import { connect } from '../support/redis';
 import { LOCAL_INVOKE_KEY_ID } from '../../tools/local/pipeline/names';
-import { adminTokenOf, eventually, rawRequest, runCli, startPipeline, type RunningPipeline } from '../support/local-pipeline';
+import { adminTokenOf, eventually, rawRequest, runCli, FAST_RETRIES, startPipeline, type RunningPipeline } from '../support/local-pipeline';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let p: RunningPipeline;
 
 beforeAll(async () => {
-  // Fast retries, so a failing job reaches the dead-letter queue within the test.
-  p = await startPipeline({
-    QUEUE_BACKOFF_BASE_MS: '50',
-    QUEUE_BACKOFF_CAP_MS: '100',
-    POLLER_IDLE_MS: '500',
-    LOCAL_POLLER_EVERY_MS: '200',
-  });
+  p = await startPipeline({ ...FAST_RETRIES, POLLER_IDLE_MS: '500' });
 });
 
 afterAll(async () => {

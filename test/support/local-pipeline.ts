@@ -20,6 +20,13 @@ export interface RunningPipeline {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Fast retries and a quick poller, so a failing job reaches the dead-letter queue within a test. */
+export const FAST_RETRIES: Readonly<Record<string, string>> = {
+  QUEUE_BACKOFF_BASE_MS: '50',
+  QUEUE_BACKOFF_CAP_MS: '100',
+  LOCAL_POLLER_EVERY_MS: '200',
+};
+
 /** `npm start`'s entry point in a child process, on a free port, against the test Redis, in a namespace of its own. */
 export async function startPipeline(env: Record<string, string> = {}, options: { group?: boolean } = {}): Promise<RunningPipeline> {
   const namespace = `t-local-${randomBytes(4).toString('hex')}`;

@@ -83,6 +83,9 @@ describe('encodeTraceRequest', () => {
   });
 });
 
+/** Bytes of `n` as a varint, by the reference library. */
+const varintBytes = (n: number) => protobuf.Writer.create().uint32(n).finish().length;
+
 describe('ProtoWriter', () => {
   it('writes nested messages of every length with a minimal length prefix', () => {
     for (const length of [0, 1, 125, 126, 127, 128, 16_381, 16_384, 2_097_152]) {
@@ -99,12 +102,3 @@ describe('ProtoWriter', () => {
     }
   });
 });
-
-function varintBytes(n: number): number {
-  let size = 1;
-  while (n > 0x7f) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}

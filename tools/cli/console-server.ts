@@ -22,11 +22,15 @@ export async function serveConsole(target: Target, port = 0): Promise<{ url: str
   const at: { url: string; pages?: ReturnType<typeof consoleRoutes> } = { url: '' };
   const forward = async (req: IncomingMessage, res: ServerResponse, u: URL): Promise<void> => {
     const method = req.method ?? 'GET';
+    const refuse = (status: number, message: string) => {
+      req.resume();
+      sendJson(res, status, { message });
+    };
+    if (!sessions.signedIn(req)) return refuse(403, 'sign in to the console first');
+    if (ConsoleSessions.changeWithoutOrigin(req)) return refuse(403, 'a change must come from the console page');
+    if (!METHODS.has(method)) return refuse(405, `${method} is not an admin method`);
+    // Read only once the request is allowed.
     const { body } = await readBody(req, 64 * 1024);
-    if (!sessions.signedIn(req)) return sendJson(res, 403, { message: 'sign in to the console first' });
-    if (method !== 'GET' && !ConsoleSessions.sameOrigin(req))
-      return sendJson(res, 403, { message: 'a change must come from the console page' });
-    if (!METHODS.has(method)) return sendJson(res, 405, { message: `${method} is not an admin method` });
     try {
       const text = body.toString('utf8');
       const answer = await call(
@@ -59,7 +63,7 @@ export async function serveConsole(target: Target, port = 0): Promise<{ url: str
   at.pages = consoleRoutes({ assets, sessions, adminToken: randomBytes(24).toString('base64url'), url, mode: 'remote' });
   return {
     url,
-    loginUrl: () => `${url}/login?code=${sessions.mint()}`,
+    loginUrl: () => sessions.loginUrl(url),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,4 +1,3 @@
-import type { HrTime } from '@opentelemetry/api';
 import type { Exemplar, HistogramDataPoint, MetricData, MetricsBatch, NumberDataPoint, TimeWindow } from './data-model';
 import { attributes, encodedResource } from '../otlp-http/common-encoder';
 import { ProtoWriter } from '../otlp-http/proto-writer';
@@ -10,21 +9,19 @@ import { ProtoWriter } from '../otlp-http/proto-writer';
 
 const AGGREGATION_TEMPORALITY_DELTA = 1;
 
-const nanos = (t: HrTime): bigint => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
-
 /** Integer metrics carry integer values, exemplars included: as_int (sfixed64) instead of as_double. */
 function exemplar(w: ProtoWriter, e: Exemplar, asInt: boolean): void {
-  w.fixed64(2, nanos(e.time));
+  w.fixed64Time(2, e.time);
   if (asInt) w.fixed64(6, BigInt(Math.round(e.value)));
   else w.double(3, e.value);
-  w.bytes(4, Buffer.from(e.spanId, 'hex'));
-  w.bytes(5, Buffer.from(e.traceId, 'hex'));
+  w.hexBytes(4, e.spanId);
+  w.hexBytes(5, e.traceId);
   attributes(w, 7, e.filteredAttributes);
 }
 
 function times(w: ProtoWriter, window: TimeWindow): void {
-  w.fixed64(2, nanos(window.start));
-  w.fixed64(3, nanos(window.end));
+  w.fixed64Time(2, window.start);
+  w.fixed64Time(3, window.end);
 }
 
 /** NumberDataPoint; every gauge and sum here counts things, so the value is always as_int. */

@@ -40,13 +40,8 @@ export class ResponseParser {
   push(chunk: Buffer): Response | undefined {
     this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
     while (!this.body) {
-      const end = this.buffered.indexOf(HEAD_END);
-      if (end < 0) {
-        if (this.buffered.length > MAX_HEAD_BYTES) throw new MalformedResponseError('head too long');
-        return undefined;
-      }
-      const head = this.buffered.subarray(0, end).toString('latin1');
-      this.buffered = this.buffered.subarray(end + HEAD_END.length);
+      const head = this.takeUntil(HEAD_END, 'head too long');
+      if (head === undefined) return undefined;
       this.readHead(head);
     }
     return this.readBody();
@@ -105,28 +100,15 @@ export class ResponseParser {
       this.buffered = Buffer.alloc(0);
       return undefined;
     }
-    if (body.kind === 'length') {
-      const taken = Math.min(body.remaining, this.buffered.length);
-      body.remaining -= taken;
-      this.buffered = this.buffered.subarray(taken);
-      return body.remaining === 0 ? this.complete() : undefined;
-    }
+    if (body.kind === 'length') return this.skip(body) === 0 ? this.complete() : undefined;
     for (;;) {
       if (body.state === 'data') {
-        const taken = Math.min(body.remaining, this.buffered.length);
-        body.remaining -= taken;
-        this.buffered = this.buffered.subarray(taken);
-        if (body.remaining > 0) return undefined;
+        if (this.skip(body) > 0) return undefined;
         body.state = 'data-end';
         continue;
       }
-      const eol = this.buffered.indexOf(CRLF);
-      if (eol < 0) {
-        if (this.buffered.length > MAX_HEAD_BYTES) throw new MalformedResponseError('chunk line too long');
-        return undefined;
-      }
-      const line = this.buffered.subarray(0, eol).toString('latin1');
-      this.buffered = this.buffered.subarray(eol + CRLF.length);
+      const line = this.takeUntil(CRLF, 'chunk line too long');
+      if (line === undefined) return undefined;
       if (body.state === 'data-end') {
         if (line !== '') throw new MalformedResponseError('chunk end');
         body.state = 'size';
@@ -139,6 +121,26 @@ export class ResponseParser {
         return this.complete(); // the empty line after the last chunk's trailers
       }
     }
+  }
+
+  /** Drops up to `part.remaining` buffered body bytes; what remains to drop. */
+  private skip(part: { remaining: number }): number {
+    const taken = Math.min(part.remaining, this.buffered.length);
+    part.remaining -= taken;
+    this.buffered = this.buffered.subarray(taken);
+    return part.remaining;
+  }
+
+  /** The buffered text up to `separator` (taken, with it), or undefined until it arrives. */
+  private takeUntil(separator: Buffer, tooLong: string): string | undefined {
+    const end = this.buffered.indexOf(separator);
+    if (end < 0) {
+      if (this.buffered.length > MAX_HEAD_BYTES) throw new MalformedResponseError(tooLong);
+      return undefined;
+    }
+    const text = this.buffered.subarray(0, end).toString('latin1');
+    this.buffered = this.buffered.subarray(end + separator.length);
+    return text;
   }
 
   private complete(): Response {

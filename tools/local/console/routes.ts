@@ -70,7 +70,7 @@ export function consoleRoutes(options: ConsoleOptions) {
       if (method !== 'POST') sendJson(res, 405, { message: 'POST with the admin token' }, { Allow: 'POST' });
       else if (!bearerMatches(firstHeader(req, 'authorization'), options.adminToken))
         sendJson(res, 403, { message: 'Missing or wrong admin token' });
-      else sendJson(res, 200, { url: `${options.url}/login?code=${sessions.mint()}` });
+      else sendJson(res, 200, { url: sessions.loginUrl(options.url) });
       return true;
     }
     const asset = path === '/console/assets/app.js' ? 'js' : path === '/console/assets/app.css' ? 'css' : undefined;

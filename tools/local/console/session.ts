@@ -19,6 +19,11 @@ export class ConsoleSessions {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** A fresh one-time code. */
+  /** A one-time sign-in link to the console served at `base`. */
+  loginUrl(base: string): string {
+    return `${base}/login?code=${this.mint()}`;
+  }
+
   mint(): string {
     const code = randomBytes(18).toString('base64url');
     this.codes.set(code, this.now() + CODE_TTL_MS);
@@ -45,9 +50,12 @@ export class ConsoleSessions {
     return value !== undefined && this.sessions.has(value);
   }
 
-  /** A cookie-authenticated request that changes something must say it comes from our own page. */
-  static sameOrigin(req: IncomingMessage): boolean {
-    return req.headers.origin !== undefined; // foreignRequest already refused any Origin but ours
+  /**
+   * A cookie-authenticated request that changes something (not GET or HEAD) must say it comes from our own
+   * page: true when one does not. A present Origin is ours: foreignRequest already refused any other.
+   */
+  static changeWithoutOrigin(req: IncomingMessage): boolean {
+    return req.method !== 'GET' && req.method !== 'HEAD' && req.headers.origin === undefined;
   }
 }
 

@@ -54,8 +54,7 @@ export function apiGateway(options: GatewayOptions) {
     if (route.admin) {
       const authorization = firstHeader(req, 'authorization');
       const viaConsole = !authorization && options.sessions?.signedIn(req) === true;
-      const reading = req.method === 'GET' || req.method === 'HEAD';
-      if (viaConsole && !reading && !ConsoleSessions.sameOrigin(req)) {
+      if (viaConsole && ConsoleSessions.changeWithoutOrigin(req)) {
         // A cookie travels with any request the browser makes; a change must come from our own page.
         req.resume();
         sendJson(

@@ -1,7 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@smithy/core/checksum';
+import { sameSecret } from '../http';
 import { InvokeApiError } from './errors';
 
 /** The one key pair the local Invoke API accepts signatures from. */
@@ -21,12 +22,6 @@ const denied = (
     'MissingAuthenticationTokenException' | 'UnrecognizedClientException' | 'InvalidSignatureException' | 'IncompleteSignatureException',
   message: string,
 ) => new InvokeApiError(403, code, message);
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /**
  * Checks an Invoke request's SigV4 signature (service `lambda`) as Lambda does: the key id must be ours,
@@ -58,7 +53,7 @@ export async function verifyInvokeSignature(
     string,
     string,
   ];
-  if (!same(accessKeyId, credentials.accessKeyId))
+  if (!sameSecret(accessKeyId, credentials.accessKeyId))
     throw denied('UnrecognizedClientException', 'The security token included in the request is invalid.');
   if (service !== 'lambda') throw denied('InvalidSignatureException', `Credential should be scoped to correct service: 'lambda'.`);
   const amzDate = typeof req.headers['x-amz-date'] === 'string' ? AMZ_DATE.exec(req.headers['x-amz-date']) : null;
@@ -78,7 +73,7 @@ export async function verifyInvokeSignature(
   }
   // The signer takes a declared payload hash as given: the body it stands for must really have it.
   const declared = headers['x-amz-content-sha256'];
-  if (declared !== undefined && !same(declared, createHash('sha256').update(body).digest('hex'))) {
+  if (declared !== undefined && !sameSecret(declared, createHash('sha256').update(body).digest('hex'))) {
     throw denied('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
   const target = req.url ?? '/';
@@ -109,7 +104,7 @@ export async function verifyInvokeSignature(
     { signingDate: signedAt, signableHeaders: new Set(signed) },
   );
   const ours = /Signature=([0-9a-f]{64})$/.exec(String(expected.headers.authorization))?.[1] ?? '';
-  if (!same(ours, signature)) {
+  if (!sameSecret(ours, signature)) {
     throw denied('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided.');
   }
 }

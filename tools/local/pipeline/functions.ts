@@ -38,7 +38,7 @@ export function loadFunctions(env: Env, processors?: PollerDeps['processors']): 
   const loaded: LoadedFunction[] = [];
   for (const [key, build] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
     const name = LOCAL_FUNCTIONS[key];
-    const fn = key === 'worker-poller' ? build(named(name), processors) : build(named(name));
+    const fn = build(named(name), processors); // only the poller takes processors; the others ignore them
     loaded.push({
       name,
       handler: fn.handler,

@@ -64,6 +64,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
         'stop it, or give this one a LOCAL_STATE_FILE (and PORT) of its own',
     );
   }
+  // Built beside Redis's start and the functions' loading, not after them; awaited where a failure is cleaned up.
+  const assetsBuilt = buildConsoleAssets();
+  assetsBuilt.catch(() => undefined); // an early failure below is the one reported
   const redis = await ensureRedis(app.redis.url, log);
   const adminToken = config.adminToken ?? randomBytes(24).toString('base64url');
 
@@ -99,11 +102,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
   };
   let functions: LoadedFunction[];
   let userProcessors: UserProcessors | undefined;
+  let assets: Awaited<typeof assetsBuilt>;
   try {
     userProcessors = config.processors ? await loadUserProcessors(config.processors, log) : undefined;
     // POST /jobs accepts the module's types too (unless JOB_TYPES says otherwise).
     if (userProcessors && !functionEnv.JOB_TYPES) functionEnv.JOB_TYPES = userProcessors.types.join(',');
     functions = loadFunctions(functionEnv, userProcessors?.current);
+    assets = await assetsBuilt;
   } catch (error) {
     userProcessors?.close();
     await closeServer(server);
@@ -121,7 +126,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     sessions,
   });
   const traces = traceRoutes(store, () => tracesTo);
-  const consoleRoute = consoleRoutes({ assets: await buildConsoleAssets(), sessions, adminToken, url });
+  const consoleRoute = consoleRoutes({ assets, sessions, adminToken, url });
 
   const routes = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const refused = foreignRequest(req, port);
@@ -227,7 +232,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     tracesTo,
     ownReceiver: environment.ownReceiver,
     config,
-    loginUrl: () => `${url}/login?code=${sessions.mint()}`,
+    loginUrl: () => sessions.loginUrl(url),
     stop,
   };
 }

@@ -47,6 +47,6 @@ export function traceRoutes(store: TraceStore, receiving: () => string) {
         message: `no trace ${traceId} here: it was not sampled, not exported yet (spans leave at the end of each invocation), evicted, or sent elsewhere (${receiving()})`,
       });
     }
-    return sendJson(res, 200, toTree(trace, backlinks(trace.traceId, store.recent(store.stats().traces))));
+    return sendJson(res, 200, toTree(trace, backlinks(trace.traceId, store.all())));
   };
 }

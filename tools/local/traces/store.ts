@@ -65,6 +65,11 @@ export class TraceStore {
   }
 
   /** Most recently updated first. */
+  /** Every trace kept, in no particular order: for a scan, without the copy `recent` makes. */
+  all(): Iterable<StoredTrace> {
+    return this.traces.values();
+  }
+
   recent(limit: number): StoredTrace[] {
     return [...this.traces.values()].reverse().slice(0, limit);
   }

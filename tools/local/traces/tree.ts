@@ -36,8 +36,12 @@ export function backlinks(traceId: string, others: Iterable<StoredTrace>): Backl
     if (other.traceId === traceId) continue;
     for (const s of other.spans)
       for (const l of s.links)
-        if (l.traceId === traceId)
-          found.set(l.spanId, [...(found.get(l.spanId) ?? []), { traceId: other.traceId, spanId: s.spanId, name: s.name }]);
+        if (l.traceId === traceId) {
+          const linking = { traceId: other.traceId, spanId: s.spanId, name: s.name };
+          const list = found.get(l.spanId);
+          if (list) list.push(linking);
+          else found.set(l.spanId, [linking]);
+        }
   }
   return found;
 }

@@ -1,5 +1,5 @@
 import type { SpanNode, TraceTree } from '../../traces/tree';
-import { duration, h, link, navigate, time } from './dom';
+import { duration, h, link, time } from './dom';
 
 const COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#ff9da7'];
 
@@ -17,8 +17,6 @@ function flatten(nodes: readonly SpanNode[], depth = 0, out: Row[] = []): Row[] 
 }
 
 const ms = (iso: string) => Date.parse(iso);
-/** Sub-millisecond starts: the tree's ISO times carry ms; an event's offset refines within its span. */
-const startOf = (s: SpanNode) => ms(s.start);
 
 function details(span: SpanNode, traceId: string, select: (spanId: string) => void): HTMLElement {
   const exception = span.events.find((e) => e.name === 'exception');
@@ -118,13 +116,13 @@ export function waterfall(tree: TraceTree, selected?: string): HTMLElement {
       class: `bar${span.status.code === 'ERROR' ? ' err' : ''}`,
       title: `${span.name}: ${duration(span.durationMs)}`,
     });
-    bar.style.left = pct(startOf(span));
+    bar.style.left = pct(ms(span.start));
     bar.style.width = `max(2px, ${(span.durationMs / total) * 100}%)`;
     bar.style.background = colour.get(span.service) ?? '#888';
     const track = h('div', { class: 'track' }, bar);
     for (const e of span.events) {
       const mark = h('i', { class: `mark${/dead|fail|retry/.test(e.name) ? ' warn' : ''}`, title: `${e.name} +${duration(e.offsetMs)}` });
-      mark.style.left = pct(startOf(span) + e.offsetMs);
+      mark.style.left = pct(ms(span.start) + e.offsetMs);
       track.append(mark);
     }
     const label = h(
@@ -144,7 +142,7 @@ export function waterfall(tree: TraceTree, selected?: string): HTMLElement {
         class: 'row',
         'data-span': span.spanId,
         'data-name': span.name,
-        'data-start': startOf(span) - t0,
+        'data-start': ms(span.start) - t0,
         'data-error': String(span.status.code === 'ERROR'),
         onclick: () => select(span.spanId),
       },
@@ -180,5 +178,3 @@ export function waterfall(tree: TraceTree, selected?: string): HTMLElement {
   if (selected) queueMicrotask(() => select(selected));
   return view;
 }
-
-export { navigate };
